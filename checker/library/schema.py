@@ -1,0 +1,265 @@
+"""The schema of the clause library: what a control file and a playbook file may say.
+
+Controls and playbooks are YAML data validated by these models; unknown keys are rejected so that a typo
+in a reviewer's file is an error, not a silently ignored rule. ``clause_library/schema/*.json`` is the
+JSON Schema generated from these models (``clausecheck library schema``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "Certainty",
+    "Control",
+    "ControlStatus",
+    "Example",
+    "Examples",
+    "Fallback",
+    "FrameworkReference",
+    "MatchSpec",
+    "Parameter",
+    "Playbook",
+    "PlaybookControl",
+    "Severity",
+    "Unit",
+    "WEAK_REASONS",
+]
+
+#: Weak-language reasons a control may list; their phrases live in ``clause_library/language.yaml``.
+WEAK_REASONS = (
+    "vague_timing",
+    "effort_qualifier",
+    "permissive",
+    "discretion",
+    "late_trigger",
+    "days_not_hours",
+    "over_threshold",
+    "no_parameter",
+    "benchmark_only",
+    "carve_out",
+    "on_request",
+    "cost_shift",
+    "website_notice",
+    "general_only",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Severity(StrEnum):
+    """How much a missing control matters; playbooks may override it."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class ControlStatus(StrEnum):
+    """Lifecycle of a control, as in Sigma rules."""
+
+    EXPERIMENTAL = "experimental"
+    STABLE = "stable"
+    DEPRECATED = "deprecated"
+
+
+class Certainty(StrEnum):
+    """How sure the research is of a reference (the catalogue marks uncertain facts with ⚠)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Unit(StrEnum):
+    """Units a parameter can be stated in."""
+
+    HOURS = "hours"
+    DAYS = "days"
+    BUSINESS_DAYS = "business_days"
+    MONTHS = "months"
+    AMOUNT = "amount"
+
+
+class FrameworkReference(_Strict):
+    """Where a control comes from: a framework, the provision, and what it requires."""
+
+    framework: str = Field(description="Short framework name: GDPR, DORA, NIS2, NIST SP 800-53 ...")
+    section: str = Field(description="Article, section or control id, e.g. 'Art. 30(2)(c)'.")
+    requirement: str = Field(min_length=10, description="What the provision requires, in our words.")
+    parameter: str | None = Field(
+        default=None, description="The number the source sets, if it sets one (e.g. '72 hours')."
+    )
+    certainty: Certainty = Certainty.HIGH
+    note: str = ""
+
+
+class MatchSpec(_Strict):
+    """The language that finds a control, compiled by the matcher.
+
+    ``terms`` names groups of phrases. A phrase is matched case-insensitively on word boundaries; a
+    trailing ``*`` matches any word ending (``notif*`` finds notify, notifies, notification). A clause
+    addresses the control when every group of at least one ``rules`` entry has a hit. ``action`` is the
+    group whose position decides which party and modal verb govern the clause. ``exclude`` phrases
+    veto a clause (known false positives); ``conflict`` rules find express negation or disclaimers;
+    ``satisfy_by_prohibition`` marks controls that a prohibition satisfies ("shall not use ... to
+    train"), so that "shall not" there is the obligation, not its negation.
+    """
+
+    terms: dict[str, list[str]]
+    rules: list[list[str]] = Field(min_length=1)
+    action: str
+    exclude: list[str] = Field(default_factory=list)
+    conflict: list[list[str]] = Field(default_factory=list)
+    conflict_terms: dict[str, list[str]] = Field(default_factory=dict)
+    satisfy_by_prohibition: bool = False
+    near: int = Field(
+        default=0,
+        ge=0,
+        description="If set, the groups of a rule must all hit within this many words of each other.",
+    )
+
+    @model_validator(mode="after")
+    def _groups_exist(self) -> MatchSpec:
+        known = set(self.terms) | set(self.conflict_terms)
+        for rule in [*self.rules, *self.conflict]:
+            for group in rule:
+                if group not in known:
+                    raise ValueError(f"rule names unknown term group {group!r}")
+        if self.action not in self.terms:
+            raise ValueError(f"action {self.action!r} is not a term group")
+        for name, phrases in {**self.terms, **self.conflict_terms}.items():
+            if not phrases:
+                raise ValueError(f"term group {name!r} is empty")
+        return self
+
+
+class Parameter(_Strict):
+    """A number the control reads from a clause, and the thresholds a playbook compares it with.
+
+    ``key`` is the stem: the reported key is ``{key}_{unit}`` (notification_hours,
+    notification_business_days). ``direction`` says which way is stricter: ``max`` (a window: lower is
+    better) or ``min`` (a retention or an amount: higher is better). Thresholds are in ``unit``.
+    """
+
+    key: str = Field(pattern=r"^[a-z][a-z_]*$")
+    unit: Unit
+    accept_units: list[Unit] = Field(default_factory=list)
+    direction: Literal["max", "min"] = "max"
+    strict: float | None = None
+    acceptable: float | None = None
+    basis: Literal["regulation", "derived", "proposal"] = "proposal"
+    basis_note: str = ""
+    required: bool = Field(
+        default=False, description="A clause without this number is weak (e.g. 'promptly')."
+    )
+
+    @property
+    def report_key(self) -> str:
+        """The key under which a number in the control's own unit is reported."""
+        return f"{self.key}_{self.unit.value}"
+
+
+class Fallback(_Strict):
+    """Model language to send back to the vendor, in our own drafting."""
+
+    strict: str = Field(min_length=40)
+    acceptable: str = Field(min_length=40)
+
+
+class Example(_Strict):
+    """A sentence and what the matcher must make of it."""
+
+    text: str = Field(min_length=10)
+    params: dict[str, float] = Field(default_factory=dict)
+    reason: str | None = None
+    heading: str | None = Field(
+        default=None, description="A heading to read the sentence under (for schedule context)."
+    )
+    note: str = ""
+
+
+class Examples(_Strict):
+    """Positive (met), weak, conflict and negative sentences for a control."""
+
+    met: list[Example] = Field(min_length=1)
+    weak: list[Example] = Field(default_factory=list)
+    conflict: list[Example] = Field(default_factory=list)
+    negative: list[Example] = Field(default_factory=list)
+
+    @field_validator("met", "weak", "conflict", "negative", mode="before")
+    @classmethod
+    def _plain_strings(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [{"text": v} if isinstance(v, str) else v for v in value]
+        return value
+
+
+class Control(_Strict):
+    """One security control a contract should bind the vendor to."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=5)
+    family: Literal["supply_chain", "network_data", "incident", "access", "oversight", "ai_data"]
+    status: ControlStatus = ControlStatus.EXPERIMENTAL
+    severity: Severity
+    catalogue: str = Field(default="", description="Catalogue code, e.g. SC-01.")
+    description: str = Field(min_length=20)
+    rationale: str = Field(min_length=20)
+    references: list[FrameworkReference] = Field(min_length=1)
+    match: MatchSpec
+    parameters: list[Parameter] = Field(default_factory=list)
+    weak_reasons: list[str] = Field(default_factory=list)
+    fallback: Fallback
+    known_false_positives: list[str] = Field(default_factory=list)
+    examples: Examples
+    added: str = Field(default="", description="ISO date the control was added.")
+    modified: str = ""
+
+    @field_validator("weak_reasons")
+    @classmethod
+    def _known_reasons(cls, value: list[str]) -> list[str]:
+        unknown = [r for r in value if r not in WEAK_REASONS]
+        if unknown:
+            raise ValueError(f"unknown weak reasons {unknown}; known: {', '.join(WEAK_REASONS)}")
+        return value
+
+
+class PlaybookControl(_Strict):
+    """A control as a playbook requires it: optional severity and threshold overrides."""
+
+    id: str
+    severity: Severity | None = None
+    thresholds: dict[str, float] = Field(
+        default_factory=dict,
+        description="Parameter key stem → threshold in the parameter's unit (e.g. notification: 24).",
+    )
+    required: bool = True
+
+
+class Playbook(_Strict):
+    """A selection of controls with the thresholds one kind of review applies."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str
+    description: str = Field(min_length=20)
+    level: Literal["strict", "acceptable"] = Field(
+        default="acceptable",
+        description="Which library threshold applies where the playbook sets none.",
+    )
+    controls: list[PlaybookControl] = Field(default_factory=list)
+    all_controls: bool = Field(default=False, description="Select every control in the library.")
+    frameworks: list[str] = Field(default_factory=list)
+
+    @field_validator("controls", mode="before")
+    @classmethod
+    def _plain_ids(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [{"id": v} if isinstance(v, str) else v for v in value]
+        return value

@@ -1,0 +1,247 @@
+"""The data passed between pipeline stages: frozen pydantic models.
+
+extract → :class:`Document`; segment → :class:`Clause`; match → :class:`Match`; score → :class:`Finding`
+and :class:`Assessment`. Offsets are always character offsets into ``Document.text`` (half-open
+``[start, end)``), so any piece of evidence can be checked against the source text.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Assessment",
+    "Clause",
+    "ClauseKind",
+    "Document",
+    "DocumentFormat",
+    "DocumentInfo",
+    "Evidence",
+    "Finding",
+    "FrameworkCoverage",
+    "InputError",
+    "Line",
+    "Match",
+    "Provenance",
+    "ReviewerOverride",
+    "Status",
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DocumentFormat(StrEnum):
+    """The source format a document was read from."""
+
+    PDF = "pdf"
+    DOCX = "docx"
+    TXT = "txt"
+    MD = "md"
+    HTML = "html"
+
+
+class Line(_Frozen):
+    """One visual line of a PDF page: its span in the text and its box in PDF points.
+
+    The box is ``(x0, top, x1, bottom)`` measured from the top-left corner of the page, as pdfplumber
+    does, so that a viewer can draw it directly.
+    """
+
+    start: int
+    end: int
+    page: int
+    bbox: tuple[float, float, float, float]
+
+
+class Document(_Frozen):
+    """A contract as text, with the page of every character and, for PDFs, line boxes.
+
+    ``page_starts[i]`` is the offset at which page ``i + 1`` begins; the page of any character is found
+    by bisection (:meth:`page_of`), which keeps the map small for long documents.
+    """
+
+    path: str
+    name: str
+    sha256: str
+    format: DocumentFormat
+    text: str
+    pages: int = 1
+    page_starts: list[int] = Field(default_factory=lambda: [0])
+    page_sizes: list[tuple[float, float]] = Field(default_factory=list)
+    lines: list[Line] = Field(default_factory=list)
+    furniture: list[str] = Field(
+        default_factory=list, description="Headers, footers and page numbers kept out of the text."
+    )
+    has_tracked_changes: bool = False
+    warnings: list[str] = Field(default_factory=list)
+
+    def page_of(self, offset: int) -> int:
+        """The 1-based page number of the character at ``offset``."""
+        return max(1, bisect_right(self.page_starts, offset))
+
+    def lines_between(self, start: int, end: int) -> list[Line]:
+        """The PDF lines that overlap the span ``[start, end)``."""
+        return [ln for ln in self.lines if ln.start < end and ln.end > start]
+
+
+class ClauseKind(StrEnum):
+    """What a segment of text is, which decides whether it can be evidence."""
+
+    HEADING = "heading"
+    SENTENCE = "sentence"
+    LIST_ITEM = "list_item"
+    TABLE_ROW = "table_row"
+
+
+class Clause(_Frozen):
+    """One sentence-sized unit of a contract, with where it sits in the document's structure.
+
+    ``section`` is the full number of the innermost numbered unit it belongs to ("12.3(a)"),
+    ``heading_path`` the headings above it, outermost first (["Security", "Incidents"]).
+    """
+
+    index: int
+    start: int
+    end: int
+    text: str
+    page: int
+    section: str | None = None
+    heading_path: list[str] = Field(default_factory=list)
+    kind: ClauseKind = ClauseKind.SENTENCE
+    document: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The heading path joined for display: "Security > Incidents"."""
+        return " > ".join(self.heading_path)
+
+
+class Status(StrEnum):
+    """The outcome for one control; see DESIGN.md section 2."""
+
+    MET = "met"
+    WEAK = "weak"
+    CONFLICT = "conflict"
+    MISSING = "missing"
+
+
+class Evidence(_Frozen):
+    """A span of source text that decided (or supports) a finding."""
+
+    text: str
+    document: str
+    page: int
+    start: int
+    end: int
+    section: str | None = None
+    heading: str = ""
+    clause_index: int | None = None
+
+
+class Match(_Frozen):
+    """One clause read against one control: what it says and how firmly.
+
+    ``status`` is the status this clause alone would give the control. ``rule`` names the library rule
+    that fired and ``terms`` the words it matched, so a reviewer can see why the clause was picked.
+    """
+
+    control: str
+    clause_index: int
+    document: str
+    status: Status
+    evidence: Evidence
+    rule: str
+    terms: list[str] = Field(default_factory=list)
+    party: str = ""
+    modality: str = ""
+    params: dict[str, float] = Field(default_factory=dict)
+    reasons: list[str] = Field(default_factory=list)
+
+
+class ReviewerOverride(_Frozen):
+    """A reviewer's decision on a finding, carried into every export."""
+
+    decision: Literal["accepted", "overridden"]
+    status: Status | None = None
+    comment: str = ""
+    reviewer: str = ""
+
+
+class Finding(_Frozen):
+    """The verdict for one control of the playbook."""
+
+    control: str
+    title: str
+    family: str
+    severity: str
+    status: Status
+    evidence: list[Evidence] = Field(default_factory=list)
+    params: dict[str, float] = Field(default_factory=dict)
+    thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
+    reasons: list[str] = Field(default_factory=list)
+    rule: str = ""
+    fallback: str = ""
+    references: list[str] = Field(default_factory=list)
+    override: ReviewerOverride | None = None
+
+
+class DocumentInfo(_Frozen):
+    """What an assessment says about one input file."""
+
+    path: str
+    name: str
+    sha256: str
+    format: str
+    pages: int
+    has_tracked_changes: bool = False
+
+
+class InputError(_Frozen):
+    """An input that could not be assessed, with the error's code and message."""
+
+    path: str
+    code: str
+    message: str
+    hint: str = ""
+
+
+class FrameworkCoverage(_Frozen):
+    """How many of a framework's provisions required by the playbook the contract meets."""
+
+    framework: str
+    provision: str
+    required: int
+    met: int
+    controls: list[str] = Field(default_factory=list)
+
+
+class Provenance(_Frozen):
+    """What produced an assessment, so it can be reproduced and audited."""
+
+    tool_version: str
+    library_version: str
+    library_hash: str
+    playbook: str
+    playbook_hash: str
+    created: str
+
+
+class Assessment(_Frozen):
+    """One document (or one vendor bundle) scored against one playbook."""
+
+    schema_version: str = "1"
+    document: DocumentInfo
+    documents: list[DocumentInfo] = Field(default_factory=list)
+    playbook: str
+    score: float
+    score_explanation: str = ""
+    findings: list[Finding]
+    coverage: list[FrameworkCoverage] = Field(default_factory=list)
+    errors: list[InputError] = Field(default_factory=list)
+    provenance: Provenance
