@@ -75,6 +75,11 @@ class Document(_Frozen):
     page_starts: list[int] = Field(default_factory=lambda: [0])
     page_sizes: list[tuple[float, float]] = Field(default_factory=list)
     lines: list[Line] = Field(default_factory=list)
+    headings: list[tuple[int, int, int]] = Field(
+        default_factory=list,
+        description="Spans (start, end, level) the source format marks as headings (Markdown #, DOCX"
+        " Heading styles, HTML h1-h6); a hint for the segmenter, level 1 outermost.",
+    )
     furniture: list[str] = Field(
         default_factory=list, description="Headers, footers and page numbers kept out of the text."
     )

@@ -112,7 +112,9 @@ def load_library(root: Path | str = DEFAULT_LIBRARY) -> Library:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
         control = _validate(path, text, data, Control, LibraryError)
         if control.id != path.stem:
-            raise LibraryError(f"{path}: id {control.id!r} must equal the file name", path=str(path))
+            raise LibraryError(
+                f"{path}: id {control.id!r} must equal the file name", path=str(path)
+            )
         if control.id in controls:
             raise LibraryError(f"{path}: duplicate control id {control.id!r}", path=str(path))
         controls[control.id] = control

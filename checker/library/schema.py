@@ -92,7 +92,9 @@ class FrameworkReference(_Strict):
 
     framework: str = Field(description="Short framework name: GDPR, DORA, NIS2, NIST SP 800-53 ...")
     section: str = Field(description="Article, section or control id, e.g. 'Art. 30(2)(c)'.")
-    requirement: str = Field(min_length=10, description="What the provision requires, in our words.")
+    requirement: str = Field(
+        min_length=10, description="What the provision requires, in our words."
+    )
     parameter: str | None = Field(
         default=None, description="The number the source sets, if it sets one (e.g. '72 hours')."
     )
