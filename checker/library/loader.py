@@ -112,9 +112,7 @@ def load_library(root: Path | str = DEFAULT_LIBRARY) -> Library:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
         control = _validate(path, text, data, Control, LibraryError)
         if control.id != path.stem:
-            raise LibraryError(
-                f"{path}: id {control.id!r} must equal the file name", path=str(path)
-            )
+            raise LibraryError(f"{path}: id {control.id!r} must equal the file name", path=str(path))
         if control.id in controls:
             raise LibraryError(f"{path}: duplicate control id {control.id!r}", path=str(path))
         controls[control.id] = control
@@ -142,9 +140,7 @@ def load_playbook(path: Path | str, library: Library) -> Playbook:
         if entry.id not in library.controls:
             line = _line_of(text, ("controls", i), data)
             known = _closest(entry.id, library.controls)
-            raise PlaybookError(
-                f"{path}: line {line}: unknown control {entry.id!r}" + known, path=str(path)
-            )
+            raise PlaybookError(f"{path}: line {line}: unknown control {entry.id!r}" + known, path=str(path))
         stems = {p.key for p in library.controls[entry.id].parameters}
         for key in entry.thresholds:
             if key not in stems:

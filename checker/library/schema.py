@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "WEAK_REASONS",
     "Certainty",
     "Control",
     "ControlStatus",
@@ -26,7 +27,6 @@ __all__ = [
     "PlaybookControl",
     "Severity",
     "Unit",
-    "WEAK_REASONS",
 ]
 
 #: Weak-language reasons a control may list; their phrases live in ``clause_library/language.yaml``.
@@ -92,9 +92,7 @@ class FrameworkReference(_Strict):
 
     framework: str = Field(description="Short framework name: GDPR, DORA, NIS2, NIST SP 800-53 ...")
     section: str = Field(description="Article, section or control id, e.g. 'Art. 30(2)(c)'.")
-    requirement: str = Field(
-        min_length=10, description="What the provision requires, in our words."
-    )
+    requirement: str = Field(min_length=10, description="What the provision requires, in our words.")
     parameter: str | None = Field(
         default=None, description="The number the source sets, if it sets one (e.g. '72 hours')."
     )
