@@ -80,7 +80,9 @@ def _read_yaml(path: Path, error: type[LibraryError] | type[PlaybookError]) -> t
         raise error(f"{path}{line}: not valid YAML: {problem}", path=str(path)) from None
 
 
-def _validate(path: Path, text: str, data: Any, model: Any, error: type[Exception]) -> Any:
+def _validate(
+    path: Path, text: str, data: Any, model: Any, error: type[LibraryError] | type[PlaybookError]
+) -> Any:
     if not isinstance(data, dict):
         raise error(f"{path}: expected a mapping of keys at the top level", path=str(path))
     try:
