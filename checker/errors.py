@@ -19,6 +19,7 @@ __all__ = [
     "LimitExceededError",
     "NoTextLayerError",
     "PlaybookError",
+    "ReportError",
     "UnsupportedFormatError",
     "UnsupportedLanguageError",
 ]
@@ -119,3 +120,9 @@ class PlaybookError(ClauseCheckError):
     """A playbook file is invalid or names something that does not exist."""
 
     code = "playbook_invalid"
+
+
+class ReportError(ClauseCheckError):
+    """A report cannot be written in the requested format (e.g. a DOCX annotation of a PDF)."""
+
+    code = "report_unavailable"
