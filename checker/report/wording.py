@@ -1,0 +1,162 @@
+"""How a finding reads in every report: status labels, parameters, thresholds, reasons, overrides.
+
+Every format (XLSX, HTML, DOCX) says the same thing the same way, so the wording lives here once. The
+functions return plain, *unescaped* text; each format escapes it for its own medium.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from checker.models import Assessment, DocumentInfo, Evidence, Finding, Status
+
+__all__ = [
+    "GAP_STATUSES",
+    "STATUS_LABELS",
+    "assessment_label",
+    "bundle_documents",
+    "effective_status",
+    "evidence_location",
+    "format_params",
+    "format_reasons",
+    "format_thresholds",
+    "gap_reason",
+    "is_gap",
+    "override_text",
+    "reason_label",
+    "status_counts",
+]
+
+#: The status as a word a lawyer reads; never shown by colour alone.
+STATUS_LABELS: dict[Status, str] = {
+    Status.MET: "Met",
+    Status.WEAK: "Weak",
+    Status.CONFLICT: "Conflict",
+    Status.MISSING: "Missing",
+}
+
+GAP_STATUSES = frozenset({Status.WEAK, Status.CONFLICT, Status.MISSING})
+
+# Reason codes the scorer may emit (checker.library.schema.WEAK_REASONS), read aloud. A reason that is
+# not a known code is shown as written, so a scorer that emits sentences needs no change here.
+_REASON_LABELS = {
+    "vague_timing": "vague timing, no number of hours or days",
+    "effort_qualifier": "effort qualifier (e.g. commercially reasonable efforts)",
+    "permissive": "permissive wording (may, should, endeavour) instead of a binding duty",
+    "discretion": "left to the vendor's discretion or policies",
+    "late_trigger": "the clock starts late (at confirmation, not awareness)",
+    "days_not_hours": "stated in days where the playbook requires hours",
+    "over_threshold": "the number is above the playbook threshold",
+    "no_parameter": "no number where the playbook requires one",
+    "benchmark_only": "only a general benchmark (e.g. industry standard) with no specifics",
+    "carve_out": "carve-outs exclude what matters",
+    "on_request": "only on request, where it should be proactive",
+    "cost_shift": "cost shifted to the customer",
+    "website_notice": "notice by website update only",
+    "general_only": "only a general statement, no specific commitment",
+}
+
+_DIRECTION_SIGNS = {"max": "≤", "min": "≥"}
+
+
+def reason_label(reason: str) -> str:
+    """A reason code in words ("vague_timing" → "vague timing, ..."); other text is returned as is."""
+    return _REASON_LABELS.get(reason, reason)
+
+
+def format_reasons(reasons: Iterable[str], sep: str = "; ") -> str:
+    """All reasons of a finding in words, joined by ``sep``."""
+    return sep.join(reason_label(r) for r in reasons)
+
+
+_DEFAULT_WHY = {
+    Status.MISSING: "Nothing in the contract binds the vendor to this control.",
+    Status.CONFLICT: "The contract negates or disclaims this control.",
+    Status.WEAK: "The control is addressed, but not firmly enough.",
+}
+
+
+def gap_reason(finding: Finding) -> str:
+    """Why a finding is a gap: its reasons in words, or what its status means when it names none."""
+    return format_reasons(finding.reasons) or _DEFAULT_WHY.get(effective_status(finding), "")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def format_params(params: dict[str, float]) -> str:
+    """The numbers read from the contract: "notification_hours = 72"."""
+    return "; ".join(f"{key} = {_number(value)}" for key, value in sorted(params.items()))
+
+
+def format_thresholds(thresholds: dict[str, dict[str, float]]) -> str:
+    """The playbook thresholds: "notification_hours ≤ 24"; unknown bound names are shown as words."""
+    parts = []
+    for key, bounds in sorted(thresholds.items()):
+        for bound, value in sorted(bounds.items()):
+            sign = _DIRECTION_SIGNS.get(bound, bound)
+            parts.append(f"{key} {sign} {_number(value)}")
+    return "; ".join(parts)
+
+
+def effective_status(finding: Finding) -> Status:
+    """The status after a reviewer's override (an accepted finding keeps the engine's status)."""
+    ov = finding.override
+    if ov is not None and ov.decision == "overridden" and ov.status is not None:
+        return ov.status
+    return finding.status
+
+
+def is_gap(finding: Finding) -> bool:
+    """Whether the finding, as reviewed, still needs negotiation (weak, conflict or missing)."""
+    return effective_status(finding) in GAP_STATUSES
+
+
+def override_text(finding: Finding) -> str:
+    """The reviewer's decision in one line, or "" when nobody has reviewed the finding."""
+    ov = finding.override
+    if ov is None:
+        return ""
+    if ov.decision == "overridden" and ov.status is not None:
+        head = f"Overridden: {STATUS_LABELS[finding.status]} → {STATUS_LABELS[ov.status]}"
+    else:
+        head = "Accepted" if ov.decision == "accepted" else "Overridden"
+    who = f" by {ov.reviewer}" if ov.reviewer else ""
+    tail = f": {ov.comment}" if ov.comment else ""
+    return f"{head}{who}{tail}"
+
+
+def evidence_location(ev: Evidence) -> str:
+    """Where a quote sits: "dpa.docx, section 12.3 (Security > Incidents), page 4"."""
+    parts = [ev.document] if ev.document else []
+    if ev.section:
+        parts.append(f"section {ev.section}" + (f" ({ev.heading})" if ev.heading else ""))
+    elif ev.heading:
+        parts.append(ev.heading)
+    parts.append(f"page {ev.page}")
+    return ", ".join(parts)
+
+
+def status_counts(findings: Iterable[Finding]) -> dict[Status, int]:
+    """How many findings have each engine status, every status present (zero if none)."""
+    counts = Counter(f.status for f in findings)
+    return {status: counts.get(status, 0) for status in Status}
+
+
+def _doc_label(info: DocumentInfo) -> str:
+    return info.name or info.path
+
+
+def bundle_documents(assessment: Assessment) -> list[DocumentInfo]:
+    """Every document of the assessment, the main one first."""
+    docs = list(assessment.documents)
+    if assessment.document not in docs:
+        docs.insert(0, assessment.document)
+    return docs
+
+
+def assessment_label(assessment: Assessment) -> str:
+    """The document name, or the bundle's names joined with " + "."""
+    return " + ".join(_doc_label(d) for d in bundle_documents(assessment))
