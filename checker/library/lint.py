@@ -74,20 +74,24 @@ class _File:
     node: yaml.Node | None
 
     def line(self, *loc: str | int) -> int:
-        """Line (1-based) of the deepest node along ``loc`` that exists; 0 if the file is empty."""
+        """Line (1-based) of the deepest key or item along ``loc`` that exists; 0 if the file is empty."""
         node = self.node
         if node is None:
             return 0
+        line = node.start_mark.line + 1
         for part in loc:
-            child: yaml.Node | None = None
             if isinstance(node, yaml.MappingNode):
-                child = next((v for k, v in node.value if k.value == part), None)
+                pair = next(((k, v) for k, v in node.value if k.value == part), None)
+                if pair is None:
+                    break
+                # A key's line, not its value's: a block list starts on the line after its key.
+                line, node = pair[0].start_mark.line + 1, pair[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-                child = node.value[part]
-            if child is None:
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
                 break
-            node = child
-        return node.start_mark.line + 1
+        return line
 
 
 class _Report:
