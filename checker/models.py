@@ -167,6 +167,7 @@ class Match(_Frozen):
     modality: str = ""
     params: dict[str, float] = Field(default_factory=dict)
     reasons: list[str] = Field(default_factory=list)
+    reason_codes: list[str] = Field(default_factory=list)
 
 
 class ReviewerOverride(_Frozen):
@@ -190,6 +191,7 @@ class Finding(_Frozen):
     params: dict[str, float] = Field(default_factory=dict)
     thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
     reasons: list[str] = Field(default_factory=list)
+    reason_codes: list[str] = Field(default_factory=list)
     rule: str = ""
     fallback: str = ""
     references: list[str] = Field(default_factory=list)

@@ -45,6 +45,7 @@ WEAK_REASONS = (
     "cost_shift",
     "website_notice",
     "general_only",
+    "no_commitment",
 )
 
 
@@ -104,7 +105,8 @@ class MatchSpec(_Strict):
     """The language that finds a control, compiled by the matcher.
 
     ``terms`` names groups of phrases. A phrase is matched case-insensitively on word boundaries; a
-    trailing ``*`` matches any word ending (``notif*`` finds notify, notifies, notification). A clause
+    trailing ``*`` matches any word ending (``notif*`` finds notify, notifies, notification), ``?`` one
+    optional letter (``authori?ation``), and hyphens and spaces are interchangeable. A clause
     addresses the control when every group of at least one ``rules`` entry has a hit. ``action`` is the
     group whose position decides which party and modal verb govern the clause. ``exclude`` phrases
     veto a clause (known false positives); ``conflict`` rules find express negation or disclaimers;
@@ -119,6 +121,11 @@ class MatchSpec(_Strict):
     conflict: list[list[str]] = Field(default_factory=list)
     conflict_terms: dict[str, list[str]] = Field(default_factory=dict)
     satisfy_by_prohibition: bool = False
+    customer_right: Literal["none", "met", "weak"] = Field(
+        default="none",
+        description="Whether a right granted to the customer ('Customer may audit ...') addresses the"
+        " control, and how firmly (audit rights, termination rights, objection to subprocessors).",
+    )
     near: int = Field(
         default=0,
         ge=0,

@@ -1,0 +1,181 @@
+"""Who a clause binds and how firmly: the party and modal verb that govern a phrase.
+
+Given the position of a control's action word ("notify", "encrypt"), :class:`ObligationReader` finds
+the modal expression that governs it (the nearest one before it in the same sub-clause, or just after
+it for passive clauses: "notice shall be given"), classifies it (binding, permissive, negated,
+prohibition, descriptive) and finds the party that is its subject (vendor, customer, mutual, assumed
+vendor for an unknown name or a passive clause).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.match.phrases import compile_phrases, phrase_pattern
+
+__all__ = ["Obligation", "ObligationReader", "defined_party_names"]
+
+MODAL_ORDER = ("negated", "prohibition", "binding", "permissive", "descriptive")
+
+# Words after a party name that make it an attribute ("Customer Data"), not the subject.
+_ATTRIBUTIVE = re.compile(
+    r"^(?:'s|’s|s'|\s+(?:data|content|information|materials?|systems?|accounts?|personal|confidential|"
+    r"property|premises|environment|networks?|instructions?|users?|employees|personnel|request|"
+    r"requests|approval|consent|behalf|affiliates?|end\s+users|inputs?|outputs?|records|assets|"
+    r"devices|facilities|portal|contacts?|equipment|applications?|software|credentials)\b)",
+    re.IGNORECASE,
+)
+_PREPOSITION = re.compile(
+    r"(?:\b(?:of|to|by|for|with|from|against|behalf of|affecting|concerning|regarding|about|than|"
+    r"between|upon|on|under|via|through|notify|inform|provide|give|allow|permit|enable)\s+(?:the\s+|any\s+|its\s+|each\s+)?)$",
+    re.IGNORECASE,
+)
+_SUBCLAUSE_BREAK = re.compile(r"[;:]|\(\s*[a-z0-9]{1,4}\s*\)\s|\.\s")
+_PASSIVE_AFTER = re.compile(
+    r"^\s*(?:be|have been|been)\s+(\w+ed|given|sent|made|told|kept|shown|held)\b", re.I
+)
+_BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?(\w+)", re.IGNORECASE)
+_PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """The reading of one clause around one action: who is bound, and how."""
+
+    party: str  # vendor | customer | mutual | assumed_vendor
+    party_text: str
+    modality: str  # one of MODAL_ORDER, or "none"
+    modal_text: str
+    modal_start: int = -1
+    passive_recipient: bool = False
+
+
+@dataclass
+class ObligationReader:
+    """Compiled party and modality vocabulary from ``language.yaml``."""
+
+    language: dict[str, Any]
+    _modal: re.Pattern[str] = field(init=False)
+    _party: dict[str, re.Pattern[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        modality = self.language.get("modality", {})
+        groups = []
+        for name in MODAL_ORDER:
+            phrases = sorted(set(modality.get(name, [])), key=len, reverse=True)
+            if phrases:
+                body = "|".join(phrase_pattern(p) for p in phrases)
+                groups.append(f"(?P<{name}>{body})")
+        self._modal = re.compile("|".join(groups), re.IGNORECASE)
+        parties = self.language.get("parties", {})
+        self._party = {k: compile_phrases(parties.get(k, [])) for k in ("mutual", "vendor", "customer")}
+
+    def with_names(self, vendor: list[str], customer: list[str]) -> ObligationReader:
+        """A reader that also knows the party names a document defines."""
+        if not vendor and not customer:
+            return self
+        language = dict(self.language)
+        parties = dict(language.get("parties", {}))
+        parties["vendor"] = [*parties.get("vendor", []), *vendor]
+        parties["customer"] = [*parties.get("customer", []), *customer]
+        language["parties"] = parties
+        return ObligationReader(language)
+
+    def modals(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, kind, text) of every modal expression in ``text``."""
+        out = []
+        for m in self._modal.finditer(text):
+            kind = m.lastgroup or "binding"
+            out.append((m.start(), m.end(), kind, m.group(0)))
+        return out
+
+    def read(self, text: str, action_start: int, modals: list[tuple[int, int, str, str]]) -> Obligation:
+        """The obligation governing the action word at ``action_start`` in ``text``."""
+        governing = None
+        for start, end, kind, mtext in modals:
+            if end > action_start:
+                break
+            gap = text[end:action_start]
+            if len(gap) > 220 or (_SUBCLAUSE_BREAK.search(gap) and kind == "descriptive"):
+                continue
+            if kind == "descriptive" and governing is not None:
+                continue
+            governing = (start, end, kind, mtext)
+        if governing is None:
+            # Passive clauses put the modal after the action noun: "Notice shall be given ...".
+            for start, end, kind, mtext in modals:
+                if start >= action_start and start - action_start < 80 and kind != "descriptive":
+                    governing = (start, end, kind, mtext)
+                    break
+        if governing is None:
+            for start, end, kind, mtext in modals:
+                if kind == "descriptive" and abs(start - action_start) < 120:
+                    governing = (start, end, kind, mtext)
+                    break
+        if governing is None:
+            party, ptext = self.subject(text, action_start)
+            return Obligation(party, ptext, "none", "")
+        start, end, kind, mtext = governing
+        party, ptext = self.subject(text, start)
+        passive_recipient = False
+        if party == "customer" and _PASSIVE_AFTER.match(text[end:]):
+            agent = _BY_AGENT.search(text[end : end + 80])
+            if not (agent and self._party["customer"].fullmatch(agent.group(1))):
+                party, passive_recipient = "assumed_vendor", True
+        return Obligation(party, ptext, kind, mtext, start, passive_recipient)
+
+    def subject(self, text: str, modal_start: int) -> tuple[str, str]:
+        """The party that is the subject of the modal at ``modal_start``."""
+        window_start = max(0, modal_start - 160)
+        window = text[window_start:modal_start]
+        breaks = list(_SUBCLAUSE_BREAK.finditer(window))
+        if breaks:
+            window_start += breaks[-1].end()
+            window = text[window_start:modal_start]
+        best: tuple[int, str, str] | None = None
+        for kind, pattern in self._party.items():
+            for m in pattern.finditer(window):
+                if _ATTRIBUTIVE.match(window[m.end() :]):
+                    continue
+                if _PREPOSITION.search(window[: m.start()]):
+                    continue
+                if best is None or m.start() > best[0]:
+                    best = (m.start(), kind, m.group(0))
+        if best is not None:
+            return best[1], best[2]
+        proper = _PROPER_SUBJECT.search(window.rstrip(" ,"))
+        if proper and proper.group(1).strip()[:1].isupper():
+            return "assumed_vendor", proper.group(1).strip()
+        return "assumed_vendor", ""
+
+
+_DEFINED_NAME = re.compile(
+    r"\(\s*(?:each\s+|collectively\s+|hereinafter\s+|the\s+|as\s+)*[\"“]([A-Z][\w&.\- ]{1,40})[\"”]\s*\)"
+)
+
+
+def defined_party_names(text: str, language: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Names the document defines for the vendor and the customer.
+
+    "Acme Ltd. (the "Supplier")" adds nothing new; "Acme Ltd., as service provider ("Acme")" makes
+    "Acme" a vendor name. A defined name is given the role of the role word nearest before it.
+    """
+    parties = language.get("parties", {})
+    vendor_re = compile_phrases(parties.get("vendor", []))
+    customer_re = compile_phrases(parties.get("customer", []))
+    vendor: list[str] = []
+    customer: list[str] = []
+    for m in _DEFINED_NAME.finditer(text[:200_000]):
+        name = m.group(1).strip()
+        if vendor_re.fullmatch(name) or customer_re.fullmatch(name):
+            continue
+        before = text[max(0, m.start() - 150) : m.start()]
+        v = [x.end() for x in vendor_re.finditer(before) if x.group(0).lower() not in ("we", "us")]
+        c = [x.end() for x in customer_re.finditer(before) if x.group(0).lower() not in ("you", "user")]
+        if v and (not c or v[-1] > c[-1]):
+            vendor.append(name)
+        elif c:
+            customer.append(name)
+    return vendor, customer

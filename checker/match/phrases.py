@@ -1,0 +1,62 @@
+"""Library phrases compiled to regular expressions.
+
+A phrase is matched case-insensitively on word boundaries. A trailing ``*`` on a word matches any
+ending (``notif*``), ``?`` stands for one optional letter (``endeavo?r``), and a hyphen or a space
+inside a phrase matches a hyphen, a space or nothing ("multi-factor", "multi factor", "multifactor").
+Regular-expression phrases (weak language, non-evidence patterns) are compiled as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+__all__ = ["compile_phrases", "compile_regexes", "normalise", "phrase_pattern"]
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ", "–": "-", "—": "-"})
+
+
+def normalise(text: str) -> str:
+    """Text as the matcher reads it: straight quotes and dashes, same length as the input.
+
+    Keeping the length lets every match offset be used on the original text unchanged.
+    """
+    return text.translate(_QUOTES)
+
+
+@cache
+def phrase_pattern(phrase: str) -> str:
+    """The regular expression (without flags) for one library phrase."""
+    parts: list[str] = []
+    for word in re.split(r"[\s\-]+", phrase.strip()):
+        if not word:
+            continue
+        piece = ""
+        for ch in word:
+            if ch == "*":
+                piece += r"[\w\-]*"
+            elif ch == "?":
+                piece += r"\w?"
+            else:
+                piece += re.escape(ch)
+        parts.append(piece)
+    body = r"[\s\-]*".join(parts) if len(parts) > 1 else (parts[0] if parts else "")
+    # Whole words: no letter or digit may touch either end.
+    return rf"(?<![\w]){body}(?![\w])"
+
+
+def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of the phrases, longest first."""
+    unique = sorted(set(phrases), key=lambda p: (-len(p), p))
+    if not unique:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(f"(?:{phrase_pattern(p)})" for p in unique), re.IGNORECASE)
+
+
+def compile_regexes(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of the regular expressions on word boundaries."""
+    unique = sorted(set(patterns), key=lambda p: (-len(p), p))
+    if not unique:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(rf"(?:(?<!\w){p}(?!\w))" for p in unique), re.IGNORECASE)

@@ -1,0 +1,180 @@
+"""Numbers contracts state: durations, frequencies and amounts, in every form they are written.
+
+"twenty-four (24) hours", "72 hours", "two business days", "within one (1) calendar day", "48-hour",
+"at least annually", "every twelve (12) months", "quarterly", "USD 5,000,000", "$5 million". Each
+:class:`Quantity` keeps its offsets in the clause, the word that introduced it ("within", "no later
+than", "at least") and the unit, so that the matcher can attach it to the duty it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Quantity", "defined_periods", "find_quantities", "parse_number"]
+
+_SMALL = {
+    "zero": 0, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "half": 0.5, "single": 1, "several": 0, "few": 0,
+}  # fmt: skip
+_SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_WORD = "|".join(sorted([*_SMALL, *_SCALE], key=len, reverse=True))
+_NUMWORDS = rf"(?:(?:{_WORD})(?:[\s\-]+(?:and[\s\-]+)?(?:{_WORD}))*)"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+_UNIT_WORDS = {
+    "hour": "hours", "hr": "hours", "h": "hours",
+    "day": "days", "calendar day": "days",
+    "business day": "business_days", "working day": "business_days", "banking day": "business_days",
+    "week": "weeks", "month": "months", "year": "years", "minute": "minutes",
+}  # fmt: skip
+_UNIT = r"(?:calendar[\s\-]+days?|business[\s\-]+days?|working[\s\-]+days?|banking[\s\-]+days?|hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?|h(?=\b))"
+
+_DURATION = re.compile(
+    rf"(?<![\w$€£.,])(?P<num>(?P<words>{_NUMWORDS})(?:\s*\(\s*(?P<paren>{_DIGITS})\s*\))?|(?P<digits>{_DIGITS}))"
+    rf"[\s\-]*(?P<unit>{_UNIT})(?:['’]s?)?(?!\w)",
+    re.IGNORECASE,
+)
+
+_FREQUENCY = {
+    r"(?:at least |no less than |not less than )?(?:once |twice )?(?:annually|yearly|per annum|a year|per year|each year|every year|an annual basis|annual)": 12,
+    r"(?:semi-annually|semiannually|bi-annually|biannually|twice (?:a|per|each) year|every six months|half-yearly)": 6,
+    r"(?:quarterly|every quarter|each quarter|once (?:a|per|each) quarter|every three months)": 3,
+    r"(?:monthly|every month|each month|once (?:a|per) month)": 1,
+    r"(?:biennially|every (?:two|2) years|every other year)": 24,
+}  # fmt: skip
+_FREQ_RE = [(re.compile(rf"(?<!\w){p}(?!\w)", re.IGNORECASE), v) for p, v in _FREQUENCY.items()]
+
+_CURRENCY = r"(?:US\s?\$|USD|EUR|GBP|€|£|\$)"
+_AMOUNT = re.compile(
+    rf"(?P<cur>{_CURRENCY})\s*(?P<num>{_DIGITS})\s*(?P<scale>million|m|mm|billion|bn|k|thousand)?(?!\w)"
+    rf"|(?P<num2>{_DIGITS}|{_NUMWORDS})\s*(?P<scale2>million|billion|thousand)?\s*(?P<cur2>dollars|euros|pounds|USD|EUR|GBP)(?!\w)",
+    re.IGNORECASE,
+)
+
+_INTRO = re.compile(
+    r"(?:within|no later than|not later than|in no event later than|in any event within|no more than|"
+    r"not more than|not to exceed|not exceeding|up to|at least|no less than|not less than|minimum of|"
+    r"at a minimum|for(?: a period of)?|after|before|prior to|in advance|every|each|of|by)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit, where it stands in the text, and the word that introduced it."""
+
+    value: float
+    unit: str  # hours | days | business_days | months | amount
+    start: int
+    end: int
+    text: str
+    intro: str = ""
+    defined_term: str = ""
+
+
+def parse_number(text: str) -> float | None:
+    """The value of "72", "5,000,000", "twenty-four", "one hundred twenty", "a"; None if none."""
+    text = text.strip().lower()
+    if not text:
+        return None
+    if re.fullmatch(_DIGITS, text):
+        return float(text.replace(",", ""))
+    total = 0.0
+    current = 0.0
+    seen = False
+    for word in re.split(r"[\s\-]+", text):
+        if word == "and" or not word:
+            continue
+        if word in _SMALL:
+            current += _SMALL[word]
+            seen = True
+        elif word in _SCALE:
+            current = max(current, 1) * _SCALE[word]
+            if _SCALE[word] >= 1000:
+                total += current
+                current = 0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+def _normal_unit(raw: str) -> str:
+    key = re.sub(r"[\s\-]+", " ", raw.lower()).rstrip("s")
+    if key in ("hr", "h"):
+        return "hours"
+    if key in ("min", "minute"):
+        return "minutes"
+    return _UNIT_WORDS.get(key, _UNIT_WORDS.get(key.split()[-1], "days"))
+
+
+def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
+    """Every duration, frequency and amount in ``text``, in order, with offsets + ``offset``."""
+    found: list[Quantity] = []
+    for pattern, months in _FREQ_RE:
+        for m in pattern.finditer(text):
+            if any(q.start - offset <= m.start() < q.end - offset for q in found):
+                continue
+            found.append(Quantity(float(months), "months", m.start() + offset, m.end() + offset,
+                                  m.group(0), "every"))  # fmt: skip
+    frequencies = list(found)
+    for m in _DURATION.finditer(text):
+        value = None
+        if m.group("paren"):
+            value = parse_number(m.group("paren"))
+        elif m.group("digits"):
+            value = parse_number(m.group("digits"))
+        elif m.group("words"):
+            value = parse_number(m.group("words"))
+        if value is None or value == 0:
+            continue
+        unit = _normal_unit(m.group("unit"))
+        if unit == "weeks":
+            unit, value = "days", value * 7
+        elif unit == "years":
+            unit, value = "months", value * 12
+        elif unit == "minutes":
+            unit, value = "hours", value / 60
+        if any(q.start - offset < m.end() and m.start() < q.end - offset for q in frequencies):
+            continue
+        start = m.start("num") + (len(m.group("num")) - len(m.group("num").lstrip()))
+        intro = _INTRO.search(text[max(0, start - 40) : start])
+        found.append(
+            Quantity(value, unit, start + offset, m.end() + offset, text[start : m.end()],
+                     intro.group(0).strip().lower() if intro else "")
+        )  # fmt: skip
+    for m in _AMOUNT.finditer(text):
+        raw = m.group("num") or m.group("num2") or ""
+        value = parse_number(raw)
+        if value is None:
+            continue
+        scale = (m.group("scale") or m.group("scale2") or "").lower()
+        value *= {"million": 1e6, "m": 1e6, "mm": 1e6, "billion": 1e9, "bn": 1e9, "k": 1e3,
+                  "thousand": 1e3}.get(scale, 1)  # fmt: skip
+        found.append(Quantity(value, "amount", m.start() + offset, m.end() + offset, m.group(0)))
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+_DEFINITION = re.compile(
+    r"[\"“]([^\"“”]{2,60})[\"”]\s+(?:means|shall mean|is|refers to)\s+(?:a period of\s+|the period of\s+)?",
+    re.IGNORECASE,
+)
+
+
+def defined_periods(text: str) -> dict[str, Quantity]:
+    """Defined terms whose definition is a duration: '"Notice Period" means 48 hours' → term → 48 h."""
+    periods: dict[str, Quantity] = {}
+    for m in _DEFINITION.finditer(text):
+        rest = text[m.end() : m.end() + 80]
+        quantities = [q for q in find_quantities(rest) if q.unit != "amount" and q.start < 30]
+        if quantities:
+            q = quantities[0]
+            periods[m.group(1).strip().lower()] = Quantity(
+                q.value, q.unit, 0, 0, q.text, "within", defined_term=m.group(1).strip()
+            )
+    return periods

@@ -1,0 +1,236 @@
+"""Scoring: matches + playbook → one :class:`~checker.models.Finding` per control, and a contract score.
+
+Pure and deterministic. Where a status is decided, it is decided here:
+
+- a match whose numbers break the playbook's threshold is weakened (``over_threshold``);
+- per control, the best match wins (met, then weak), except that an express conflict anywhere in the
+  bundle makes the control a **conflict**, with both sides as evidence, so a reviewer resolves it;
+- no match is **missing**.
+
+The contract score is the severity-weighted share of credit (met 1, weak 0.5, conflict and missing 0).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from checker import __version__
+from checker.library.loader import Library
+from checker.library.schema import Control, Parameter, Playbook, PlaybookControl
+from checker.match.engine import convert
+from checker.models import (
+    Assessment,
+    DocumentInfo,
+    Evidence,
+    Finding,
+    FrameworkCoverage,
+    InputError,
+    Match,
+    Provenance,
+    Status,
+)
+
+__all__ = ["SEVERITY_WEIGHT", "STATUS_CREDIT", "apply_thresholds", "assess", "judge", "threshold_for"]
+
+SEVERITY_WEIGHT = {"critical": 10.0, "high": 6.0, "medium": 3.0, "low": 1.0}
+STATUS_CREDIT = {Status.MET: 1.0, Status.WEAK: 0.5, Status.CONFLICT: 0.0, Status.MISSING: 0.0}
+MAX_EVIDENCE = 5
+
+
+def threshold_for(param: Parameter, playbook: Playbook, entry: PlaybookControl | None) -> float | None:
+    """The threshold a playbook applies to a parameter, in the parameter's unit."""
+    if entry is not None and param.key in entry.thresholds:
+        return entry.thresholds[param.key]
+    if playbook.level == "strict":
+        return param.strict if param.strict is not None else param.acceptable
+    return param.acceptable if param.acceptable is not None else param.strict
+
+
+def _param_of(control: Control, key: str) -> tuple[Parameter, str] | None:
+    for param in control.parameters:
+        if key.startswith(param.key + "_"):
+            return param, key[len(param.key) + 1 :]
+    return None
+
+
+def apply_thresholds(
+    match: Match, control: Control, playbook: Playbook, entry: PlaybookControl | None
+) -> Match:
+    """The match, weakened where a number it states breaks the playbook's threshold."""
+    if match.status == Status.CONFLICT or not match.params:
+        return match
+    reasons = list(match.reasons)
+    codes = list(match.reason_codes)
+    for key, value in match.params.items():
+        found = _param_of(control, key)
+        if found is None:
+            continue
+        param, unit = found
+        limit = threshold_for(param, playbook, entry)
+        if limit is None:
+            continue
+        in_unit = convert(value, unit, param.unit.value)
+        if in_unit is None:
+            continue
+        broken = in_unit > limit if param.direction == "max" else in_unit < limit
+        if broken:
+            word = "above" if param.direction == "max" else "below"
+            shown = f"{value:g} {unit.replace('_', ' ')}"
+            reasons.append(
+                f"{shown} is {word} the playbook threshold of {limit:g} {param.unit.value.replace('_', ' ')}"
+            )
+            codes.append("over_threshold")
+    if len(reasons) == len(match.reasons):
+        return match
+    return match.model_copy(update={"status": Status.WEAK, "reasons": reasons, "reason_codes": codes})
+
+
+def _rank(match: Match) -> tuple[int, int, int]:
+    order = {Status.MET: 0, Status.WEAK: 1, Status.CONFLICT: 2}
+    return (order.get(match.status, 3), len(match.reasons), match.clause_index)
+
+
+def judge(
+    control: Control,
+    matches: Sequence[Match],
+    playbook: Playbook,
+    entry: PlaybookControl | None = None,
+) -> Finding:
+    """The finding for one control from all its matches in a document or bundle."""
+    judged = sorted((apply_thresholds(m, control, playbook, entry) for m in matches), key=_rank)
+    severity = (entry.severity.value if entry and entry.severity else None) or control.severity.value
+    level = playbook.level
+    fallback = control.fallback.strict if level == "strict" else control.fallback.acceptable
+    thresholds: dict[str, dict[str, float]] = {}
+    for param in control.parameters:
+        limit = threshold_for(param, playbook, entry)
+        if limit is not None:
+            thresholds[param.report_key] = {
+                "threshold": limit,
+                "max" if param.direction == "max" else "min": 1,
+            }
+    references = [f"{r.framework} {r.section}" for r in control.references]
+    base = {
+        "control": control.id,
+        "title": control.title,
+        "family": control.family,
+        "severity": severity,
+        "thresholds": thresholds,
+        "fallback": fallback,
+        "references": references,
+    }
+    if not judged:
+        return Finding(
+            **base, status=Status.MISSING, reasons=["nothing in the contract binds the vendor to this"]
+        )
+    conflicts = [m for m in judged if m.status == Status.CONFLICT]
+    best = judged[0]
+    if conflicts:
+        lead = conflicts[0]
+        reasons = list(lead.reasons)
+        codes = list(lead.reason_codes)
+        if best.status != Status.CONFLICT:
+            where = f"§{best.evidence.section}" if best.evidence.section else f"page {best.evidence.page}"
+            reasons.append(
+                f"another clause ({best.evidence.document} {where}) addresses it: resolve which prevails"
+            )
+            codes.append("inconsistent")
+        ordered = [lead, *(m for m in judged if m is not lead)]
+        return Finding(
+            **base,
+            status=Status.CONFLICT,
+            evidence=_evidence(ordered),
+            params=dict(best.params) if best.status != Status.CONFLICT else {},
+            reasons=reasons,
+            reason_codes=codes,
+            rule=lead.rule,
+        )
+    return Finding(
+        **base,
+        status=best.status,
+        evidence=_evidence(judged),
+        params=dict(best.params),
+        reasons=list(best.reasons),
+        reason_codes=list(best.reason_codes),
+        rule=best.rule,
+    )
+
+
+def _evidence(matches: Iterable[Match]) -> list[Evidence]:
+    seen: set[tuple[str, int, int]] = set()
+    out: list[Evidence] = []
+    for m in matches:
+        key = (m.evidence.document, m.evidence.start, m.evidence.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(m.evidence)
+        if len(out) >= MAX_EVIDENCE:
+            break
+    return out
+
+
+def _score(findings: Sequence[Finding]) -> tuple[float, str]:
+    total = sum(SEVERITY_WEIGHT.get(f.severity, 1.0) for f in findings)
+    if not total:
+        return 0.0, "no controls in the playbook"
+    got = sum(SEVERITY_WEIGHT.get(f.severity, 1.0) * STATUS_CREDIT[f.status] for f in findings)
+    counts: defaultdict[str, int] = defaultdict(int)
+    for f in findings:
+        counts[f.status.value] += 1
+    score = round(100.0 * got / total, 1)
+    explanation = (
+        f"{got:g} of {total:g} severity-weighted points (met 1, weak 0.5, conflict and missing 0; "
+        f"weights critical 10, high 6, medium 3, low 1): "
+        + ", ".join(f"{counts[s.value]} {s.value}" for s in Status)
+    )
+    return score, explanation
+
+
+def playbook_hash(playbook: Playbook) -> str:
+    """A short content hash of the playbook as applied."""
+    return hashlib.sha256(playbook.model_dump_json().encode()).hexdigest()[:16]
+
+
+def assess(
+    documents: Sequence[DocumentInfo],
+    matches: Sequence[Match],
+    playbook: Playbook,
+    library: Library,
+    errors: Sequence[InputError] = (),
+    coverage: Sequence[FrameworkCoverage] = (),
+) -> Assessment:
+    """One assessment of a document or bundle: a finding per playbook control, score and provenance."""
+    if not documents:
+        raise ValueError("an assessment needs at least one document")
+    by_control: dict[str, list[Match]] = defaultdict(list)
+    for m in matches:
+        by_control[m.control].append(m)
+    findings = []
+    for entry in playbook.controls:
+        control = library.controls.get(entry.id)
+        if control is None:
+            raise ValueError(f"playbook {playbook.name!r} names unknown control {entry.id!r}")
+        findings.append(judge(control, by_control.get(entry.id, []), playbook, entry))
+    score, explanation = _score(findings)
+    provenance = Provenance(
+        tool_version=__version__,
+        library_version=library.version,
+        library_hash=library.content_hash,
+        playbook=playbook.name,
+        playbook_hash=playbook_hash(playbook),
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    return Assessment(
+        document=documents[0],
+        documents=list(documents),
+        playbook=playbook.name,
+        score=score,
+        score_explanation=explanation,
+        findings=findings,
+        coverage=list(coverage),
+        errors=list(errors),
+        provenance=provenance,
+    )
