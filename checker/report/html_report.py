@@ -22,7 +22,7 @@ from checker.report.wording import (
     format_params,
     format_thresholds,
     gap_reason,
-    is_gap,
+    open_gaps,
     override_text,
     reason_label,
     status_counts,
@@ -113,13 +113,13 @@ def _coverage(a: Assessment) -> str:
     )
 
 
-def _gaps(a: Assessment) -> str:
-    gaps = [f for f in a.findings if is_gap(f)]
+def _gaps(a: Assessment, anchor: str) -> str:
+    gaps = open_gaps(a.findings)
     if not gaps:
         return '<section class="gaps"><h2>Gaps</h2><p class="empty">None: every control is met.</p></section>'
     rows = (
         [
-            f'<a href="#control-{_e(f.control)}">{_e(f.title)}</a><br><code>{_e(f.control)}</code>',
+            f'<a href="#{anchor}{_e(f.control)}">{_e(f.title)}</a><br><code>{_e(f.control)}</code>',
             f'<span class="severity">{_e(f.severity)}</span>',
             _status_cell(f),
             _e(gap_reason(f)),
@@ -138,7 +138,7 @@ def _quote(ev: Evidence) -> str:
     return f'<blockquote>{_e(ev.text)}<span class="cite">— {_e(evidence_location(ev))}</span></blockquote>'
 
 
-def _finding(f: Finding) -> str:
+def _finding(f: Finding, anchor: str) -> str:
     items: list[tuple[str, str]] = []
     params, thresholds = format_params(f.params), format_thresholds(f.thresholds)
     if params or thresholds:
@@ -160,7 +160,7 @@ def _finding(f: Finding) -> str:
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in items)
     status = effective_status(f).value
     return (
-        f'<article class="finding status-{status}" id="control-{_e(f.control)}">'
+        f'<article class="finding status-{status}" id="{anchor}{_e(f.control)}">'
         f"<h3>{_e(f.title)} <code>{_e(f.control)}</code></h3>"
         f'<p>{_status_cell(f)} <span class="severity">severity: {_e(f.severity)}</span>'
         f' <span class="meta">· {_e(f.family)}</span></p>'
@@ -180,7 +180,8 @@ def _provenance(a: Assessment) -> str:
     return '<section class="provenance"><h2>Provenance</h2>' + _table(["", ""], rows) + "</section>"
 
 
-def _assessment_body(a: Assessment) -> str:
+def _assessment_body(a: Assessment, anchor: str = "control-") -> str:
+    """One assessment's sections; ``anchor`` prefixes the ids of its controls (unique per page)."""
     label = assessment_label(a)
     return (
         '<main class="assessment">'
@@ -189,9 +190,9 @@ def _assessment_body(a: Assessment) -> str:
         f"{_e(a.provenance.tool_version)}</p></header>"
         + _summary(a)
         + _coverage(a)
-        + _gaps(a)
+        + _gaps(a, anchor)
         + '<section class="controls page"><h2>Controls</h2>'
-        + "".join(_finding(f) for f in a.findings)
+        + "".join(_finding(f, anchor) for f in a.findings)
         + "</section>"
         + _provenance(a)
         + "</main>"
@@ -219,4 +220,5 @@ def render_html_many(assessments: Sequence[Assessment]) -> str:
     title = "clausecheck: " + (
         assessment_label(assessments[0]) if len(assessments) == 1 else f"{len(assessments)} contracts"
     )
-    return _page(title, "".join(_assessment_body(a) for a in assessments))
+    bodies = (_assessment_body(a, f"a{i}-control-") for i, a in enumerate(assessments, start=1))
+    return _page(title, "".join(bodies))

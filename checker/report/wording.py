@@ -23,6 +23,7 @@ __all__ = [
     "format_thresholds",
     "gap_reason",
     "is_gap",
+    "open_gaps",
     "override_text",
     "reason_label",
     "status_counts",
@@ -37,6 +38,8 @@ STATUS_LABELS: dict[Status, str] = {
 }
 
 GAP_STATUSES = frozenset({Status.WEAK, Status.CONFLICT, Status.MISSING})
+
+_SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 # Reason codes the scorer may emit (checker.library.schema.WEAK_REASONS), read aloud. A reason that is
 # not a known code is shown as written, so a scorer that emits sentences needs no change here.
@@ -112,6 +115,11 @@ def effective_status(finding: Finding) -> Status:
 def is_gap(finding: Finding) -> bool:
     """Whether the finding, as reviewed, still needs negotiation (weak, conflict or missing)."""
     return effective_status(finding) in GAP_STATUSES
+
+
+def open_gaps(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings still open after review, most severe first (playbook order within a severity)."""
+    return sorted((f for f in findings if is_gap(f)), key=lambda f: _SEVERITY_ORDER.get(f.severity, 9))
 
 
 def override_text(finding: Finding) -> str:

@@ -31,7 +31,7 @@ from checker.report.wording import (
     format_reasons,
     format_thresholds,
     gap_reason,
-    is_gap,
+    open_gaps,
     override_text,
     status_counts,
 )
@@ -45,7 +45,6 @@ STATUS_FILLS: dict[Status, tuple[str, str]] = {
     Status.CONFLICT: ("FFC7CE", "9C0006"),
     Status.MISSING: ("D9D9D9", "262626"),
 }
-_SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 _EXCERPT_CHARS = 1000
 _HEADER_FILL = PatternFill("solid", start_color="DDE3EA")
 _TOP = Alignment(vertical="top")
@@ -158,8 +157,7 @@ _GAP_COLS = [
 def _gap_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
     for a in assessments:
         label = assessment_label(a)
-        gaps = sorted((f for f in a.findings if is_gap(f)), key=lambda f: _SEVERITY_ORDER.get(f.severity, 9))
-        for f in gaps:
+        for f in open_gaps(a.findings):
             section, page = _first(f)
             yield [
                 label, f.control, f.title, f.severity, effective_status(f).value, gap_reason(f),
