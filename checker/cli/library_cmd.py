@@ -219,37 +219,33 @@ def _num(value: float | None) -> str:
 
 def _test(args: argparse.Namespace) -> int:
     library = load_library(args.library)
-    if args.control:
-        unknown = [cid for cid in args.control if cid not in library.controls]
-        if unknown:
-            raise LibraryError(f"unknown control(s): {', '.join(unknown)}")
-        library = _restrict(library, set(args.control))
+    unknown = [cid for cid in args.control or [] if cid not in library.controls]
+    if unknown:
+        raise LibraryError(f"unknown control(s): {', '.join(unknown)}")
     try:
         from checker.library.examples import check_examples
     except ImportError as exc:
         print(f"clausecheck: matcher not available ({exc}); cannot run the examples", file=sys.stderr)
         return EXIT_FAILED
-    results = check_examples(library)
+    results = check_examples(library, controls=args.control)
     failed = [r for r in results if not r.passed]
     for result in failed:
-        print(_format_failure(result))
+        print(_format_failure(result, library))
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _restrict(library: Library, ids: set[str]) -> Library:
-    controls = {cid: c for cid, c in library.controls.items() if cid in ids}
-    return Library(
-        library.root, library.version, library.content_hash, controls, library.language, library.playbooks
-    )
-
-
-def _format_failure(result: Any) -> str:
-    expected = result.expected + (f" ({result.expected_reason})" if result.expected_reason else "")
+def _format_failure(result: Any, library: Library) -> str:
+    """``FAIL control kind[i]: expected weak (reason), got met: "text"``, as a test runner prints it."""
+    example = getattr(library.controls[result.control].examples, result.kind)[result.index]
+    expected = result.expected + (f" ({example.reason})" if example.reason else "")
+    if result.got != result.expected:
+        why = f" ({'; '.join(result.reasons)})" if result.reasons else ""
+        message = f"expected {expected}, got {result.got}{why}"
+    else:
+        message = result.problem
     text = result.text if len(result.text) <= 120 else result.text[:117] + "..."
-    detail = f"; {result.detail}" if getattr(result, "detail", "") else ""
-    where = f"{result.control} {result.kind}[{result.index}]"
-    return f'FAIL {where}: expected {expected}, got {result.got}{detail}: "{text}"'
+    return f'FAIL {result.control} {result.kind}[{result.index}]: {message}: "{text}"'
 
 
 # --- lint ------------------------------------------------------------------------------------------

@@ -11,6 +11,9 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
+from checker.library import schema as library_schema
 from checker.library.schema import Control, Playbook
 
 __all__ = ["SCHEMA_KINDS", "schema_dict", "schema_filename", "schema_text", "write_schemas"]
@@ -33,6 +36,25 @@ def _allow_plain_string(array_schema: dict[str, Any], min_length: int | None = N
     array_schema["items"] = {"anyOf": [array_schema["items"], string]}
 
 
+def _allow_numbers_where_coerced(schema: dict[str, Any]) -> None:
+    """Let string fields of models that coerce numbers to text accept numbers, as YAML writes them.
+
+    A reviewer writes ``section: 500.5``; YAML reads a float and the model keeps it as text
+    (``coerce_numbers_to_str``), which pydantic's schema does not show.
+    """
+    models = {name: obj for name, obj in vars(library_schema).items() if isinstance(obj, type)}
+    for name, definition in [(schema.get("title", ""), schema), *schema.get("$defs", {}).items()]:
+        model = models.get(name)
+        if model is None or not issubclass(model, BaseModel):
+            continue
+        if not model.model_config.get("coerce_numbers_to_str"):
+            continue
+        for prop in definition.get("properties", {}).values():
+            for option in [prop, *prop.get("anyOf", [])]:
+                if option.get("type") == "string":
+                    option["type"] = ["string", "number"]
+
+
 def schema_dict(kind: SchemaKind) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) for a control file or a playbook file."""
     if kind == "control":
@@ -46,6 +68,7 @@ def schema_dict(kind: SchemaKind) -> dict[str, Any]:
         _allow_plain_string(schema["properties"]["controls"])
     else:
         raise ValueError(f"unknown schema kind {kind!r}; use one of {', '.join(SCHEMA_KINDS)}")
+    _allow_numbers_where_coerced(schema)
     return {"$schema": _DIALECT, "$id": f"clausecheck:{schema_filename(kind)}", **schema}
 
 
