@@ -21,7 +21,8 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from checker.library.loader import load_library, resolve_playbook
+from checker.library.examples import EXAMPLE_PLAYBOOK
+from checker.library.loader import expand_playbook, load_library
 from checker.match.engine import Engine
 from checker.score import judge
 
@@ -49,7 +50,7 @@ def clause_level(labels: Path, verbose: str | None = None) -> dict:
     """Per-control detection and status figures on the labelled clauses."""
     library = load_library()
     engine = Engine(library)
-    playbook = resolve_playbook("all", library)
+    playbook = expand_playbook(EXAMPLE_PLAYBOOK, library)
     entries = {e.id: e for e in playbook.controls}
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
@@ -58,6 +59,7 @@ def clause_level(labels: Path, verbose: str | None = None) -> dict:
     pairs: Counter[str] = Counter()
     notif_total = notif_exact = 0
     errors: dict[str, list[str]] = defaultdict(list)
+    confusion: Counter[tuple[str, str]] = Counter()
     clauses = load_clauses(labels)
     for row in clauses:
         expected = {c: "met" for c in row.get("controls", [])}
@@ -86,6 +88,7 @@ def clause_level(labels: Path, verbose: str | None = None) -> dict:
             elif exp_det:
                 fn[cid] += 1
             pairs[cid] += 1
+            confusion[(exp, got)] += 1
             if exp == got:
                 agree[cid] += 1
             elif verbose in (cid, "all"):
@@ -111,6 +114,7 @@ def clause_level(labels: Path, verbose: str | None = None) -> dict:
         "recall": T / (T + N) if T + N else 0.0,
         "agreement": sum(agree.values()) / sum(pairs.values()) if pairs else 0.0,
         "notification_exact": f"{notif_exact}/{notif_total}",
+        "confusion": dict(sorted(confusion.items())),
     }
     return {"total": total, "per_control": per_control, "errors": errors}
 
@@ -126,6 +130,9 @@ def render(result: dict) -> str:
         f"Labelled clauses: {t['clauses']}. Detection (met or weak vs not addressed): precision "
         f"**{t['precision']:.3f}**, recall **{t['recall']:.3f}**; exact status agreement **{t['agreement']:.3f}**; "
         f"notification_hours exact: **{t['notification_exact']}**.",
+        "",
+        "Status confusion (expected → got: count): "
+        + ", ".join(f"{e}→{g}: {n}" for (e, g), n in t["confusion"].items()),
         "",
         "| control | TP | FP | FN | precision | recall | F1 | status agreement (pairs) |",
         "|---|---|---|---|---|---|---|---|",

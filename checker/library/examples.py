@@ -15,9 +15,9 @@ from checker.library.schema import Example, Playbook
 from checker.match.engine import Engine
 from checker.score import judge
 
-__all__ = ["ExampleResult", "check_examples"]
+__all__ = ["EXAMPLE_PLAYBOOK", "ExampleResult", "check_examples"]
 
-_EXAMPLE_PLAYBOOK = Playbook(
+EXAMPLE_PLAYBOOK = Playbook(
     name="examples",
     title="Library examples",
     description="Every control at the library's acceptable thresholds.",
@@ -50,7 +50,7 @@ class ExampleResult:
 def _check(engine: Engine, control_id: str, kind: str, index: int, example: Example) -> ExampleResult:
     control = engine.library.controls[control_id]
     matches = [m for m in engine.match_text(example.text, example.heading or "") if m.control == control_id]
-    finding = judge(control, matches, _EXAMPLE_PLAYBOOK)
+    finding = judge(control, matches, EXAMPLE_PLAYBOOK)
     got = finding.status.value
     expected = "missing" if kind == "negative" else kind
     problem = ""

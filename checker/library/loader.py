@@ -23,6 +23,7 @@ __all__ = [
     "Library",
     "load_library",
     "load_playbook",
+    "expand_playbook",
     "resolve_playbook",
 ]
 
@@ -176,6 +177,11 @@ def resolve_playbook(name_or_path: str, library: Library) -> Playbook:
             f"unknown playbook {name_or_path!r}",
             hint=f"Use one of: {known}, or the path of a playbook YAML file.",
         )
+    return expand_playbook(playbook, library)
+
+
+def expand_playbook(playbook: Playbook, library: Library) -> Playbook:
+    """The playbook with ``all_controls`` expanded to every non-deprecated control of the library."""
     if playbook.all_controls:
         chosen = {c.id for c in playbook.controls}
         extra = [

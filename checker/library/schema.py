@@ -91,6 +91,9 @@ class Unit(StrEnum):
 class FrameworkReference(_Strict):
     """Where a control comes from: a framework, the provision, and what it requires."""
 
+    # A reviewer writes "section: 11.4"; YAML reads a number, we keep the text.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
     framework: str = Field(description="Short framework name: GDPR, DORA, NIS2, NIST SP 800-53 ...")
     section: str = Field(description="Article, section or control id, e.g. 'Art. 30(2)(c)'.")
     requirement: str = Field(min_length=10, description="What the provision requires, in our words.")

@@ -328,7 +328,7 @@ class Engine:
         if modality == "prohibition":
             if spec.satisfy_by_prohibition:
                 modality = "binding"
-            elif act.start() - (ob.modal_start + len(ob.modal_text)) < 25:
+            elif 0 <= act.start() - (ob.modal_start + len(ob.modal_text)) < 25:
                 return make(Status.CONFLICT, rule_name, [("negated", f"the vendor refuses it: '{ob.modal_text}'")],
                             party, modality)  # fmt: skip
             else:
@@ -339,7 +339,12 @@ class Engine:
             else:
                 msg = self._weak_messages.get("permissive", "permissive {match}").format(match=ob.modal_text)
                 reasons.append(("permissive", msg))
-        if modality in ("descriptive", "none") and not prep.schedule:
+        if modality == "none" and not prep.schedule:
+            # No verb binds anyone to the action: a mention, a heading-like line, a cross-reference.
+            return None
+        if modality == "descriptive" and not prep.schedule:
+            if ob.party == "assumed_vendor" and not ob.party_text:
+                return None
             reasons.append(
                 ("no_commitment", "stated as a description, not a commitment (no shall/will/must)")
             )

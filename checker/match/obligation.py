@@ -37,6 +37,7 @@ _PASSIVE_AFTER = re.compile(
     r"^\s*(?:be|have been|been)\s+(\w+ed|given|sent|made|told|kept|shown|held)\b", re.I
 )
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?(\w+)", re.IGNORECASE)
+_DETERMINER = re.compile(r"\b(?:all|any|each|every|the|such|these|those|this|that|no|of|to|for|in)\s*$", re.I)
 _PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
 
 
@@ -106,7 +107,7 @@ class ObligationReader:
         if governing is None:
             # Passive clauses put the modal after the action noun: "Notice shall be given ...".
             for start, end, kind, mtext in modals:
-                if start >= action_start and start - action_start < 80 and kind != "descriptive":
+                if start >= action_start and start - action_start < 140 and kind != "descriptive":
                     governing = (start, end, kind, mtext)
                     break
         if governing is None:
@@ -146,7 +147,7 @@ class ObligationReader:
         if best is not None:
             return best[1], best[2]
         proper = _PROPER_SUBJECT.search(window.rstrip(" ,"))
-        if proper and proper.group(1).strip()[:1].isupper():
+        if proper and proper.group(1).strip()[:1].isupper() and not _DETERMINER.search(window[: proper.start(1)]):
             return "assumed_vendor", proper.group(1).strip()
         return "assumed_vendor", ""
 
