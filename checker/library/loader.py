@@ -21,9 +21,9 @@ from checker.library.schema import Control, Playbook, PlaybookControl
 __all__ = [
     "DEFAULT_LIBRARY",
     "Library",
+    "expand_playbook",
     "load_library",
     "load_playbook",
-    "expand_playbook",
     "resolve_playbook",
 ]
 
