@@ -66,8 +66,12 @@ def sample_findings() -> list[Finding]:
             # Extraction prefixes the list number that python-docx does not show in the paragraph.
             evidence=[_ev("12.3 " + INCIDENT_PARAGRAPH, 2, 4100, "12.3", "Security > Incidents")],
             params={"notification_hours": 72},
-            thresholds={"notification_hours": {"max": 24}},
-            reasons=["over_threshold", "late_trigger"],
+            thresholds={"notification_hours": {"threshold": 24, "max": 1}},
+            reasons=[
+                "72 hours is above the playbook threshold of 24 hours",
+                "the clock starts at confirmation, not awareness",
+            ],
+            reason_codes=["over_threshold", "late_trigger"],
             fallback="Vendor shall notify Customer of any Security Incident within twenty-four (24) hours "
             "after becoming aware of it.",
             references=["GDPR Art. 33(2)", "DORA Art. 19"],
@@ -88,7 +92,8 @@ def sample_findings() -> list[Finding]:
             severity="high",
             status=Status.CONFLICT,
             evidence=[_ev(AUDIT_CELL, 3, 7000, "Schedule 2")],
-            reasons=["Customer audit expressly excluded"],
+            reasons=["the contract excludes customer audits"],
+            reason_codes=["negated"],
             fallback="Vendor shall permit Customer or its auditor to audit Vendor's compliance once a year.",
             override=ReviewerOverride(
                 decision="overridden",
@@ -114,6 +119,7 @@ def sample_findings() -> list[Finding]:
             evidence=[_ev(SUBPROCESSOR_PARAGRAPH, 2, 5000, "9.2")]
             + [_ev(text, 2, 5100 + 40 * i, "9.3") for i, text in enumerate(HOSTILE)],
             reasons=["website_notice", "-2 days <script>alert(1)</script>"],
+            reason_codes=["website_notice"],
             fallback='=HYPERLINK("http://x") Vendor shall give thirty (30) days\' written notice.',
         ),
     ]

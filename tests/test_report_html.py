@@ -81,7 +81,8 @@ def test_contents(parsed: _Collector) -> None:
         assert word in text
     assert "notification_hours = 72" in text
     assert "notification_hours ≤ 24" in text
-    assert "the number is above the playbook threshold" in text
+    assert "72 hours is above the playbook threshold of 24 hours" in text
+    assert "notice by website update only" in text  # a bare reason code, read aloud
     assert "acme-dpa.docx, section 12.3 (Security > Incidents), page 2" in text
     assert "twenty-four (24) hours" in text
     assert "No clause binds the vendor to this control." in text

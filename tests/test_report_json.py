@@ -59,7 +59,7 @@ def test_empty_report() -> None:
 
 def test_published_schema_is_current() -> None:
     committed = SCHEMA_PATH.read_text(encoding="utf-8")
-    assert committed == schema_text(), "stale schema: run `python -m checker.report.json_report`"
+    assert committed == schema_text(), "stale schema: run `python -m checker.report`"
 
 
 def test_output_validates_against_published_schema() -> None:

@@ -44,7 +44,8 @@ def test_findings_one_row_per_document_and_control(workbook: openpyxl.Workbook) 
     assert incident["Status"] == "weak"
     assert incident["Parameters found"] == "notification_hours = 72"
     assert incident["Playbook threshold"] == "notification_hours ≤ 24"
-    assert "above the playbook threshold" in str(incident["Reasons"])
+    assert "above the playbook threshold of 24 hours" in str(incident["Reasons"])
+    assert incident["Reason codes"] == "over_threshold, late_trigger"
     assert str(incident["Evidence"]).startswith("12.3 Vendor shall notify")
     assert (incident["Section"], incident["Page"]) == ("12.3", 2)
     assert "twenty-four (24) hours" in str(incident["Fallback language"])
@@ -138,8 +139,9 @@ def test_layout(workbook: openpyxl.Workbook) -> None:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
     findings = workbook["Findings"]
-    assert findings.column_dimensions["K"].width == 60
-    assert findings["K2"].alignment.wrap_text
+    assert findings["L1"].value == "Evidence"
+    assert findings.column_dimensions["L"].width == 60
+    assert findings["L2"].alignment.wrap_text
 
 
 def test_status_conditional_formatting(workbook: openpyxl.Workbook) -> None:

@@ -3,7 +3,7 @@
 The shape is the pydantic models' own ``model_dump(mode="json")``, so the JSON, the models and the
 published JSON Schema (``assessment.schema.json`` beside this module) cannot drift apart silently: a test
 compares the committed schema with the generated one. Regenerate it with
-``python -m checker.report.json_report``.
+``python -m checker.report``.
 """
 
 from __future__ import annotations
@@ -57,8 +57,3 @@ def report_json_schema() -> dict[str, Any]:
 def schema_text() -> str:
     """The JSON Schema serialised exactly as it is committed."""
     return json.dumps(report_json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-
-
-if __name__ == "__main__":
-    SCHEMA_PATH.write_text(schema_text(), encoding="utf-8")
-    print(f"wrote {SCHEMA_PATH}")

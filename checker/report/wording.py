@@ -95,12 +95,19 @@ def format_params(params: dict[str, float]) -> str:
 
 
 def format_thresholds(thresholds: dict[str, dict[str, float]]) -> str:
-    """The playbook thresholds: "notification_hours ≤ 24"; unknown bound names are shown as words."""
+    """The playbook thresholds: "notification_hours ≤ 24".
+
+    The scorer reports ``{"threshold": 24, "max": 1}`` (the limit, and its direction as a flag); a bare
+    ``{"max": 24}`` is read as the limit itself, and any other bound is shown by name.
+    """
     parts = []
     for key, bounds in sorted(thresholds.items()):
+        if "threshold" in bounds:
+            direction = next((d for d in _DIRECTION_SIGNS if d in bounds), "")
+            parts.append(f"{key} {_DIRECTION_SIGNS.get(direction, '=')} {_number(bounds['threshold'])}")
+            continue
         for bound, value in sorted(bounds.items()):
-            sign = _DIRECTION_SIGNS.get(bound, bound)
-            parts.append(f"{key} {sign} {_number(value)}")
+            parts.append(f"{key} {_DIRECTION_SIGNS.get(bound, bound)} {_number(value)}")
     return "; ".join(parts)
 
 

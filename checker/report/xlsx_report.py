@@ -115,6 +115,7 @@ _FINDING_COLS = [
     _Col("Parameters found", 22, wrap=True),
     _Col("Playbook threshold", 22, wrap=True),
     _Col("Reasons", 36, wrap=True),
+    _Col("Reason codes", 18, wrap=True),
     _Col("Evidence", 60, wrap=True),
     _Col("Section", 10),
     _Col("Page", 6),
@@ -134,7 +135,7 @@ def _finding_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
             yield [
                 label, f.control, f.title, f.family, f.severity, f.status.value, effective_status(f).value,
                 format_params(f.params), format_thresholds(f.thresholds), format_reasons(f.reasons),
-                _excerpt(f), section, page, f.fallback,
+                ", ".join(f.reason_codes), _excerpt(f), section, page, f.fallback,
                 ov.decision if ov else "", ov.comment if ov else "", ov.reviewer if ov else "",
             ]  # fmt: skip
 
