@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,7 @@ def check_offsets(doc: Document, clauses: list[Clause]) -> None:
         assert clause.text == clause.text.strip()
         assert clause.page == doc.page_of(clause.start)
         assert clause.document == doc.name
-    assert all(a.end <= b.start for a, b in zip(clauses, clauses[1:], strict=False))
+    assert all(a.end <= b.start for a, b in pairwise(clauses))
 
 
 # --- sentences ------------------------------------------------------------------------------------
