@@ -69,10 +69,12 @@ def clause_level(labels: Path, verbose: str | None = None) -> dict:
         for m in matches:
             by_control[m.control].append(m)
         predicted = {}
+        why: dict[str, str] = {}
         params: dict[str, float] = {}
         for cid, ms in by_control.items():
             finding = judge(library.controls[cid], ms, playbook, entries.get(cid))
             predicted[cid] = finding.status.value
+            why[cid] = "; ".join(finding.reasons) + f" <{finding.rule}>"
             params.update(finding.params)
         for cid in set(expected) | set(predicted):
             if cid not in library.controls:
@@ -92,7 +94,9 @@ def clause_level(labels: Path, verbose: str | None = None) -> dict:
             if exp == got:
                 agree[cid] += 1
             elif verbose in (cid, "all"):
-                errors[cid].append(f"  [{row['id']}] expected {exp}, got {got}: {row['text'][:220]}")
+                errors[cid].append(
+                    f"  [{row['id']}] expected {exp}, got {got} ({why.get(cid, '')}): {row['text'][:220]}"
+                )
         if "notification_hours" in row.get("params", {}):
             notif_total += 1
             if params.get("notification_hours") == row["params"]["notification_hours"]:

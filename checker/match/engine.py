@@ -28,8 +28,8 @@ _CONVERT: dict[tuple[str, str], float] = {
     ("days", "hours"): 24.0,
     ("business_days", "hours"): 24.0,
     ("hours", "days"): 1 / 24,
-    ("business_days", "days"): 1.0,
-    ("days", "business_days"): 1.0,
+    ("business_days", "days"): 7 / 5,
+    ("days", "business_days"): 5 / 7,
     ("months", "days"): 30.0,
     ("days", "months"): 1 / 30,
 }
@@ -334,7 +334,7 @@ class Engine:
             else:
                 modality = "none"
         if modality == "permissive":
-            if spec.satisfy_by_prohibition and _ONLY.search(text[ob.modal_start : act.end() + 60]):
+            if spec.satisfy_by_prohibition and _ONLY.search(text[ob.modal_start : act.end() + 200]):
                 modality = "binding"
             else:
                 msg = self._weak_messages.get("permissive", "permissive {match}").format(match=ob.modal_text)
@@ -351,8 +351,9 @@ class Engine:
 
         params, param_reasons, firm_number = self._parameters(control, prep, act.start())
         reasons.extend(param_reasons)
+        asides = _parentheticals(body)
         for reason, pattern in compiled.weak.items():
-            m = pattern.search(body)
+            m = next((h for h in pattern.finditer(body) if not _inside(h.start(), asides)), None)
             if m is None:
                 continue
             if firm_number and reason == "vague_timing":
@@ -405,6 +406,26 @@ class Engine:
         """The compiled controls among ``ids``."""
         wanted = set(ids)
         return [c.control for c in self._controls if c.control.id in wanted]
+
+
+def _parentheticals(text: str) -> list[tuple[int, int]]:
+    """Spans of parenthetical asides; qualifiers inside them do not weaken the main obligation."""
+    spans = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0 and i - start > 4:
+                spans.append((start, i))
+    return spans
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < pos < b for a, b in spans)
 
 
 def _pick(param: Parameter, quantities: list[Quantity], action_at: int) -> Quantity | None:
