@@ -16,7 +16,7 @@ from docx.document import Document as DocxDocument
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-__all__ = ["MIN_OVERLAP", "iter_paragraphs", "locate", "normalise"]
+__all__ = ["MIN_OVERLAP", "ParagraphIndex", "iter_paragraphs", "locate", "normalise"]
 
 #: Share of the quote's word trigrams a paragraph must hold to count as its source.
 MIN_OVERLAP = 0.5
@@ -69,23 +69,37 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
 
 
+class ParagraphIndex:
+    """Normalised paragraph texts, searched for quotes; word trigrams are computed once, when needed."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = [normalise(t) for t in texts]
+        self._trigrams: list[set[tuple[str, ...]]] | None = None
+
+    def locate(self, quote: str) -> int | None:
+        """The index of the paragraph ``quote`` comes from, or None if no paragraph is close enough."""
+        target = normalise(quote)
+        if not target:
+            return None
+        stripped = _CLAUSE_NUMBER.sub("", target, count=1)
+        for candidate in (target, stripped):
+            if candidate:
+                for i, text in enumerate(self.texts):
+                    if candidate in text:
+                        return i
+        wanted = _trigrams(stripped or target)
+        if not wanted:
+            return None
+        if self._trigrams is None:
+            self._trigrams = [_trigrams(t) for t in self.texts]
+        best, best_share = None, 0.0
+        for i, grams in enumerate(self._trigrams):
+            share = len(wanted & grams) / len(wanted)
+            if share > best_share:
+                best, best_share = i, share
+        return best if best_share >= MIN_OVERLAP else None
+
+
 def locate(paragraphs: Sequence[str], quote: str) -> int | None:
-    """The index of the paragraph (normalised texts) ``quote`` comes from, or None if none is close."""
-    target = normalise(quote)
-    if not target:
-        return None
-    stripped = _CLAUSE_NUMBER.sub("", target, count=1)
-    for candidate in (target, stripped):
-        if candidate:
-            for i, text in enumerate(paragraphs):
-                if candidate in text:
-                    return i
-    wanted = _trigrams(stripped or target)
-    if not wanted:
-        return None
-    best, best_share = None, 0.0
-    for i, text in enumerate(paragraphs):
-        share = len(wanted & _trigrams(text)) / len(wanted)
-        if share > best_share:
-            best, best_share = i, share
-    return best if best_share >= MIN_OVERLAP else None
+    """The index of the paragraph (of ``paragraphs``, raw texts) that ``quote`` comes from, or None."""
+    return ParagraphIndex(paragraphs).locate(quote)

@@ -25,7 +25,7 @@ from docx.text.run import Run
 from checker.errors import ArchiveBombError, ReportError
 from checker.models import Assessment, DocumentInfo, Evidence, Finding, Status
 from checker.report.cells import clean_text
-from checker.report.docx_locate import iter_paragraphs, locate, normalise
+from checker.report.docx_locate import ParagraphIndex, iter_paragraphs
 from checker.report.wording import (
     STATUS_LABELS,
     effective_status,
@@ -97,7 +97,7 @@ def _in_document(ev: Evidence, info: DocumentInfo, single: bool) -> bool:
 def _annotate(doc: DocxDocument, assessment: Assessment, info: DocumentInfo) -> dict[str, str]:
     """Comment every weak/conflicting finding; return, per control, where the comment went or why not."""
     paragraphs = list(iter_paragraphs(doc))
-    texts = [normalise(p.text) for p in paragraphs]
+    index_of = ParagraphIndex([p.text for p in paragraphs])
     single = len({info.path, *(d.path for d in assessment.documents)}) == 1
     placed: dict[str, str] = {}
     for f in assessment.findings:
@@ -107,7 +107,7 @@ def _annotate(doc: DocxDocument, assessment: Assessment, info: DocumentInfo) -> 
             "; ".join(evidence_location(ev) for ev in f.evidence) or "no evidence"
         )
         for ev in f.evidence:  # one comment per finding: on the first quote that can be found
-            index = locate(texts, ev.text) if _in_document(ev, info, single) else None
+            index = index_of.locate(ev.text) if _in_document(ev, info, single) else None
             runs = _runs(paragraphs[index]) if index is not None else []
             if runs:
                 lines = _comment_lines(f)
