@@ -96,6 +96,25 @@ def test_unlocated_evidence_is_said_in_the_summary() -> None:
     assert "Clause not found in this file" in doc.tables[-1].rows[1].cells[4].text
 
 
+def test_merged_cells_and_control_characters() -> None:
+    d = docx.Document()
+    table = d.add_table(rows=2, cols=2)
+    merged = table.cell(0, 0).merge(table.cell(0, 1))
+    merged.text = AUDIT_CELL
+    table.cell(1, 0).add_table(rows=1, cols=1).cell(0, 0).text = "Nested: Vendor keeps logs."
+    source = io.BytesIO()
+    d.save(source)
+    audit = next(f for f in sample_assessment().findings if f.control == "audit_rights")
+    audit = audit.model_copy(update={"fallback": "Vendor shall\x0b permit audits\x00 yearly."})
+    out = io.BytesIO()
+    annotate_docx(sample_assessment(findings=[audit]), source.getvalue(), out)
+    texts = _texts(out.getvalue())
+    assert texts.count(AUDIT_CELL) == 1
+    assert "Nested: Vendor keeps logs." in texts
+    (comment,) = docx.Document(io.BytesIO(out.getvalue())).comments
+    assert "Proposed language: Vendor shall permit audits yearly." in comment.text
+
+
 @pytest.mark.parametrize(
     ("quote", "expected"),
     [

@@ -35,8 +35,8 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_QUOTES)).strip().casefold()
 
 
-def _cell_paragraphs(cell: _Cell) -> Iterator[Paragraph]:
-    for item in cell.iter_inner_content():
+def _paragraphs_in(container: DocxDocument | _Cell) -> Iterator[Paragraph]:
+    for item in container.iter_inner_content():
         if isinstance(item, Paragraph):
             yield item
         else:
@@ -44,22 +44,18 @@ def _cell_paragraphs(cell: _Cell) -> Iterator[Paragraph]:
 
 
 def _table_paragraphs(table: Table) -> Iterator[Paragraph]:
-    seen: set[int] = set()
+    seen: set[object] = set()  # holds the cell elements, so their lxml proxies stay the same objects
     for row in table.rows:
         for cell in row.cells:
             # A merged cell is returned once per grid column it spans.
-            if id(cell._tc) not in seen:
-                seen.add(id(cell._tc))
-                yield from _cell_paragraphs(cell)
+            if cell._tc not in seen:
+                seen.add(cell._tc)
+                yield from _paragraphs_in(cell)
 
 
 def iter_paragraphs(doc: DocxDocument) -> Iterator[Paragraph]:
     """Every paragraph of the body, including those in (nested) table cells, in document order."""
-    for item in doc.iter_inner_content():
-        if isinstance(item, Paragraph):
-            yield item
-        else:
-            yield from _table_paragraphs(item)
+    return _paragraphs_in(doc)
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
