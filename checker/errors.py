@@ -20,6 +20,7 @@ __all__ = [
     "NoTextLayerError",
     "PlaybookError",
     "ReportError",
+    "UnsafeDocumentError",
     "UnsupportedFormatError",
     "UnsupportedLanguageError",
 ]
@@ -78,6 +79,12 @@ class CorruptDocumentError(ClauseCheckError):
     """The file is truncated, damaged, or not what its extension says."""
 
     code = "corrupt"
+
+
+class UnsafeDocumentError(CorruptDocumentError):
+    """The file carries something no honest document needs and parsers can be attacked with (a DTD)."""
+
+    code = "unsafe_document"
 
 
 class EmptyDocumentError(ClauseCheckError):

@@ -17,7 +17,7 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from checker.errors import ClauseCheckError, CorruptDocumentError
+from checker.errors import ClauseCheckError, CorruptDocumentError, EmptyDocumentError
 from checker.extract.builder import Extracted
 from checker.extract.docx import extract_docx
 from checker.extract.limits import Limits, check_file_size
@@ -91,6 +91,10 @@ def extract_bytes(
             hint="Open it in its application and save or export it again.",
             path=shown,
         ) from exc
+    if not result.text.strip():
+        raise EmptyDocumentError(
+            "The document contains no text.", hint="Check that the right file was chosen.", path=shown
+        )
     mismatch = extension_mismatch(fmt, name)
     warnings = [mismatch, *result.warnings] if mismatch else result.warnings
     return Document(

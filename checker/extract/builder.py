@@ -56,6 +56,16 @@ class TextBuilder:
         """The number of characters written so far."""
         return self._length
 
+    @property
+    def line_open(self) -> bool:
+        """True when the next write continues the current line."""
+        return self._line_open
+
+    @property
+    def pending_pages(self) -> int:
+        """Pages started with :meth:`new_page` that have no text yet."""
+        return self._pending_pages
+
     def _put(self, piece: str) -> None:
         self._parts.append(piece)
         self._length += len(piece)
