@@ -32,6 +32,7 @@ test: $(VENV)/.dev chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/clausecheck library lint --errors-only
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.dev

@@ -263,7 +263,8 @@ def _check_fallback(parsed: _File, control: Control, report: _Report) -> None:
                 "fallback-short",
                 f"fallback.{level} has {words} words; a clause to send needs at least {FALLBACK_MIN_WORDS}",
             )
-        elif not _BINDING.search(text):
+        elif not _BINDING.search(text) and control.match.customer_right == "none":
+            # A customer right ("Customer may terminate ...") binds by granting, not by "shall".
             report.add(
                 parsed,
                 ("fallback", level),
