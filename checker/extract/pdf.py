@@ -169,7 +169,7 @@ def _plumber_page_lines(page: object) -> list[RawLine]:
             kept = [" ".join(t.split()) for t in texts if t and t.strip()]
             if kept:
                 box = cells.bbox
-                lines.append(RawLine(" | ".join(kept), number, (box[0], box[1], box[2], box[3])))
+                lines.append(RawLine(" | ".join(kept), number, (box[0], box[1], box[2], box[3]), whole=True))
     lines.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
     return lines
 

@@ -26,12 +26,14 @@ class RawLine:
 
     ``glued`` marks the second half of a word the PDF itself hyphenated across lines (PDFium reports
     such a soft hyphen inside one text line); it always joins the previous line with no space.
+    ``whole`` marks a line that is never joined with its neighbours (a table row).
     """
 
     text: str
     page: int
     bbox: tuple[float, float, float, float]
     glued: bool = False
+    whole: bool = False
 
 
 @dataclass(slots=True)
@@ -57,7 +59,7 @@ _ENUMERATOR = re.compile(
 )
 _BULLET = re.compile(r"^[•●▪◦‣∙·■□➢–—*-]\s")
 _TERMINAL = re.compile(r"(?:[.:;!?]|;\s*(?:and|or)|,\s*(?:and|or))[\"'”’)]*$")
-_EDGE_BAND = 0.12  # top and bottom share of the page where headers and footers live
+_EDGE_BAND = 0.08  # top and bottom share of the page where headers and footers live (about 0.9 inch)
 _EDGE_LINES = 3
 
 
@@ -86,10 +88,13 @@ def find_furniture(pages: list[PageLines]) -> set[int]:
             pages_by_key[_furniture_key(line.text)].add(number)
     needed = max(2, (len(pages) + 1) // 2)
     furniture: set[int] = set()
-    for lines in candidates.values():
+    for page in pages:
+        lines = candidates[page.number]
         for line in lines:
             text = line.text.strip()
-            if _PAGE_NUMBER.match(text) or len(pages_by_key[_furniture_key(text)]) >= needed:
+            # A repeated line is furniture only where the page has body text besides the edges.
+            repeated = len(pages_by_key[_furniture_key(text)]) >= needed and len(page.lines) > len(lines)
+            if _PAGE_NUMBER.match(text) or repeated:
                 furniture.add(id(line))
     return furniture
 
@@ -153,6 +158,8 @@ class _Joiner:
         """True when ``cur`` must start a new line of the text rather than continue ``prev``."""
         if cur.glued:
             return False
+        if cur.whole or prev.whole:
+            return True
         prev_text, cur_text = prev.text.strip(), cur.text.strip()
         terminal = bool(_TERMINAL.search(prev_text))
         if _BULLET.match(cur_text):
@@ -204,9 +211,9 @@ def assemble(
                 and prev_joiner is not None
                 and not (prev_joiner.breaks(prev, body[0]) or joiner.heading_like(body[0]))
             )
-            builder.new_page(end_line=not runs_on)
             if runs_on and prev is not None:
-                _separate(builder, prev, body[0])
+                _separate(builder, prev, body[0])  # before the page mark: the page starts at its first word
+            builder.new_page(end_line=not runs_on)
         for i, line in enumerate(body):
             if i:
                 if joiner.breaks(body[i - 1], line):
