@@ -143,6 +143,7 @@ _INLINE_HEADING = re.compile(
 )
 _WORD_STRIP = "()[]“”\"'‘’.,:;*_"
 _ABBREVIATIONS = NEVER_FINAL | FINAL_IF_CAPITAL
+_CLOSING = frozenset("\"'”’)]*_ \t")
 
 
 def _label_for(value: str, start: int, end: int, paren: bool) -> Label:
@@ -180,7 +181,8 @@ def read_labels(text: str, pos: int, end: int) -> tuple[list[Label], int]:
         after = _SPACE.match(text, match.end(), end)
         after_end = after.end() if after else match.end()
         nxt = text[after_end] if after_end < end else ""
-        if match.group("end") or (nxt and not nxt.islower()):
+        # "1.5 times the fees" is a quantity, "2.2.2 have sole responsibility" an item.
+        if match.group("end") or (nxt and not nxt.islower()) or match.group("num").count(".") >= 2:
             labels.append(Label("dec", match.group("num"), match.start(), match.end()))
             pos = after_end
     while pos < end:
@@ -208,7 +210,7 @@ def _words(text: str) -> list[str]:
 
 def _title_case(words: list[str]) -> bool:
     for n, word in enumerate(words):
-        letter = next((c for c in word if c.isalpha()), "")
+        letter = next((c for c in word if c.isalnum()), "")
         if letter and letter.islower() and (n == 0 or word.lower() not in SMALL_WORDS):
             return False
     return True
@@ -221,15 +223,19 @@ def looks_like_heading(title: str, labels: list[Label]) -> bool:
     punctuation at its end, unless it is in capitals ("DEFINITIONS.") or a Title Cased run closed by a
     full stop ("Security Incidents."). Under an "(a)"-style label only Title Case or capitals count.
     """
+    if len(title) > 160:
+        return False
     title = title.strip().strip("*_").strip()
     if not title:
         return bool(labels) and labels[-1].style == "kw"
     words = _words(title)
     if len(title) > 120 or not words or len(words) > 14:
         return False
-    letter = next((c for c in title if c.isalpha()), "")
-    if not letter or not letter.isupper() or any(w.lower() in VERBS for w in words):
+    first = next((c for c in title if c.isalnum()), "")
+    if not first or first.islower() or any(w.lower() in VERBS for w in words):
         return False
+    if not labels and (": " in title or (title[0] == "(" and title[-1] == ")")):
+        return False  # a form field ("Name: Acme Inc.") or an aside ("(Last updated May 2023)")
     letters = [c for c in title if c.isalpha()]
     if len(letters) > 1 and all(c.isupper() for c in letters):
         return True
@@ -271,8 +277,11 @@ def _is_table_row(text: str, start: int, end: int) -> bool:
 
 
 def _ends_sentence(text: str, end: int) -> bool:
-    stripped = text[:end].rstrip("\"'”’)]*_ ")
-    return bool(stripped) and stripped[-1] in ".;:!?"
+    """Whether the text before ``end`` closes a sentence (closing quotes and brackets aside)."""
+    pos = end - 1
+    while pos >= 0 and text[pos] in _CLOSING:
+        pos -= 1
+    return pos >= 0 and text[pos] in ".;:!?"
 
 
 def _line_spans(text: str) -> list[tuple[int, int, int]]:

@@ -123,6 +123,10 @@ class Outline:
     def _enter_list_number(self, label: Label, indent: int, heading: bool) -> None:
         n = int(label.value)
         decimals = [(i, u) for i, u in enumerate(self._units) if u.style == "dec"]
+        if not decimals and len(self._units) == 1 and self._units[0].style in ("ALPHA", "ROMAN"):
+            # "B. Account Terms" then "1. Account Controls": section B.1.
+            self._open_child((0, self._units[0]), label, n, indent, heading)
+            return
         if not decimals:
             keep = len(self._units)
             while keep and self._units[keep - 1].style != "kw":
@@ -168,11 +172,8 @@ class Outline:
 
     def _enter_item(self, label: Label, indent: int, heading: bool) -> None:
         style = self._item_style(label)
-        first_item = len(self._units)
-        while first_item and self._units[first_item - 1].style in _SUB_STYLES:
-            first_item -= 1
         keep = len(self._units)
-        for i in range(len(self._units) - 1, first_item - 1, -1):
+        for i in range(len(self._units) - 1, -1, -1):
             if self._units[i].style == style:
                 keep = i
                 break
@@ -206,8 +207,11 @@ class Outline:
         nests under; an unmarked one replaces an unmarked heading just before it.
         """
         owner = self._units[-1] if labelled and self._units else None
-        if level is not None and level < UNMARKED_LEVEL and not labelled:
-            self.close_for_level(level)
+        if level is not None and level < UNMARKED_LEVEL:
+            # The format's levels decide how long a marked heading lasts, numbered or not.
+            owner = None
+            if not labelled:
+                self.close_for_level(level)
         elif level == UNMARKED_LEVEL and not labelled:
             while self._headings and self._headings[-1].level == UNMARKED_LEVEL:
                 self._headings.pop()

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
+from itertools import pairwise
 
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 
 from checker.models import Clause, ClauseKind, Document
@@ -27,6 +29,7 @@ MAX_CLAUSE_CHARS = 1500
 #: Longest text handed to spaCy in one piece; longer paragraphs are cut at whitespace first.
 _PIPE_CHUNK = 100_000
 _SENTENCE_END = re.compile(r"[.!?…]")
+_LAST_STOP = re.compile(r"[\"'”’)\]* ]*$")
 _HAS_WORD = re.compile(r"\w")
 _ITEM_START = re.compile(r"\((?:\d{1,3}|[a-z]{1,2}|[A-Z]{1,2}|[ivxlcdm]{2,7}|[IVXLCDM]{2,7})\)\s")
 _TITLE_STRIP = " \t.:;–—-*_"
@@ -39,6 +42,14 @@ def _title(text: str, block: Block, end: int) -> str:
         return whole
     rest = text[block.body_start : end].strip(_TITLE_STRIP)
     return rest or whole
+
+
+def _one_sentence(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has no sentence-ending mark except at its very end (no spaCy needed)."""
+    first = _SENTENCE_END.search(text, start, end)
+    if first is None:
+        return True
+    return not _SENTENCE_END.search(text, first.end(), end) and bool(_LAST_STOP.match(text, first.end(), end))
 
 
 def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -66,14 +77,19 @@ class Segmenter:
         result: list[list[tuple[int, int]]] = [[] for _ in spans]
         pending: list[tuple[int, int, int]] = []
         for n, (start, end) in enumerate(spans):
-            inner = _SENTENCE_END.search(text, start, end)
-            if inner is None or inner.end() >= len(text[start:end].rstrip("\"'”’)]* ")) + start:
+            if _one_sentence(text, start, end):
                 result[n].append((start, end))
             else:
                 pending.extend((n, a, b) for a, b in _chunks(text, start, end))
         pieces = (text[a:b] for _, a, b in pending)
-        for (n, offset, _), parsed in zip(pending, self.nlp.pipe(pieces, batch_size=256), strict=True):
-            result[n].extend((offset + s.start_char, offset + s.end_char) for s in parsed.sents)
+        for (n, offset, end), parsed in zip(pending, self.nlp.pipe(pieces, batch_size=256), strict=True):
+            # Sentence starts read as arrays: iterating ``doc.sents`` makes a Token per token.
+            starts = parsed.to_array([SENT_START, IDX])
+            bounds = [offset + int(idx) for flag, idx in starts[starts[:, 0] == 1].tolist()]
+            if not bounds or bounds[0] != offset:
+                bounds.insert(0, offset)
+            bounds.append(end)
+            result[n].extend(pairwise(bounds))
         return result
 
     def segment(self, doc: Document) -> list[Clause]:

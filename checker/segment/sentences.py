@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -54,10 +56,11 @@ def _abbreviation_before(doc: Doc, i: int) -> str:
 @Language.component(REPAIR_COMPONENT)
 def repair_sentences(doc: Doc) -> Doc:
     """Undo the sentencizer's splits after abbreviations and move glued opening brackets forward."""
-    for i in range(1, len(doc)):
-        token = doc[i]
-        if not token.is_sent_start:
+    # Visit only the sentence starts: a Python loop over every token would cost more than spaCy does.
+    for i in numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist():
+        if i == 0:
             continue
+        token = doc[i]
         # The opening brackets the sentencizer left on the previous sentence, e.g. "(" of "(a)".
         first = i
         while first >= 2 and doc[first - 1].text in _OPENERS and doc[first - 2].whitespace_:
