@@ -278,7 +278,8 @@ def _check_fallback(parsed: _File, control: Control, report: _Report) -> None:
 
 
 def _check_terms(parsed: _File, control: Control, report: _Report) -> None:
-    used = {g for rule in [*control.match.rules, *control.match.conflict] for g in rule}
+    rules = [*control.match.rules, *control.match.conflict, *getattr(control.match, "weak_rules", [])]
+    used = {g for rule in rules for g in rule}
     used.add(control.match.action)
     for kind in ("terms", "conflict_terms"):
         for group, phrases in getattr(control.match, kind).items():
