@@ -22,7 +22,7 @@ from checker.library.lint import lint_library
 from checker.library.loader import DEFAULT_LIBRARY, Library, load_library
 from checker.library.schema import Control
 
-__all__ = ["register"]
+__all__ = ["register", "render_control"]
 
 EXIT_FAILED = 1
 _WIDTH = 100
