@@ -79,8 +79,10 @@ class TextBuilder:
             if self._length:
                 self._put("\n")
             self._line_open = True
-        if self._pending_pages:
-            self.page_starts.extend([self._length] * self._pending_pages)
+        if self._pending_pages and piece.strip():
+            # A page starts at its first visible character, not at a separating space.
+            lead = len(piece) - len(piece.lstrip())
+            self.page_starts.extend([self._length + lead] * self._pending_pages)
             self._pending_pages = 0
         start = self._length
         self._put(piece)

@@ -169,15 +169,21 @@ class _Reader:
         builder.end_line()
         start = None
         line: list[str] = []
+        space = False  # whitespace seen at the end of the last piece written on this line
 
         def flush() -> None:
-            nonlocal start
+            nonlocal start, space
             text = re.sub(r"\s+", " ", "".join(line))
-            text = text.strip() if not builder.line_open else text.rstrip()
             line.clear()
-            if text:
-                span = builder.write(text)
-                start = span[0] if start is None else start
+            core = text.strip()
+            if not core:
+                space = space or bool(text)
+                return
+            if builder.line_open and (space or text[0] == " "):
+                builder.write(" ")
+            span = builder.write(core)
+            start = span[0] if start is None else start
+            space = text[-1] == " "
 
         for token in tokens:
             if token is _PAGE:
@@ -186,6 +192,7 @@ class _Reader:
             elif token is _NEWLINE:
                 flush()
                 builder.end_line()
+                space = False
             elif isinstance(token, str):
                 line.append(token)
         flush()
