@@ -85,7 +85,7 @@ def _validate(
     path: Path, text: str, data: Any, model: Any, error: type[LibraryError] | type[PlaybookError]
 ) -> Any:
     if not isinstance(data, dict):
-        raise error(f"{path}: expected a mapping of keys at the top level", path=str(path))
+        raise error("expected a mapping of keys at the top level", path=str(path))
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -98,7 +98,7 @@ def _validate(
             msg = err["msg"]
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (check the spelling against the schema)"
-            problems.append(f"{path}: {where}{key}: {msg}")
+            problems.append(f"{where}{key}: {msg}")
         raise error("; ".join(problems), path=str(path)) from None
 
 
@@ -115,9 +115,9 @@ def load_library(root: Path | str = DEFAULT_LIBRARY) -> Library:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
         control = _validate(path, text, data, Control, LibraryError)
         if control.id != path.stem:
-            raise LibraryError(f"{path}: id {control.id!r} must equal the file name", path=str(path))
+            raise LibraryError(f"id {control.id!r} must equal the file name", path=str(path))
         if control.id in controls:
-            raise LibraryError(f"{path}: duplicate control id {control.id!r}", path=str(path))
+            raise LibraryError(f"duplicate control id {control.id!r}", path=str(path))
         controls[control.id] = control
     lang_text, language = _read_yaml(root / "language.yaml", LibraryError)
     digest.update(b"language.yaml\0" + lang_text.encode())
@@ -143,13 +143,13 @@ def load_playbook(path: Path | str, library: Library) -> Playbook:
         if entry.id not in library.controls:
             line = _line_of(text, ("controls", i), data)
             known = _closest(entry.id, library.controls)
-            raise PlaybookError(f"{path}: line {line}: unknown control {entry.id!r}" + known, path=str(path))
+            raise PlaybookError(f"line {line}: unknown control {entry.id!r}" + known, path=str(path))
         stems = {p.key for p in library.controls[entry.id].parameters}
         for key in entry.thresholds:
             if key not in stems:
                 line = _line_of(text, ("controls", i, "thresholds", key), data)
                 raise PlaybookError(
-                    f"{path}: line {line}: control {entry.id!r} has no parameter {key!r}"
+                    f"line {line}: control {entry.id!r} has no parameter {key!r}"
                     f" (it has: {', '.join(sorted(stems)) or 'none'})",
                     path=str(path),
                 )
