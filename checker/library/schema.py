@@ -46,6 +46,7 @@ WEAK_REASONS = (
     "website_notice",
     "general_only",
     "no_commitment",
+    "partial",
 )
 
 
@@ -123,6 +124,16 @@ class MatchSpec(_Strict):
     exclude: list[str] = Field(default_factory=list)
     conflict: list[list[str]] = Field(default_factory=list)
     conflict_terms: dict[str, list[str]] = Field(default_factory=dict)
+    weak_rules: list[list[str]] = Field(
+        default_factory=list,
+        description="Rules (lists of term groups) that find language addressing only part of the control:"
+        " a clause found only by these is at best weak ('partial').",
+    )
+    weak_terms: list[str] = Field(
+        default_factory=list,
+        description="Phrases that make a clause addressing this control weak ('partial'), e.g. a transfer"
+        " mechanism named without a location commitment.",
+    )
     satisfy_by_prohibition: bool = False
     customer_right: Literal["none", "met", "weak"] = Field(
         default="none",
@@ -138,7 +149,7 @@ class MatchSpec(_Strict):
     @model_validator(mode="after")
     def _groups_exist(self) -> MatchSpec:
         known = set(self.terms) | set(self.conflict_terms)
-        for rule in [*self.rules, *self.conflict]:
+        for rule in [*self.rules, *self.conflict, *self.weak_rules]:
             for group in rule:
                 if group not in known:
                     raise ValueError(f"rule names unknown term group {group!r}")
@@ -168,6 +179,11 @@ class Parameter(_Strict):
     basis_note: str = ""
     required: bool = Field(
         default=False, description="A clause without this number is weak (e.g. 'promptly')."
+    )
+    context: list[str] = Field(
+        default_factory=list,
+        description="Phrases that must stand shortly before the number for it to belong to this parameter"
+        " (e.g. 'critical' for critical_vuln days), when one clause states several.",
     )
 
     @property

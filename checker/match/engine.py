@@ -11,17 +11,18 @@ decided it, so that a reviewer can check every call.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import product
 
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
-from checker.match.obligation import ObligationReader, defined_party_names
-from checker.match.phrases import compile_phrases, compile_regexes, normalise
+from checker.match.obligation import Obligation, ObligationReader, defined_party_names
+from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise
 from checker.match.quantities import Quantity, defined_periods, find_quantities
 from checker.models import Clause, ClauseKind, Document, Evidence, Match, Status
 
-__all__ = ["DocumentContext", "Engine"]
+__all__ = ["DocumentContext", "Engine", "convert"]
 
 # Units a parameter may be read in, and the factor that converts them to the parameter's own unit.
 _CONVERT: dict[tuple[str, str], float] = {
@@ -30,30 +31,39 @@ _CONVERT: dict[tuple[str, str], float] = {
     ("hours", "days"): 1 / 24,
     ("business_days", "days"): 7 / 5,
     ("days", "business_days"): 5 / 7,
-    ("months", "days"): 30.0,
-    ("days", "months"): 1 / 30,
+    ("months", "days"): 365 / 12,
+    ("days", "months"): 12 / 365,
 }
-_FEASIBILITY = re.compile(r"\b(?:when|where|if|to the extent) (?:feasible|practicable|possible)\b", re.I)
-_ONLY = re.compile(r"\b(?:only|solely|exclusively|strictly)\b", re.I)
+_FEASIBILITY = re.compile(
+    r"(?:when|where|if|to the extent)(?: technically| reasonably)? (?:feasible|practicable|possible)"
+)
+_ONLY = re.compile(r"\b(?:only|solely|exclusively|strictly)\b")
+_LOWER_START = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?[a-z]")
 # The action belongs to the customer when the vendor only helps with it:
 # "Provider will assist Customer in meeting Customer's obligations to notify ...".
 _CUSTOMER_DUTY = re.compile(
     r"\b(?:customer|controller|client|data exporter|you)(?:'s|s'|r)?\s+(?:own\s+)?(?:legal\s+|regulatory\s+)?"
     r"(?:obligations?|duty|duties|compliance|responsibilit(?:y|ies))\b"
-    r"|\b(?:assist\w*|help\w*|enabl\w*|allow\w*|permit\w*|support\w*)\s+(?:the\s+)?"
-    r"(?:customer|controller|client|data exporter|you)\s+(?:in\s+|to\s+|with\s+)?(?:\w+\s+){0,3}$",
-    re.IGNORECASE,
+    r"|\b(?:assist\w*|help\w*|support\w*)\s+(?:the\s+)?"
+    r"(?:customer|controller|client|data exporter|you)\s+(?:in\s+|to\s+|with\s+)?(?:\w+\s+){0,3}$"
 )
-_LOWER_START = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?[a-z]")
+# The vendor lets the customer do it: a right for the customer, not the vendor doing it.
+_ENABLES_CUSTOMER = re.compile(
+    r"\b(?:enabl\w*|allow\w*|permit\w*|let)\s+(?:the\s+)?(?:customer|controller|client|data exporter|you)"
+    r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){0,2}$"
+)
+_RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3}
+_RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "descriptive": 4, "none": 5}
 
 
 @dataclass(frozen=True)
 class _Compiled:
     control: Control
     groups: dict[str, re.Pattern[str]]
-    conflict_groups: dict[str, re.Pattern[str]]
     exclude: re.Pattern[str] | None
+    weak_terms: re.Pattern[str] | None
     weak: dict[str, re.Pattern[str]]
+    contexts: dict[str, re.Pattern[str]]
 
 
 @dataclass(frozen=True)
@@ -68,15 +78,23 @@ class DocumentContext:
 
 @dataclass(frozen=True)
 class _Clause:
-    """A clause prepared for matching: normalised text, lead-in, modals and numbers computed once."""
+    """A clause prepared for matching: texts, lead-in, modals and numbers, computed once."""
 
-    text: str
+    text: str  # folded (normalised, lower case) lead-in + clause
+    original: str  # normalised, original case, same offsets
     lead: int  # length of the lead-in prepended to the clause text (0 if none)
-    heading: str
     modals: list[tuple[int, int, str, str]]
     quantities: list[Quantity]
     non_evidence: str
     schedule: bool
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule: str
+    words: list[str]
+    partial: bool = False
+    conflict: bool = False
 
 
 class Engine:
@@ -90,6 +108,7 @@ class Engine:
         weak_lang = lang.get("weak", {})
         self._weak_messages = {k: v.get("message", k) for k, v in weak_lang.items()}
         weak_patterns = {k: compile_regexes(v.get("phrases", [])) for k, v in weak_lang.items()}
+        self._vague = weak_patterns.get("vague_timing", compile_regexes([]))
         self._schedule = compile_phrases(lang.get("schedule_headings", []))
         self._non_evidence_heading = compile_phrases(lang.get("non_evidence_headings", []))
         self._non_evidence = {
@@ -104,21 +123,25 @@ class Engine:
             self._controls.append(
                 _Compiled(
                     control=control,
-                    groups={k: compile_phrases(v) for k, v in spec.terms.items()},
-                    conflict_groups={
-                        k: compile_phrases(v) for k, v in {**spec.terms, **spec.conflict_terms}.items()
-                    },
+                    groups={k: compile_phrases(v) for k, v in {**spec.terms, **spec.conflict_terms}.items()},
                     exclude=compile_phrases(spec.exclude) if spec.exclude else None,
+                    weak_terms=compile_phrases(spec.weak_terms) if spec.weak_terms else None,
                     weak={r: weak_patterns[r] for r in control.weak_reasons if r in weak_patterns},
+                    contexts={p.key: compile_phrases(p.context) for p in control.parameters if p.context},
                 )
             )
+
+    @property
+    def controls(self) -> list[Control]:
+        """The controls this engine reads, in library order."""
+        return [c.control for c in self._controls]
 
     # -- document level -------------------------------------------------------------------------
 
     def context(self, doc: Document) -> DocumentContext:
         """Party names, defined periods and schedule status of a document."""
         vendor, customer = defined_party_names(doc.text, self.language)
-        schedule = bool(self._schedule.search(doc.name.replace("_", " ").replace("-", " ")))
+        schedule = bool(self._schedule.search(fold(doc.name.replace("_", " ").replace("-", " "))))
         return DocumentContext(
             doc.name, self.reader.with_names(vendor, customer), defined_periods(doc.text), schedule
         )
@@ -127,24 +150,15 @@ class Engine:
         """Every match of every clause of ``doc`` against every control."""
         ctx = self.context(doc)
         matches: list[Match] = []
-        previous: Clause | None = None
+        lead_in: Clause | None = None
         for clause in clauses:
-            if clause.kind != ClauseKind.HEADING:
-                lead = ""
-                if (
-                    previous is not None
-                    and previous.text.rstrip().endswith((":", "-", "—"))
-                    and _LOWER_START.match(clause.text)
-                ):
-                    lead = previous.text
-                matches.extend(self._match_clause(clause, ctx, lead))
-            continues_lead = (
-                previous is not None
-                and _LOWER_START.match(clause.text)
-                and previous.text.rstrip().endswith(":")
-            )
-            if clause.kind != ClauseKind.HEADING and not continues_lead:
-                previous = clause
+            if clause.kind == ClauseKind.HEADING:
+                continue
+            continues = lead_in is not None and _LOWER_START.match(clause.text) is not None
+            matches.extend(self._match_clause(clause, ctx, lead_in.text if continues and lead_in else ""))
+            if not continues:
+                # A clause ending in a colon introduces the items that follow it.
+                lead_in = clause if clause.text.rstrip().endswith((":", "-", "—")) else None
         return matches
 
     def match_text(self, text: str, heading: str = "", document: str = "example") -> list[Match]:
@@ -164,14 +178,15 @@ class Engine:
     # -- clause level ---------------------------------------------------------------------------
 
     def _prepare(self, clause: Clause, ctx: DocumentContext, lead: str) -> _Clause:
-        text = normalise(f"{lead} {clause.text}" if lead else clause.text)
+        original = normalise(f"{lead} {clause.text}" if lead else clause.text)
+        text = fold(original)
         lead_len = len(lead) + 1 if lead else 0
-        heading = normalise(" > ".join(clause.heading_path))
+        heading = fold(" > ".join(clause.heading_path))
         non_evidence = ""
         if heading and self._non_evidence_heading.search(heading):
             non_evidence = "heading"
         else:
-            body = text[lead_len:]
+            body = original[lead_len:]
             for kind, pattern in self._non_evidence.items():
                 if pattern.search(body):
                     non_evidence = kind
@@ -179,23 +194,30 @@ class Engine:
         schedule = ctx.schedule or bool(heading and self._schedule.search(heading))
         quantities = find_quantities(text)
         for term, period in ctx.periods.items():
-            for m in re.finditer(re.escape(term), text, re.IGNORECASE):
-                before = text[max(0, m.start() - 12) : m.start()].lower()
-                if "means" in text[m.end() : m.end() + 12].lower():
+            for m in re.finditer(re.escape(term), text):
+                if "means" in text[m.end() : m.end() + 12]:
                     continue
                 quantities.append(
-                    Quantity(period.value, period.unit, m.start(), m.end(), m.group(0),
-                             "within" if "within" in before or "the" in before else "", period.defined_term)
-                )  # fmt: skip
+                    Quantity(
+                        period.value,
+                        period.unit,
+                        m.start(),
+                        m.end(),
+                        m.group(0),
+                        "within",
+                        period.defined_term,
+                    )
+                )
         quantities.sort(key=lambda q: q.start)
-        return _Clause(text, lead_len, heading, self.reader.modals(text), quantities, non_evidence, schedule)
+        modals = self.reader.modals(text)
+        return _Clause(text, original, lead_len, modals, quantities, non_evidence, schedule)
 
     def _match_clause(self, clause: Clause, ctx: DocumentContext, lead: str) -> list[Match]:
         prepared: _Clause | None = None
         out: list[Match] = []
-        norm = normalise(clause.text)
+        folded = fold(clause.text)
         for compiled in self._controls:
-            hit = self._rule_hit(compiled, norm)
+            hit = _rule_hit(compiled, folded)
             if hit is None:
                 continue
             if prepared is None:
@@ -205,49 +227,15 @@ class Engine:
                 out.append(match)
         return out
 
-    @staticmethod
-    def _rule_hit(compiled: _Compiled, text: str) -> tuple[int, list[str]] | None:
-        """(rule index, matched words) of the first rule whose groups all hit."""
-        spec = compiled.control.match
-        cache: dict[str, re.Match[str] | None] = {}
-        for i, rule in enumerate(spec.rules):
-            words = []
-            positions = []
-            for group in rule:
-                if group not in cache:
-                    cache[group] = compiled.groups[group].search(text)
-                m = cache[group]
-                if m is None:
-                    break
-                words.append(m.group(0))
-                positions.append(m.start())
-            else:
-                if spec.near and positions:
-                    span = text[min(positions) : max(positions)]
-                    if len(span.split()) > spec.near:
-                        continue
-                if compiled.exclude is not None and compiled.exclude.search(text):
-                    return None
-                return i, words
-        return None
-
     def _judge(
-        self,
-        compiled: _Compiled,
-        clause: Clause,
-        prep: _Clause,
-        ctx: DocumentContext,
-        hit: tuple[int, list[str]],
+        self, compiled: _Compiled, clause: Clause, prep: _Clause, ctx: DocumentContext, hit: _Hit
     ) -> Match | None:
         control = compiled.control
         spec = control.match
         text = prep.text
-        body = text[prep.lead :]
-        rule_name = f"{control.id}.rules[{hit[0]}]"
-        terms = hit[1]
 
-        def make(status: Status, rule: str, reasons: list[tuple[str, str]], party: str = "", modality: str = "",
-                 params: dict[str, float] | None = None) -> Match:  # fmt: skip
+        def make(status: Status, reasons: list[tuple[str, str]], ob: Obligation | None = None,
+                 params: dict[str, float] | None = None, rule: str = hit.rule) -> Match:  # fmt: skip
             return Match(
                 control=control.id,
                 clause_index=clause.index,
@@ -264,9 +252,9 @@ class Engine:
                     clause_index=clause.index,
                 ),
                 rule=rule,
-                terms=terms,
-                party=party,
-                modality=modality,
+                terms=hit.words,
+                party=ob.party if ob else "",
+                modality=ob.modality if ob else "",
                 params=params or {},
                 reasons=[msg for _, msg in reasons],
                 reason_codes=[code for code, _ in reasons],
@@ -274,73 +262,65 @@ class Engine:
 
         if prep.non_evidence in ("heading", "definition"):
             return None
-        # Express negation or disclaimer named by the control.
-        for i, rule in enumerate(spec.conflict):
-            found = [compiled.conflict_groups[g].search(body) for g in rule]
-            if all(found):
-                words = [m.group(0) for m in found if m]
-                return make(Status.CONFLICT, f"{control.id}.conflict[{i}]",
-                            [("express_exclusion", f"expressly excluded: '{' … '.join(words)}'")])  # fmt: skip
+        if hit.conflict:
+            return make(
+                Status.CONFLICT, [("express_exclusion", f"expressly excluded: '{' … '.join(hit.words)}'")]
+            )
         if prep.non_evidence:
             return None
 
         action = compiled.groups[spec.action]
-        action_hits = [m for m in action.finditer(text) if m.start() >= prep.lead] or list(
-            action.finditer(text)
-        )
-        if not action_hits:
+        hits = [m for m in action.finditer(text) if m.start() >= prep.lead] or list(action.finditer(text))
+        if not hits:
             return None
-        readings = [(m, ctx.reader.read(text, m.start(), prep.modals)) for m in action_hits]
-        # Prefer the occurrence a vendor-side modal governs.
-        rank = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3}
-        strength = {
-            "binding": 0,
-            "prohibition": 1,
-            "negated": 2,
-            "permissive": 3,
-            "descriptive": 4,
-            "none": 5,
-        }
-        act, ob = min(readings, key=lambda r: (rank.get(r[1].party, 4), strength.get(r[1].modality, 6)))
-
+        readings = [(m, ctx.reader.read(text, m.start(), prep.modals, prep.original)) for m in hits]
+        act, ob = min(
+            readings, key=lambda r: (_RANK_PARTY.get(r[1].party, 4), _RANK_MODAL.get(r[1].modality, 6))
+        )
+        modality = ob.modality
         if ob.modal_start >= 0 and ob.modal_start < act.start():
             gap = text[ob.modal_start + len(ob.modal_text) : act.start()]
-            if _CUSTOMER_DUTY.search(gap) and not compiled.groups[spec.action].search(gap):
+            if _CUSTOMER_DUTY.search(gap) and not action.search(gap):
                 return None
+            enables = _ENABLES_CUSTOMER.search(gap) is not None
+        else:
+            enables = False
+
         reasons: list[tuple[str, str]] = []
-        modality = ob.modality
-        party = ob.party
-        if party == "customer":
-            if spec.customer_right != "none" and modality in ("permissive", "binding", "descriptive", "none"):
-                reasons = []
-                if spec.customer_right == "weak":
-                    reasons = [("customer_right", "a right of the customer, not a vendor duty")]
-                status = Status.MET if not reasons else Status.WEAK
-                return make(status, rule_name + " (customer right)", reasons, party, modality)
-            if spec.customer_right != "none" and modality in ("prohibition", "negated"):
-                return make(Status.CONFLICT, rule_name,
-                            [("excluded_right", f"the customer's right is excluded: '{ob.modal_text}'")],
-                            party, modality)  # fmt: skip
+        right = spec.customer_right != "none" and (
+            enables or (ob.party in ("customer", "mutual") and _is_right(ob, text, act))
+        )
+        if enables and not right:
+            reasons.append(("partial", "the vendor only enables the customer to do it"))
+        if ob.party == "customer" and not right:
+            if spec.customer_right == "met" and modality in ("prohibition", "negated"):
+                excluded = f"the customer's right is excluded: '{ob.modal_text}'"
+                return make(Status.CONFLICT, [("excluded_right", excluded)], ob)
             return None
-        if modality == "negated":
-            return make(Status.CONFLICT, rule_name, [("negated", f"the duty is denied: '{ob.modal_text}'")],
-                        party, modality)  # fmt: skip
-        if modality == "prohibition":
-            if spec.satisfy_by_prohibition:
+        if right:
+            if spec.customer_right == "weak":
+                reasons.append(("customer_right", "a right of the customer, not a duty of the vendor"))
+            modality = "binding"
+        elif modality == "negated":
+            return make(Status.CONFLICT, [("negated", f"the duty is denied: '{ob.modal_text}'")], ob)
+        elif modality == "prohibition":
+            if not spec.satisfy_by_prohibition:
+                # "Provider will not delete Content that ..." limits something else; not evidence.
+                return None
+            modality = "binding"
+        elif modality == "permissive":
+            scoped_grant = ob.modal_text.startswith("may") and _ONLY.search(
+                text[ob.modal_start : act.end() + 200]
+            )
+            if spec.satisfy_by_prohibition and scoped_grant:
                 modality = "binding"
-            elif 0 <= act.start() - (ob.modal_start + len(ob.modal_text)) < 25:
-                return make(Status.CONFLICT, rule_name, [("negated", f"the vendor refuses it: '{ob.modal_text}'")],
-                            party, modality)  # fmt: skip
             else:
-                modality = "none"
-        if modality == "permissive":
-            if spec.satisfy_by_prohibition and _ONLY.search(text[ob.modal_start : act.end() + 200]):
-                modality = "binding"
-            else:
-                msg = self._weak_messages.get("permissive", "permissive {match}").format(match=ob.modal_text)
+                msg = self._weak_messages.get("permissive", "permissive ({match})").format(
+                    match=ob.modal_text
+                )
                 reasons.append(("permissive", msg))
         if modality == "none" and not prep.schedule:
-            # No verb binds anyone to the action: a mention, a heading-like line, a cross-reference.
+            # No verb binds anyone to the action: a mention, a title, a cross-reference.
             return None
         if modality == "descriptive" and not prep.schedule:
             if ob.party == "assumed_vendor" and not ob.party_text:
@@ -349,63 +329,111 @@ class Engine:
                 ("no_commitment", "stated as a description, not a commitment (no shall/will/must)")
             )
 
-        params, param_reasons, firm_number = self._parameters(control, prep, act.start())
+        params, param_reasons, firm = self._parameters(compiled, prep, act.start())
         reasons.extend(param_reasons)
+        body = text[prep.lead :]
         asides = _parentheticals(body)
         for reason, pattern in compiled.weak.items():
             m = next((h for h in pattern.finditer(body) if not _inside(h.start(), asides)), None)
             if m is None:
                 continue
-            if firm_number and reason == "vague_timing":
+            if firm and reason == "vague_timing":
                 continue
-            if firm_number and reason == "effort_qualifier" and _FEASIBILITY.fullmatch(m.group(0)):
+            if firm and reason == "effort_qualifier" and _FEASIBILITY.fullmatch(m.group(0).lower()):
                 continue
             reasons.append((reason, self._weak_messages.get(reason, reason).format(match=m.group(0))))
+        partial = hit.partial
+        if compiled.weak_terms is not None and (w := compiled.weak_terms.search(body)):
+            partial = True
+            hit.words.append(w.group(0))
+        if partial:
+            reasons.append(("partial", "addresses only part of what the control requires"))
         status = Status.WEAK if reasons else Status.MET
-        return make(status, rule_name, reasons, party, modality, params)
+        return make(status, reasons, ob, params)
 
     def _parameters(
-        self, control: Control, prep: _Clause, action_at: int
+        self, compiled: _Compiled, prep: _Clause, action_at: int
     ) -> tuple[dict[str, float], list[tuple[str, str]], bool]:
         """The numbers that belong to the control's duty, reasons about them, and whether one is firm."""
+        control = compiled.control
         params: dict[str, float] = {}
         reasons: list[tuple[str, str]] = []
         firm = False
+        taken: set[int] = set()
         for param in control.parameters:
-            q = _pick(param, prep.quantities, action_at)
+            q = _pick(param, prep.quantities, action_at, compiled.contexts.get(param.key), prep.text, taken)
             if q is None:
-                if param.required:
-                    has_vague = any(
-                        k in ("vague_timing",) and p.search(prep.text)
-                        for k, p in ((r, self._weak_regex(r)) for r in control.weak_reasons)
-                    )
-                    if not has_vague:
-                        msg = self._weak_messages.get("no_parameter", "no fixed {param}")
-                        reasons.append(("no_parameter", msg.format(param=param.key.replace("_", " "))))
+                if param.required and not (
+                    "vague_timing" in control.weak_reasons and self._vague.search(prep.text)
+                ):
+                    msg = self._weak_messages.get("no_parameter", "no fixed {param}")
+                    reasons.append(("no_parameter", msg.format(param=param.key.replace("_", " "))))
                 continue
-            key = f"{param.key}_{q.unit}"
-            params[key] = q.value
+            if param.key not in compiled.contexts:
+                taken.add(q.start)
+            params[f"{param.key}_{q.unit}"] = q.value
             firm = True
             days_for_hours = param.unit.value == "hours" and q.unit in ("days", "business_days")
             if days_for_hours and "days_not_hours" in control.weak_reasons:
                 reasons.append(("days_not_hours", self._weak_messages.get("days_not_hours", "days")))
-            if q.defined_term:
-                params.setdefault(f"{param.key}_{q.unit}", q.value)
         return params, reasons, firm
 
-    def _weak_regex(self, reason: str) -> re.Pattern[str]:
-        phrases = self.language.get("weak", {}).get(reason, {}).get("phrases", [])
-        return compile_regexes(phrases)
 
-    @property
-    def controls(self) -> list[Control]:
-        """The controls this engine reads, in library order."""
-        return [c.control for c in self._controls]
+def _rule_hit(compiled: _Compiled, text: str) -> _Hit | None:
+    """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first)."""
+    spec = compiled.control.match
+    cache: dict[str, list[re.Match[str]]] = {}
 
-    def controls_for(self, ids: Iterable[str]) -> list[Control]:
-        """The compiled controls among ``ids``."""
-        wanted = set(ids)
-        return [c.control for c in self._controls if c.control.id in wanted]
+    def hits(group: str) -> list[re.Match[str]]:
+        if group not in cache:
+            cache[group] = list(compiled.groups[group].finditer(text))
+        return cache[group]
+
+    def satisfied(rule: list[str]) -> list[str] | None:
+        found = []
+        for group in rule:
+            h = hits(group)
+            if not h:
+                return None
+            found.append(h)
+        if spec.near and len(found) > 1:
+            best = None
+            for combo in product(*(f[:6] for f in found)):
+                lo = min(m.start() for m in combo)
+                hi = max(m.end() for m in combo)
+                words = len(text[lo:hi].split())
+                if best is None or words < best[0]:
+                    best = (words, combo)
+            if best is None or best[0] > spec.near:
+                return None
+            return [m.group(0) for m in best[1]]
+        return [f[0].group(0) for f in found]
+
+    for i, rule in enumerate(spec.conflict):
+        words = satisfied(rule)
+        if words is not None:
+            return _Hit(f"{compiled.control.id}.conflict[{i}]", words, conflict=True)
+    for kind, rules in (("rules", spec.rules), ("weak_rules", spec.weak_rules)):
+        for i, rule in enumerate(rules):
+            words = satisfied(rule)
+            if words is None:
+                continue
+            if compiled.exclude is not None and compiled.exclude.search(text):
+                return None
+            return _Hit(f"{compiled.control.id}.{kind}[{i}]", words, partial=kind == "weak_rules")
+    return None
+
+
+_RIGHT = re.compile(r"\b(?:right|rights|entitled|option|permitted|authori[sz]ed|may)\b")
+
+
+def _is_right(ob: Obligation, text: str, act: re.Match[str]) -> bool:
+    """Whether the governing verb grants the party a right ("may audit", "shall have the right to audit")."""
+    if ob.modality == "permissive":
+        return True
+    if ob.modality in ("binding", "descriptive") and 0 <= ob.modal_start < act.start():
+        return bool(_RIGHT.search(text[ob.modal_start : act.start()]))
+    return False
 
 
 def _parentheticals(text: str) -> list[tuple[int, int]]:
@@ -428,21 +456,45 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < pos < b for a, b in spans)
 
 
-def _pick(param: Parameter, quantities: list[Quantity], action_at: int) -> Quantity | None:
-    """The quantity that belongs to the duty at ``action_at``: a unit the parameter reads, nearest after."""
+def _candidates(param: Parameter, quantities: list[Quantity]) -> list[Quantity]:
+    """Quantities in a unit the parameter reads (months read as days where the parameter is in days)."""
     units = {param.unit.value, *(u.value for u in param.accept_units)}
     if param.unit.value == "amount":
-        candidates = [q for q in quantities if q.unit == "amount"]
-    else:
-        candidates = []
-        for q in quantities:
-            if q.unit in units:
-                candidates.append(q)
-            elif q.unit == "months" and param.unit.value == "days":
-                days = round(q.value * 365 / 12)
-                candidates.append(Quantity(days, "days", q.start, q.end, q.text, q.intro, q.defined_term))
-    if not candidates:
-        return None
+        return [q for q in quantities if q.unit == "amount"]
+    out = []
+    for q in quantities:
+        if q.unit in units:
+            out.append(q)
+        elif q.unit == "months" and param.unit.value == "days":
+            out.append(
+                Quantity(round(q.value * 365 / 12), "days", q.start, q.end, q.text, q.intro, q.defined_term)
+            )
+    return out
+
+
+def _pick(
+    param: Parameter,
+    quantities: list[Quantity],
+    action_at: int,
+    context: re.Pattern[str] | None,
+    text: str,
+    taken: set[int],
+) -> Quantity | None:
+    """The quantity that belongs to the duty at ``action_at``: a unit the parameter reads, nearest after.
+
+    With ``context`` phrases, only a number shortly after one of them belongs to the parameter.
+    """
+    candidates = [q for q in _candidates(param, quantities) if q.start not in taken]
+    if context is not None:
+        near = []
+        for q in candidates:
+            window = text[max(0, q.start - 90) : q.start]
+            last = None
+            for last in context.finditer(window):  # noqa: B007
+                pass
+            if last is not None:
+                near.append((len(window) - last.end(), q))
+        return min(near, key=lambda x: x[0])[1] if near else None
     after = [q for q in candidates if q.start >= action_at and q.start - action_at < 260]
     if after:
         return after[0]

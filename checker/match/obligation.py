@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.match.phrases import compile_phrases, phrase_pattern
+from checker.match.phrases import compile_phrases, fold, phrase_pattern
 
 __all__ = ["Obligation", "ObligationReader", "defined_party_names"]
 
@@ -24,7 +24,9 @@ _ATTRIBUTIVE = re.compile(
     r"^(?:'s|’s|s'|\s+(?:data|content|information|materials?|systems?|accounts?|personal|confidential|"
     r"property|premises|environment|networks?|instructions?|users?|employees|personnel|request|"
     r"requests|approval|consent|behalf|affiliates?|end\s+users|inputs?|outputs?|records|assets|"
-    r"devices|facilities|portal|contacts?|equipment|applications?|software|credentials)\b)",
+    r"devices|facilities|portal|contacts?|equipment|applications?|software|credentials|datasets?|files?|"
+    r"documents?|workloads?|tenants?|instances?|environments?|code|repositor(?:y|ies)|keys?|passwords?|"
+    r"logs?|name|names|orders?|materials|resources|infrastructure|obligations?|rights?|agreement)\b)",
     re.IGNORECASE,
 )
 _PREPOSITION = re.compile(
@@ -37,6 +39,8 @@ _PASSIVE_AFTER = re.compile(
     r"^\s*(?:be|have been|been)\s+(\w+ed|given|sent|made|told|kept|shown|held)\b", re.I
 )
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?(\w+)", re.IGNORECASE)
+# "Customer Data", "Provider Personnel": a capitalised noun after a party name makes it an attribute.
+_CAPITALISED_NOUN = re.compile(r"^\s+(?!(?:Shall|Will|Must|May|Agrees?|Is|Are|Has|Have)\b)[A-Z][a-z]")
 _DETERMINER = re.compile(r"\b(?:all|any|each|every|the|such|these|those|this|that|no|of|to|for|in)\s*$", re.I)
 _PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
 
@@ -67,9 +71,9 @@ class ObligationReader:
         for name in MODAL_ORDER:
             phrases = sorted(set(modality.get(name, [])), key=len, reverse=True)
             if phrases:
-                body = "|".join(phrase_pattern(p) for p in phrases)
+                body = "|".join(phrase_pattern(p, bounded=False) for p in phrases)
                 groups.append(f"(?P<{name}>{body})")
-        self._modal = re.compile("|".join(groups), re.IGNORECASE)
+        self._modal = re.compile(rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)")
         parties = self.language.get("parties", {})
         self._party = {k: compile_phrases(parties.get(k, [])) for k in ("mutual", "vendor", "customer")}
 
@@ -85,15 +89,21 @@ class ObligationReader:
         return ObligationReader(language)
 
     def modals(self, text: str) -> list[tuple[int, int, str, str]]:
-        """(start, end, kind, text) of every modal expression in ``text``."""
+        """(start, end, kind, text) of every modal expression in ``text`` (folded)."""
         out = []
         for m in self._modal.finditer(text):
             kind = m.lastgroup or "binding"
             out.append((m.start(), m.end(), kind, m.group(0)))
         return out
 
-    def read(self, text: str, action_start: int, modals: list[tuple[int, int, str, str]]) -> Obligation:
-        """The obligation governing the action word at ``action_start`` in ``text``."""
+    def read(
+        self, text: str, action_start: int, modals: list[tuple[int, int, str, str]], original: str = ""
+    ) -> Obligation:
+        """The obligation governing the action word at ``action_start`` in folded ``text``.
+
+        ``original`` is the same text in its original case (same offsets), used to recognise names.
+        """
+        original = original or text
         governing = None
         for start, end, kind, mtext in modals:
             if end > action_start:
@@ -116,10 +126,10 @@ class ObligationReader:
                     governing = (start, end, kind, mtext)
                     break
         if governing is None:
-            party, ptext = self.subject(text, action_start)
+            party, ptext = self.subject(text, action_start, original)
             return Obligation(party, ptext, "none", "")
         start, end, kind, mtext = governing
-        party, ptext = self.subject(text, start)
+        party, ptext = self.subject(text, start, original)
         passive_recipient = False
         if party == "customer" and _PASSIVE_AFTER.match(text[end:]):
             agent = _BY_AGENT.search(text[end : end + 80])
@@ -127,18 +137,22 @@ class ObligationReader:
                 party, passive_recipient = "assumed_vendor", True
         return Obligation(party, ptext, kind, mtext, start, passive_recipient)
 
-    def subject(self, text: str, modal_start: int) -> tuple[str, str]:
-        """The party that is the subject of the modal at ``modal_start``."""
+    def subject(self, text: str, modal_start: int, original: str = "") -> tuple[str, str]:
+        """The party that is the subject of the modal at ``modal_start`` (``text`` folded)."""
+        original = original or text
         window_start = max(0, modal_start - 160)
         window = text[window_start:modal_start]
         breaks = list(_SUBCLAUSE_BREAK.finditer(window))
         if breaks:
             window_start += breaks[-1].end()
             window = text[window_start:modal_start]
+        window_original = original[window_start:modal_start]
         best: tuple[int, str, str] | None = None
         for kind, pattern in self._party.items():
             for m in pattern.finditer(window):
-                if _ATTRIBUTIVE.match(window[m.end() :]):
+                if _ATTRIBUTIVE.match(window[m.end() :]) or _CAPITALISED_NOUN.match(
+                    window_original[m.end() :]
+                ):
                     continue
                 if _PREPOSITION.search(window[: m.start()]):
                     continue
@@ -147,7 +161,11 @@ class ObligationReader:
         if best is not None:
             return best[1], best[2]
         proper = _PROPER_SUBJECT.search(window.rstrip(" ,"))
-        if proper and proper.group(1).strip()[:1].isupper() and not _DETERMINER.search(window[: proper.start(1)]):
+        if (
+            proper
+            and proper.group(1).strip()[:1].isupper()
+            and not _DETERMINER.search(window[: proper.start(1)])
+        ):
             return "assumed_vendor", proper.group(1).strip()
         return "assumed_vendor", ""
 
@@ -168,11 +186,13 @@ def defined_party_names(text: str, language: dict[str, Any]) -> tuple[list[str],
     customer_re = compile_phrases(parties.get("customer", []))
     vendor: list[str] = []
     customer: list[str] = []
-    for m in _DEFINED_NAME.finditer(text[:200_000]):
+    head = text[:200_000]
+    folded = fold(head)
+    for m in _DEFINED_NAME.finditer(head):
         name = m.group(1).strip()
-        if vendor_re.fullmatch(name) or customer_re.fullmatch(name):
+        if vendor_re.fullmatch(name.lower()) or customer_re.fullmatch(name.lower()):
             continue
-        before = text[max(0, m.start() - 150) : m.start()]
+        before = folded[max(0, m.start() - 150) : m.start()]
         v = [x.end() for x in vendor_re.finditer(before) if x.group(0).lower() not in ("we", "us")]
         c = [x.end() for x in customer_re.finditer(before) if x.group(0).lower() not in ("you", "user")]
         if v and (not c or v[-1] > c[-1]):

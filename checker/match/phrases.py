@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-__all__ = ["compile_phrases", "compile_regexes", "normalise", "phrase_pattern"]
+__all__ = ["compile_phrases", "compile_regexes", "fold", "normalise", "phrase_pattern"]
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ", "–": "-", "—": "-"})
 
@@ -25,11 +25,23 @@ def normalise(text: str) -> str:
     return text.translate(_QUOTES)
 
 
+def fold(text: str) -> str:
+    """Normalised and lower-cased text of the same length, which compiled phrases search.
+
+    Searching folded text with case-sensitive patterns is several times faster than IGNORECASE.
+    """
+    text = normalise(text)
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 @cache
-def phrase_pattern(phrase: str) -> str:
-    """The regular expression (without flags) for one library phrase."""
+def phrase_pattern(phrase: str, bounded: bool = True) -> str:
+    """The regular expression for one library phrase (lower case; search it on :func:`fold` text)."""
     parts: list[str] = []
-    for word in re.split(r"[\s\-]+", phrase.strip()):
+    for word in re.split(r"[\s\-]+", phrase.strip().lower()):
         if not word:
             continue
         piece = ""
@@ -43,15 +55,20 @@ def phrase_pattern(phrase: str) -> str:
         parts.append(piece)
     body = r"[\s\-]*".join(parts) if len(parts) > 1 else (parts[0] if parts else "")
     # Whole words: no letter or digit may touch either end.
-    return rf"(?<![\w]){body}(?![\w])"
+    return rf"(?<!\w){body}(?!\w)" if bounded else body
 
 
 def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive pattern matching any of the phrases, longest first."""
+    """One pattern matching any of the phrases (longest first) in :func:`fold` text.
+
+    The word-boundary assertions stand outside the alternation, so the regex engine rejects most
+    positions at once: an order of magnitude faster than bounding each alternative.
+    """
     unique = sorted(set(phrases), key=lambda p: (-len(p), p))
     if not unique:
         return re.compile(r"(?!x)x")
-    return re.compile("|".join(f"(?:{phrase_pattern(p)})" for p in unique), re.IGNORECASE)
+    body = "|".join(phrase_pattern(p, bounded=False) for p in unique)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
 def compile_regexes(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -59,4 +76,5 @@ def compile_regexes(patterns: Iterable[str]) -> re.Pattern[str]:
     unique = sorted(set(patterns), key=lambda p: (-len(p), p))
     if not unique:
         return re.compile(r"(?!x)x")
-    return re.compile("|".join(rf"(?:(?<!\w){p}(?!\w))" for p in unique), re.IGNORECASE)
+    body = "|".join(f"(?:{p})" for p in unique)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)

@@ -50,8 +50,8 @@ _FREQ_RE = [(re.compile(rf"(?<!\w){p}(?!\w)", re.IGNORECASE), v) for p, v in _FR
 
 _CURRENCY = r"(?:US\s?\$|USD|EUR|GBP|€|£|\$)"
 _AMOUNT = re.compile(
-    rf"(?P<cur>{_CURRENCY})\s*(?P<num>{_DIGITS})\s*(?P<scale>million|m|mm|billion|bn|k|thousand)?(?!\w)"
-    rf"|(?P<num2>{_DIGITS}|{_NUMWORDS})\s*(?P<scale2>million|billion|thousand)?\s*(?P<cur2>dollars|euros|pounds|USD|EUR|GBP)(?!\w)",
+    rf"(?<!\w)(?P<cur>{_CURRENCY})\s*(?P<num>{_DIGITS})\s*(?P<scale>million|m|mm|billion|bn|k|thousand)?(?!\w)"
+    rf"|(?<![\w$€£.,])(?P<num2>{_DIGITS}|{_NUMWORDS})\s*(?P<scale2>million|billion|thousand)?\s*(?P<cur2>dollars|euros|pounds|USD|EUR|GBP)(?!\w)",
     re.IGNORECASE,
 )
 
