@@ -299,11 +299,52 @@ def test_short_lines_without_sentence_punctuation_are_headings(line: str) -> Non
         "Data is encrypted at rest",
         "(a) encrypt data at rest",
         "- Encryption at rest",
+        "(Last updated April 20, 2023)",
+        "Name: Acme Cloud LLC",
     ],
 )
 def test_short_obligations_and_items_are_not_headings(line: str) -> None:
     clauses = segment(make_doc(line))
     assert clauses[0].kind is not ClauseKind.HEADING
+
+
+def test_heading_that_starts_with_a_digit() -> None:
+    clauses = segment(make_doc("2.3 37signals’s Processing of Personal Data.\n2.3.1 37signals shall comply."))
+    assert [(c.kind, c.section) for c in clauses] == [
+        (ClauseKind.HEADING, "2.3"),
+        (ClauseKind.SENTENCE, "2.3.1"),
+    ]
+    assert clauses[1].heading_path == ["37signals’s Processing of Personal Data"]
+
+
+def test_deep_decimal_items_may_start_in_lower_case() -> None:
+    text = "2.2 Customer shall:\n2.2.1 comply with the law;\n2.2.2 have sole responsibility for its data."
+    clauses = segment(make_doc(text))
+    assert [c.section for c in clauses] == ["2.2", "2.2.1", "2.2.2"]
+    assert clauses[2].text == "have sole responsibility for its data."
+
+
+def test_numbered_parts_under_lettered_marked_headings() -> None:
+    text, spans = marked(
+        [
+            ("A. Definitions", 2),
+            ("“Service” means the hosted service.", 0),
+            ("B. Account Terms", 2),
+            ("1. Account Controls.", 3),
+            ("Customer retains control of its accounts.", 0),
+            ("2. Account Security", 3),
+            ("Customer is responsible for its passwords.", 0),
+            ("C. Acceptable Use", 2),
+            ("Customer shall comply with the law.", 0),
+        ]
+    )
+    clauses = segment(make_doc(text, headings=spans, fmt=DocumentFormat.MD))
+    assert [(c.section, c.heading) for c in clauses if c.kind is not ClauseKind.HEADING] == [
+        ("A", "Definitions"),
+        ("B.1", "Account Terms > Account Controls"),
+        ("B.2", "Account Terms > Account Security"),
+        ("C", "Acceptable Use"),
+    ]
 
 
 def test_inline_bold_heading_after_a_number() -> None:
@@ -357,6 +398,22 @@ def test_long_table_row_is_cut_at_sentences() -> None:
     assert len(clauses) > 1
     assert all(c.kind is ClauseKind.TABLE_ROW and len(c.text) <= MAX_CLAUSE_CHARS for c in clauses)
     assert all(c.text.endswith(".") for c in clauses)
+
+
+def test_cell_lines_after_a_row_stay_in_the_table() -> None:
+    text = (
+        "Domain | Practices\nAsset Management | Asset Inventory. GitHub keeps an inventory.\nAsset Handling\n"
+        "• GitHub classifies Customer Data.\n\nGitHub will notify Customer."
+    )
+    clauses = segment(make_doc(text))
+    assert [(c.kind, c.text) for c in clauses] == [
+        (ClauseKind.TABLE_ROW, "Domain | Practices"),
+        (ClauseKind.TABLE_ROW, "Asset Management | Asset Inventory. GitHub keeps an inventory."),
+        (ClauseKind.TABLE_ROW, "Asset Handling"),
+        (ClauseKind.TABLE_ROW, "GitHub classifies Customer Data."),
+        (ClauseKind.SENTENCE, "GitHub will notify Customer."),
+    ]
+    assert all(c.heading_path == [] for c in clauses)
 
 
 def test_wrapped_lines_are_one_paragraph() -> None:
@@ -437,3 +494,67 @@ def test_far_clause_items() -> None:
     assert subcontracts.section == "(c)"
     assert subcontracts.heading_path[-1] == "Subcontracts"
     assert find(clauses, "(i.e., information transmitted").section == "(b)(1)(x)"
+
+
+def _extract(name: str) -> tuple[Document, list[Clause]]:
+    from checker.extract import extract_file
+
+    doc = extract_file(CORPUS / name)
+    clauses = segment(doc)
+    check_offsets(doc, clauses)
+    return doc, clauses
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in CORPUS.iterdir() if p.suffix in {".md", ".txt", ".pdf"})
+)
+def test_corpus_offsets_and_pages(name: str) -> None:
+    doc, clauses = _extract(name)
+    assert len(clauses) > 20
+    assert max(c.page for c in clauses) == doc.pages
+    assert all(len(c.text) <= MAX_CLAUSE_CHARS for c in clauses)
+
+
+def test_commonpaper_dpa_breach_clause_is_one_clause() -> None:
+    _, clauses = _extract("commonpaper-data-processing-agreement.md")
+    breach = find(clauses, "72 hours")
+    assert breach.text.startswith(
+        "Upon becoming aware of any Security Incident, Provider will: (a) notify Customer"
+    )
+    assert breach.text.endswith(
+        "(c) promptly take reasonable steps to contain and investigate the Security Incident."
+    )
+    assert breach.section == "4.1"
+    assert breach.heading_path[-1] == "Security Incident Response"
+    assert find(clauses, "at least 10 business days in advance").section == "2.6(a)"
+
+
+def test_github_dpa_security_exhibit_keeps_table_rows() -> None:
+    _, clauses = _extract("github-data-protection-agreement-2023-02.md")
+    rows = [c for c in clauses if c.kind is ClauseKind.TABLE_ROW]
+    assert len(rows) >= 30
+    first = find(clauses, "Organization of Information Security | Security Ownership.")
+    assert first.kind is ClauseKind.TABLE_ROW
+    assert first.section == "Appendix A" and first.heading_path == ["Appendix A – Security Safeguards"]
+    passwords = find(clauses, "at least eight characters long")
+    assert passwords.kind is ClauseKind.TABLE_ROW and passwords.section == "Appendix A"
+    assert (
+        find(clauses, "The data importer shall process the personal data only on documented").section
+        == "8.1(a)"
+    )
+
+
+def test_far_clause_through_the_extractor() -> None:
+    _, clauses = _extract("far-52.204-21-basic-safeguarding.txt")
+    assert find(clauses, "Limit information system access to authorized").section == "(b)(1)(i)"
+    assert find(clauses, "Perform periodic scans").section == "(b)(1)(xv)"
+    assert find(clauses, "The Contractor shall include the substance").section == "(c)"
+
+
+def test_37signals_pdf_sections_and_pages() -> None:
+    doc, clauses = _extract("37signals-data-processing-addendum-2023-04.pdf")
+    assert doc.pages > 5
+    objection = find(clauses, "within ten (10) business days")
+    assert (objection.section, objection.page) == ("5.3", 5)
+    assert objection.heading_path[-1] == "Objection Right for New Subprocessors"
+    assert find(clauses, "37signals shall notify Customer without undue delay").section == "7"

@@ -329,20 +329,25 @@ def read_blocks(doc: Document) -> list[Block]:
         doc = doc.model_copy(update={"headings": headings})
     starts = [h[0] for h in headings]
     blocks: list[Block] = []
-    joinable = False
+    joinable = in_table = False
     for start, end, indent in _line_spans(text):
         if start < 0:
-            joinable = False
+            joinable = in_table = False
             continue
         level = _heading_level(doc, starts, start, end) if headings else None
         if _is_table_row(text, start, end):
             kind = BlockKind.SEPARATOR if _SEPARATOR.fullmatch(text, start, end) else BlockKind.TABLE_ROW
             blocks.append(Block(kind, start, end, indent, start))
-            joinable = False
+            joinable, in_table = False, True
             continue
         bullet = _BULLET.match(text, start, end)
         body = bullet.end() if bullet else start
         labels, body = read_labels(text, body, end)
+        if in_table and level is None and not labels:
+            # A cell broken over lines (Markdown "<br/>", DOCX paragraphs in a cell): still the table.
+            blocks.append(Block(BlockKind.TABLE_ROW, start, end, indent, body, bullet=bool(bullet)))
+            continue
+        in_table = False
         if joinable and level is None and not bullet and not labels:
             blocks[-1].end = end
             joinable = not _ends_sentence(text, end)

@@ -105,7 +105,7 @@ class Segmenter:
         walk = _Walk(doc, self.max_clause_chars)
         for block in blocks:
             if block.kind is BlockKind.TABLE_ROW:
-                for start, end in sentences.get(id(block), [(block.start, block.end)]):
+                for start, end in sentences.get(id(block), [(block.body_start, block.end)]):
                     walk.emit(start, end, ClauseKind.TABLE_ROW, walk.outline.heading_path)
             elif block.kind is BlockKind.HEADING:
                 walk.heading(block)
