@@ -88,9 +88,16 @@ def apply_thresholds(
     return match.model_copy(update={"status": Status.WEAK, "reasons": reasons, "reason_codes": codes})
 
 
-def _rank(match: Match) -> tuple[int, int, int]:
+# How far a weak reason suggests the clause is not really the duty (higher = less representative).
+_REASON_PENALTY = {"no_commitment": 4, "partial": 3, "no_parameter": 3, "customer_right": 2, "permissive": 2}
+
+
+def _rank(match: Match) -> tuple[int, int, int, int]:
+    """Best evidence first: met, then the weak clause that comes closest to the duty itself."""
     order = {Status.MET: 0, Status.WEAK: 1, Status.CONFLICT: 2}
-    return (order.get(match.status, 3), len(match.reasons), match.clause_index)
+    penalty = sum(_REASON_PENALTY.get(code, 1) for code in match.reason_codes)
+    unnamed = 1 if match.party == "assumed_vendor" else 0
+    return (order.get(match.status, 3), penalty, unnamed, match.clause_index)
 
 
 def judge(

@@ -334,7 +334,14 @@ class Engine:
         body = text[prep.lead :]
         asides = _parentheticals(body)
         for reason, pattern in compiled.weak.items():
-            m = next((h for h in pattern.finditer(body) if not _inside(h.start(), asides)), None)
+            m = next(
+                (
+                    h
+                    for h in pattern.finditer(body)
+                    if not _inside(h.start(), asides) and not _negated(body, h.start())
+                ),
+                None,
+            )
             if m is None:
                 continue
             if firm and reason == "vague_timing":
@@ -450,6 +457,14 @@ def _parentheticals(text: str) -> list[tuple[int, int]]:
             if depth == 0 and i - start > 4:
                 spans.append((start, i))
     return spans
+
+
+_NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|free of|never)\s+(?:\w+\s+)?$")
+
+
+def _negated(text: str, pos: int) -> bool:
+    """'at no additional cost': a weak phrase that the text itself negates."""
+    return _NEGATION_BEFORE.search(text[max(0, pos - 20) : pos]) is not None
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:

@@ -175,6 +175,17 @@ _DEFINED_NAME = re.compile(
 )
 
 
+def _role_ends(pattern: re.Pattern[str], folded: str, original: str, skip: tuple[str, ...]) -> list[int]:
+    """Ends of role words in ``folded`` that name a party (not "Customer Data")."""
+    return [
+        x.end()
+        for x in pattern.finditer(folded)
+        if x.group(0) not in skip
+        and not _ATTRIBUTIVE.match(folded[x.end() :])
+        and not _CAPITALISED_NOUN.match(original[x.end() :])
+    ]
+
+
 def defined_party_names(text: str, language: dict[str, Any]) -> tuple[list[str], list[str]]:
     """Names the document defines for the vendor and the customer.
 
@@ -192,11 +203,15 @@ def defined_party_names(text: str, language: dict[str, Any]) -> tuple[list[str],
         name = m.group(1).strip()
         if vendor_re.fullmatch(name.lower()) or customer_re.fullmatch(name.lower()):
             continue
-        before = folded[max(0, m.start() - 150) : m.start()]
-        v = [x.end() for x in vendor_re.finditer(before) if x.group(0).lower() not in ("we", "us")]
-        c = [x.end() for x in customer_re.finditer(before) if x.group(0).lower() not in ("you", "user")]
-        if v and (not c or v[-1] > c[-1]):
-            vendor.append(name)
-        elif c:
+        lo = max(0, m.start() - 60)
+        before, before_original = folded[lo : m.start()], head[lo : m.start()]
+
+        v = _role_ends(vendor_re, before, before_original, ("we", "us"))
+        c = _role_ends(customer_re, before, before_original, ("you", "user"))
+        # A name the document defines is the vendor's unless a customer role word introduces it:
+        # customers are almost always called "Customer" or "you" in the vendor's paper.
+        if c and (not v or c[-1] > v[-1]):
             customer.append(name)
+        else:
+            vendor.append(name)
     return vendor, customer

@@ -1,0 +1,121 @@
+"""The public API: files in, assessments out. The CLI, the batch engine and the app all use this.
+
+:class:`ContractChecker` holds what is expensive to build (the library, the compiled matcher, the
+spaCy segmenter) and runs the pipeline extract → segment → match → score. Build it once and reuse it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker.errors import ClauseCheckError
+from checker.extract import Limits, extract_bytes, extract_file
+from checker.language import ensure_english
+from checker.library.coverage import coverage
+from checker.library.loader import DEFAULT_LIBRARY, Library, load_library, resolve_playbook
+from checker.library.schema import Playbook
+from checker.match.engine import Engine
+from checker.models import Assessment, Clause, Document, DocumentInfo, InputError, Match
+from checker.score import assess
+from checker.segment import Segmenter
+
+__all__ = ["ContractChecker", "ReadDocument", "document_info", "input_error"]
+
+
+@dataclass(frozen=True)
+class ReadDocument:
+    """A document with its clauses and matches: everything the app shows beside a finding."""
+
+    document: Document
+    clauses: list[Clause]
+    matches: list[Match]
+
+
+def document_info(doc: Document) -> DocumentInfo:
+    """The summary of a document that goes into an assessment."""
+    return DocumentInfo(
+        path=doc.path,
+        name=doc.name,
+        sha256=doc.sha256,
+        format=doc.format.value,
+        pages=doc.pages,
+        has_tracked_changes=doc.has_tracked_changes,
+    )
+
+
+def input_error(path: str, exc: ClauseCheckError) -> InputError:
+    """A failed input as data for reports and error rows."""
+    return InputError(path=path, code=exc.code, message=exc.message, hint=exc.hint)
+
+
+class ContractChecker:
+    """The whole pipeline with its compiled parts, built once."""
+
+    def __init__(self, library: Library | Path | str | None = None) -> None:
+        if library is None or isinstance(library, Path | str):
+            library = load_library(library or DEFAULT_LIBRARY)
+        self.library = library
+        self.engine = Engine(library)
+        self.segmenter = Segmenter()
+
+    def playbook(self, name_or_path: str | Playbook) -> Playbook:
+        """A shipped playbook by name, ``all``, or a user's playbook file by path."""
+        if isinstance(name_or_path, Playbook):
+            return name_or_path
+        return resolve_playbook(name_or_path, self.library)
+
+    def read(self, doc: Document) -> ReadDocument:
+        """Segment and match one extracted document."""
+        ensure_english(doc)
+        clauses = self.segmenter.segment(doc)
+        return ReadDocument(doc, clauses, self.engine.match_document(doc, clauses))
+
+    def read_file(
+        self, path: str | Path, *, password: str | None = None, limits: Limits | None = None
+    ) -> ReadDocument:
+        """Extract, segment and match a file."""
+        return self.read(extract_file(path, password=password, limits=limits))
+
+    def read_bytes(
+        self, data: bytes, name: str, *, password: str | None = None, limits: Limits | None = None
+    ) -> ReadDocument:
+        """Extract, segment and match an uploaded file."""
+        return self.read(extract_bytes(data, name, password=password, limits=limits))
+
+    def assess(
+        self,
+        documents: Sequence[ReadDocument],
+        playbook: str | Playbook,
+        *,
+        errors: Sequence[InputError] = (),
+    ) -> Assessment:
+        """One assessment of the documents taken together (a vendor bundle, or a single document)."""
+        chosen = self.playbook(playbook)
+        matches = [m for d in documents for m in d.matches]
+        draft = assess([document_info(d.document) for d in documents], matches, chosen, self.library, errors)
+        statuses = {f.control: f.status.value for f in draft.findings}
+        return draft.model_copy(update={"coverage": coverage(chosen, self.library, statuses)})
+
+    def check_paths(
+        self,
+        paths: Sequence[str | Path],
+        playbook: str | Playbook,
+        *,
+        bundle: bool = False,
+        password: str | None = None,
+        limits: Limits | None = None,
+    ) -> tuple[list[Assessment], list[InputError]]:
+        """Assess files one by one (or as one bundle); unreadable files become errors, never exceptions."""
+        chosen = self.playbook(playbook)
+        read: list[ReadDocument] = []
+        errors: list[InputError] = []
+        for path in paths:
+            try:
+                read.append(self.read_file(path, password=password, limits=limits))
+            except ClauseCheckError as exc:
+                errors.append(input_error(str(path), exc))
+        if bundle:
+            return ([self.assess(read, chosen, errors=errors)] if read else []), errors
+        return [self.assess([d], chosen) for d in read], errors
