@@ -136,6 +136,7 @@ def _pdfium_pages(data: bytes, password: str | None, limits: Limits, path: str) 
 def _plumber_pages(data: bytes, password: str | None, limits: Limits, path: str) -> Iterator[PageLines]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.psexceptions import PSException
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
@@ -146,11 +147,16 @@ def _plumber_pages(data: bytes, password: str | None, limits: Limits, path: str)
             raise _password_error(password, path) from None
         raise _corrupt(path, repr(cause)) from None
     with pdf:
-        check_pages(len(pdf.pages), limits, path)
-        for page in pdf.pages:
-            lines = _plumber_page_lines(page)
-            yield PageLines(page.page_number, float(page.width), float(page.height), lines, bool(page.images))
-            page.close()  # drops pdfminer's cached layout objects for this page
+        try:
+            check_pages(len(pdf.pages), limits, path)
+            for page in pdf.pages:
+                lines = _plumber_page_lines(page)
+                yield PageLines(
+                    page.page_number, float(page.width), float(page.height), lines, bool(page.images)
+                )
+                page.close()  # drops pdfminer's cached layout objects for this page
+        except (PdfminerException, PSException) as exc:
+            raise _corrupt(path, repr(exc)) from None
 
 
 def _plumber_page_lines(page: object) -> list[RawLine]:
