@@ -1,0 +1,118 @@
+"""The source beside a finding: the evidence clause highlighted among its neighbours, and the PDF page.
+
+The clause view is HTML built only from escaped contract text (:func:`~checker_app.safe_text.
+highlight_spans`); the page view is the PDF page rendered locally with pypdfium2 and the evidence's
+line boxes drawn on it with Pillow, so no viewer component and no network are needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw
+
+from checker.api import ReadDocument
+from checker.models import Clause, ClauseKind, Evidence
+from checker_app.safe_text import escape_html, highlight_spans
+
+__all__ = ["ClauseContext", "clause_context", "context_html", "page_with_highlight"]
+
+#: How much text to show around evidence that no clause contains (should not happen, but offsets rule).
+_FALLBACK_CHARS = 400
+
+_HIGHLIGHT_FILL = (255, 213, 0, 96)
+_HIGHLIGHT_EDGE = (191, 111, 0, 255)
+
+
+@dataclass(frozen=True)
+class ClauseContext:
+    """The evidence clause and up to ``radius`` clauses on each side, in document order."""
+
+    clauses: list[Clause]
+    evidence_clause: Clause | None
+
+
+def _evidence_position(clauses: list[Clause], ev: Evidence) -> int | None:
+    if ev.clause_index is not None:
+        for pos, clause in enumerate(clauses):
+            if clause.index == ev.clause_index:
+                return pos
+    for pos, clause in enumerate(clauses):
+        if clause.start <= ev.start < clause.end:
+            return pos
+    return None
+
+
+def clause_context(read: ReadDocument, ev: Evidence, radius: int = 2) -> ClauseContext:
+    """The clauses around the evidence (by ``Evidence.clause_index``, else by offset)."""
+    pos = _evidence_position(read.clauses, ev)
+    if pos is None:
+        return ClauseContext([], None)
+    lo, hi = max(0, pos - radius), min(len(read.clauses), pos + radius + 1)
+    return ClauseContext(read.clauses[lo:hi], read.clauses[pos])
+
+
+def _location(clause: Clause) -> str:
+    parts = []
+    if clause.section:
+        parts.append(f"§ {clause.section}")
+    if clause.heading:
+        parts.append(clause.heading)
+    parts.append(f"page {clause.page}")
+    return " · ".join(parts)
+
+
+def context_html(read: ReadDocument, ev: Evidence, radius: int = 2) -> str:
+    """The evidence in context as HTML: every piece of contract text escaped, the evidence in ``<mark>``."""
+    text = read.document.text
+    span = [(ev.start, ev.end)]
+    ctx = clause_context(read, ev, radius)
+    if ctx.evidence_clause is None:
+        lo, hi = max(0, ev.start - _FALLBACK_CHARS), min(len(text), ev.end + _FALLBACK_CHARS)
+        body = highlight_spans(text[lo:hi], span, base=lo)
+        return f'<div class="cc-source"><div class="cc-clause cc-evidence">{body}</div></div>'
+    blocks = []
+    for clause in ctx.clauses:
+        is_evidence = clause is ctx.evidence_clause or (clause.start < ev.end and clause.end > ev.start)
+        classes = ["cc-clause"]
+        if is_evidence:
+            classes.append("cc-evidence")
+        if clause.kind == ClauseKind.HEADING:
+            classes.append("cc-heading")
+        body = highlight_spans(text[clause.start : clause.end], span, base=clause.start)
+        blocks.append(
+            f'<div class="{" ".join(classes)}">'
+            f'<div class="cc-loc">{escape_html(_location(clause))}</div>'
+            f'<div class="cc-text">{body}</div></div>'
+        )
+    return '<div class="cc-source">' + "".join(blocks) + "</div>"
+
+
+def page_with_highlight(pdf: bytes, read: ReadDocument, ev: Evidence, scale: float = 1.5) -> Image.Image:
+    """The PDF page of the evidence as an image, each line of the evidence boxed in yellow.
+
+    Line boxes are in PDF points from the top-left corner (``Line.bbox``), so they only need scaling.
+    """
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        page = doc[ev.page - 1]
+        try:
+            image = page.render(scale=scale).to_pil().convert("RGBA")
+        finally:
+            page.close()
+    finally:
+        doc.close()
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    pad = 2 * scale
+    for line in read.document.lines_between(ev.start, ev.end):
+        if line.page != ev.page:
+            continue
+        x0, top, x1, bottom = (v * scale for v in line.bbox)
+        draw.rectangle((x0 - pad, top - pad, x1 + pad, bottom + pad), fill=_HIGHLIGHT_FILL)
+        # A bar in the margin leads the eye to the evidence on a full page.
+        draw.rectangle(
+            (max(0, x0 - 6 * scale), top - pad, max(0, x0 - 4 * scale), bottom + pad), fill=_HIGHLIGHT_EDGE
+        )
+    return Image.alpha_composite(image, overlay).convert("RGB")

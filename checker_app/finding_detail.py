@@ -1,0 +1,152 @@
+"""One finding in full: the source text with the evidence marked, the PDF page, why, and what to ask for.
+
+Contract text goes to the page only escaped (:mod:`checker_app.safe_text`) or as plain text. The
+reviewer's decision is kept per control in ``st.session_state`` and applied to exports.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from checker.library.loader import Library
+from checker.models import Evidence, Finding, ReviewerOverride, Status
+from checker.report.wording import STATUS_LABELS, effective_status, gap_reason, override_text, reason_label
+from checker_app.bundle import Bundle
+from checker_app.evidence_view import context_html, page_with_highlight
+from checker_app.findings_table import family_label, format_found, format_limits, status_text
+from checker_app.review_state import make_override
+from checker_app.safe_text import escape_html, escape_markdown
+
+__all__ = ["render_finding"]
+
+_DECISIONS = {"none": "Not reviewed", "accepted": "Accept the finding", "overridden": "Override the status"}
+
+
+def _evidence_where(ev: Evidence, bundle: Bundle) -> str:
+    read = bundle.document(ev.document)
+    pages = f" of {read.document.pages}" if read else ""
+    parts = [ev.document]
+    if ev.section:
+        parts.append(f"section {ev.section}")
+    if ev.heading:
+        parts.append(ev.heading)
+    parts.append(f"page {ev.page}{pages}")
+    return " · ".join(parts)
+
+
+def _render_source(finding: Finding, bundle: Bundle) -> None:
+    st.markdown("#### Source")
+    if not finding.evidence:
+        st.html(
+            '<p class="cc-empty">No clause in the bundle addresses this control: nothing binds the vendor'
+            " to it.</p>"
+        )
+        return
+    index = 0
+    if len(finding.evidence) > 1:
+        index = st.radio(
+            "Evidence",
+            range(len(finding.evidence)),
+            format_func=lambda i: f"{i + 1} of {len(finding.evidence)}",
+            horizontal=True,
+            key=f"review_evidence_{finding.control}",
+            help="Every clause that addresses this control; the first decided the status.",
+        )
+    ev = finding.evidence[index]
+    st.html(f'<div class="cc-where">{escape_html(_evidence_where(ev, bundle))}</div>')
+    read = bundle.document(ev.document)
+    if read is None:
+        st.text(ev.text)
+        return
+    st.html(context_html(read, ev))
+    pdf = bundle.source(ev.document)
+    if read.document.format.value == "pdf" and pdf is not None:
+        with st.expander(f"Page {ev.page} as printed, evidence boxed", expanded=True):
+            try:
+                image = page_with_highlight(pdf, read, ev)
+            except Exception as exc:  # a page that will not render must not hide the finding
+                st.caption(f"The page could not be rendered ({escape_markdown(type(exc).__name__)}).")
+            else:
+                st.image(image, caption=f"{read.document.name}, page {ev.page}", width="stretch")
+
+
+def _render_why(finding: Finding, library: Library) -> None:
+    st.markdown("#### Why")
+    reasons = [reason_label(r) for r in finding.reasons] or [gap_reason(finding)]
+    reasons = [r for r in reasons if r]
+    if reasons:
+        st.html("<ul>" + "".join(f"<li>{escape_html(r)}</li>" for r in reasons) + "</ul>")
+    rows = {
+        "Found in the contract": format_found(finding.params) or "—",
+        "Threshold applied": format_limits(finding.thresholds) or "—",
+        "Rule that fired": finding.rule or "— (no clause matched)",
+    }
+    st.html(
+        '<dl class="cc-facts">'
+        + "".join(f"<dt>{escape_html(k)}</dt><dd>{escape_html(v)}</dd>" for k, v in rows.items())
+        + "</dl>"
+    )
+    control = library.controls.get(finding.control)
+    if control is not None:
+        refs = "; ".join(f"{r.framework} {r.section}" for r in control.references)
+        st.caption(f"References: {escape_markdown(refs)}")
+    if finding.fallback:
+        st.markdown("#### Fallback language")
+        st.caption("Model clause to send back to the vendor (copy with the button at the top right).")
+        st.code(finding.fallback, language=None, wrap_lines=True)
+
+
+def _render_review(finding: Finding, overrides: dict[str, ReviewerOverride], reviewer: str) -> None:
+    st.markdown("#### Your review")
+    current = overrides.get(finding.control)
+    if current is not None:
+        st.info(override_text(finding.model_copy(update={"override": current})), icon="📝")
+    key = finding.control
+    with st.form(f"review_form_{key}", border=False):
+        decision = st.radio(
+            "Decision",
+            list(_DECISIONS),
+            format_func=_DECISIONS.__getitem__,
+            index=list(_DECISIONS).index(current.decision) if current else 0,
+            horizontal=True,
+            key=f"review_decision_{key}",
+        )
+        others = [s for s in Status if s != finding.status]
+        new_status = st.selectbox(
+            "New status (when overriding)",
+            others,
+            format_func=status_text,
+            index=others.index(current.status) if current and current.status in others else 0,
+            key=f"review_status_{key}",
+        )
+        comment = st.text_area(
+            "Comment (goes into every export)",
+            value=current.comment if current else "",
+            key=f"review_comment_{key}",
+            placeholder="e.g. Covered by the security exhibit, clause 4.2, agreed on the call of 3 May.",
+        )
+        if st.form_submit_button("Save review", type="primary"):
+            if decision == "none":
+                overrides.pop(key, None)
+            else:
+                overrides[key] = make_override(decision, new_status, comment, reviewer)
+            st.rerun()
+
+
+def render_finding(
+    finding: Finding, bundle: Bundle, library: Library, overrides: dict[str, ReviewerOverride], reviewer: str
+) -> None:
+    """The detail panel for one finding."""
+    shown = effective_status(finding)
+    engine_note = f" (engine: {STATUS_LABELS[finding.status]})" if shown != finding.status else ""
+    st.markdown(f"### {status_text(shown)}{engine_note} — {escape_markdown(finding.title)}")
+    st.caption(
+        f"`{finding.control}` · {family_label(finding.family)} · severity **{finding.severity}**"
+        + (" · reviewed" if finding.control in overrides else "")
+    )
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        _render_source(finding, bundle)
+    with right:
+        _render_why(finding, library)
+        _render_review(finding, overrides, reviewer)

@@ -1,0 +1,5 @@
+"""The Review page (run by app.py's navigation)."""
+
+from checker_app.review_page import render
+
+render()

@@ -1,0 +1,59 @@
+"""Playbooks in the app: the shipped ones by name, or one the reviewer uploads as YAML.
+
+An uploaded playbook is written to a temporary directory only for as long as the loader reads it (the
+loader reads files, so its error messages can name the line), and the temporary path is replaced by
+the uploaded file's name in any error, so the message points at the reviewer's own file.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from checker.errors import PlaybookError
+from checker.library.loader import Library, expand_playbook, load_playbook
+from checker.library.schema import Playbook
+
+__all__ = ["DEFAULT_PLAYBOOK", "load_uploaded_playbook", "playbook_label", "shipped_playbooks"]
+
+DEFAULT_PLAYBOOK = "baseline"
+
+
+def shipped_playbooks(library: Library) -> list[str]:
+    """The shipped playbook names, the default first."""
+    names = sorted(library.playbooks)
+    return sorted(names, key=lambda n: n != DEFAULT_PLAYBOOK)
+
+
+def playbook_label(name: str, library: Library) -> str:
+    """A playbook as the selector shows it: "Baseline vendor security (baseline)"."""
+    playbook = library.playbooks.get(name)
+    return f"{playbook.title} ({name})" if playbook else name
+
+
+def _safe_name(name: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).lstrip(".") or "playbook"
+    return stem if stem.endswith((".yaml", ".yml")) else stem + ".yaml"
+
+
+def load_uploaded_playbook(name: str, data: bytes, library: Library) -> Playbook:
+    """Validate an uploaded playbook YAML against the library; errors name the upload and the line."""
+    with tempfile.TemporaryDirectory(prefix="clausecheck-playbook-") as tmp:
+        path = Path(tmp) / _safe_name(name)
+        path.write_bytes(data)
+        try:
+            return expand_playbook(load_playbook(path, library), library)
+        except PlaybookError as exc:
+            shown = Path(name).name
+            raise PlaybookError(
+                exc.message.replace(str(path), shown),
+                hint=exc.hint or "Fix the playbook file and upload it again.",
+                path=shown,
+            ) from None
+        except UnicodeDecodeError:
+            raise PlaybookError(
+                f"{Path(name).name}: the playbook is not UTF-8 text.",
+                hint="Save the playbook as UTF-8 YAML and upload it again.",
+                path=Path(name).name,
+            ) from None

@@ -1,0 +1,278 @@
+"""Review: upload a vendor bundle, choose a playbook, and work through the findings.
+
+Reading a bundle is the slow step, so its result is kept in the session under a digest of the files and
+only redone when the files change; choosing another playbook only re-scores. Reviewer decisions are
+kept per bundle, so they survive filtering, playbook changes and reruns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from checker.errors import ClauseCheckError
+from checker.library.loader import Library
+from checker.library.schema import Playbook
+from checker.models import Assessment, ReviewerOverride, Status
+from checker.report.wording import effective_status
+from checker_app.bundle import (
+    SAMPLE_BUNDLES,
+    Bundle,
+    FileOutcome,
+    Upload,
+    bundle_key,
+    read_bundle,
+    sample_uploads,
+)
+from checker_app.engine import get_checker
+from checker_app.finding_detail import render_finding
+from checker_app.findings_table import (
+    TABLE_COLUMNS,
+    family_label,
+    filter_findings,
+    finding_rows,
+    frameworks_of,
+    status_text,
+)
+from checker_app.playbooks import load_uploaded_playbook, playbook_label, shipped_playbooks
+from checker_app.review_state import apply_overrides, available_exports, export_bytes, export_name
+from checker_app.safe_text import escape_markdown
+from checker_app.style import inject_css
+from checker_app.summary_view import render_summary
+
+__all__ = ["current_review", "render"]
+
+_STATE_BUNDLE = "review_bundle"
+_STATE_ASSESSMENT = "review_assessment"
+_STATE_OVERRIDES = "review_overrides"
+_STATE_SAMPLE = "review_sample"
+
+_ACCEPTED_HELP = (
+    "PDF, DOCX, TXT, Markdown or HTML; up to 50 MB each. Drop the MSA, DPA and security exhibit together:"
+    " they are assessed as one bundle. Files stay on this machine."
+)
+
+
+def _uploads() -> list[Upload]:
+    files = st.file_uploader(
+        "Contract files (one vendor bundle)",
+        accept_multiple_files=True,
+        help=_ACCEPTED_HELP,
+        key="review_upload",
+    )
+    if files:
+        st.session_state.pop(_STATE_SAMPLE, None)
+        return [Upload(f.name, f.getvalue()) for f in files]
+    sample = st.session_state.get(_STATE_SAMPLE)
+    return sample_uploads(sample) if sample in SAMPLE_BUNDLES else []
+
+
+def _choose_playbook(library: Library) -> Playbook | None:
+    names = shipped_playbooks(library)
+    name = st.selectbox(
+        "Playbook", names, format_func=lambda n: playbook_label(n, library), key="review_playbook"
+    )
+    with st.expander("Use your own playbook (YAML)"):
+        upload = st.file_uploader(
+            "Playbook file",
+            type=["yaml", "yml"],
+            key="review_playbook_file",
+            help="Overrides the choice above.",
+        )
+    if upload is None:
+        return library.playbooks[name]
+    try:
+        playbook = load_uploaded_playbook(upload.name, upload.getvalue(), library)
+    except ClauseCheckError as exc:
+        st.error(
+            f"**The playbook cannot be used.** {escape_markdown(exc.message)} {escape_markdown(exc.hint)}"
+        )
+        return None
+    st.success(
+        f"Using your playbook **{escape_markdown(playbook.title)}** ({len(playbook.controls)} controls)."
+    )
+    return playbook
+
+
+def _empty_state() -> None:
+    st.info("Upload a vendor's contract files above, or try the bundled sample contracts.", icon="📄")
+    col, button = st.columns([3, 1], vertical_alignment="bottom")
+    label = col.selectbox("Sample contracts", list(SAMPLE_BUNDLES), key="review_sample_choice")
+    if button.button("Load the sample contracts", type="primary", width="stretch"):
+        st.session_state[_STATE_SAMPLE] = label
+        st.rerun()
+
+
+def _read_with_progress(uploads: list[Upload]) -> Bundle:
+    checker = get_checker()
+    total = len(uploads)
+    with st.status(f"Reading {total} file{'s' if total != 1 else ''}…", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting")
+
+        def on_file(i: int, up: Upload) -> None:
+            bar.progress(i / total, text=f"Reading {up.name} ({i + 1} of {total})")
+
+        def on_done(i: int, outcome: FileOutcome) -> None:
+            bar.progress((i + 1) / total, text=f"Read {i + 1} of {total}")
+            mark = "✅" if outcome.read else "❌"
+            st.markdown(f"{mark} {escape_markdown(outcome.name)}")
+
+        bundle = read_bundle(checker, uploads, on_file, on_done)
+        failed = len(bundle.errors)
+        label = f"Read {total - failed} of {total} files" + (
+            f"; {failed} could not be read" if failed else ""
+        )
+        status.update(label=label, state="error" if failed == total else "complete", expanded=False)
+    return bundle
+
+
+def _bundle(uploads: list[Upload]) -> Bundle:
+    key = bundle_key(uploads)
+    cached: Bundle | None = st.session_state.get(_STATE_BUNDLE)
+    if cached is None or cached.key != key:
+        cached = _read_with_progress(uploads)
+        st.session_state[_STATE_BUNDLE] = cached
+    return cached
+
+
+def _show_files(bundle: Bundle) -> None:
+    for outcome in bundle.outcomes:
+        name = escape_markdown(outcome.name)
+        if outcome.error is not None:
+            err = outcome.error
+            st.error(
+                f"**{name}** could not be assessed: {escape_markdown(err.message)} {escape_markdown(err.hint)}",
+                icon="❌",
+            )
+            continue
+        assert outcome.read is not None
+        doc = outcome.read.document
+        pages = f"{doc.pages} page{'s' if doc.pages != 1 else ''}, " if doc.format.value == "pdf" else ""
+        st.caption(f"✅ **{name}** — {doc.format.value.upper()}, {pages}{len(outcome.read.clauses)} clauses")
+        for warning in outcome.warnings:
+            st.warning(f"**{name}**: {escape_markdown(warning)}", icon="⚠️")
+
+
+def _assessment(bundle: Bundle, playbook: Playbook) -> Assessment:
+    key = (bundle.key, playbook.model_dump_json())
+    cached = st.session_state.get(_STATE_ASSESSMENT)
+    if cached is None or cached[0] != key:
+        cached = (key, get_checker().assess(bundle.documents, playbook, errors=bundle.errors))
+        st.session_state[_STATE_ASSESSMENT] = cached
+    return cached[1]
+
+
+def _overrides(bundle: Bundle) -> dict[str, ReviewerOverride]:
+    by_bundle: dict[str, dict[str, ReviewerOverride]] = st.session_state.setdefault(_STATE_OVERRIDES, {})
+    return by_bundle.setdefault(bundle.key, {})
+
+
+def current_review() -> tuple[Assessment, Bundle] | None:
+    """The reviewed assessment and its bundle as last shown (for exports and tests), if any."""
+    cached = st.session_state.get(_STATE_ASSESSMENT)
+    bundle: Bundle | None = st.session_state.get(_STATE_BUNDLE)
+    if cached is None or bundle is None:
+        return None
+    return apply_overrides(cached[1], _overrides(bundle)), bundle
+
+
+def _downloads(reviewed: Assessment, bundle: Bundle) -> None:
+    exports = available_exports(bundle)
+    cols = st.columns(len(exports))
+    for col, export in zip(cols, exports, strict=True):
+        col.download_button(
+            f"⬇ {export.label}",
+            data=lambda fmt=export.fmt: export_bytes(fmt, reviewed, bundle),
+            file_name=export_name(reviewed, export),
+            mime=export.mime,
+            key=f"review_download_{export.fmt}",
+            width="stretch",
+        )
+
+
+def _filters(reviewed: Assessment, library: Library) -> dict[str, Any]:
+    families = sorted({f.family for f in reviewed.findings})
+    frameworks = sorted({fw for f in reviewed.findings for fw in frameworks_of(f.control, library)})
+    a, b, c = st.columns(3)
+    return {
+        "statuses": a.multiselect(
+            "Status", list(Status), format_func=status_text, key="review_filter_status", placeholder="All"
+        ),
+        "families": b.multiselect(
+            "Family", families, format_func=family_label, key="review_filter_family", placeholder="All"
+        ),
+        "frameworks": c.multiselect(
+            "Framework", frameworks, key="review_filter_framework", placeholder="All"
+        ),
+    }
+
+
+def _findings_table(reviewed: Assessment, library: Library) -> list[str]:
+    st.subheader("Findings")
+    chosen = filter_findings(reviewed.findings, library, **_filters(reviewed, library))
+    rows = finding_rows(chosen, library)
+    st.caption(f"{len(rows)} of {len(reviewed.findings)} controls shown. Click a column header to sort.")
+    st.dataframe(
+        pd.DataFrame(rows, columns=TABLE_COLUMNS),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Reason": st.column_config.TextColumn(width="large"),
+            "Control": st.column_config.TextColumn(width="medium"),
+            "Frameworks": None,
+            "Engine status": None,
+        },
+        key="review_table",
+    )
+    return [row["ID"] for row in rows]
+
+
+def render() -> None:
+    """The Review page."""
+    inject_css()
+    checker = get_checker()
+    library = checker.library
+    st.title("Review a vendor contract")
+    st.caption(
+        "For every control of the playbook: does the contract bind the vendor? Met, weak, conflict or missing,"
+        " with the clause that decided it. Everything runs on this machine; nothing is sent anywhere."
+    )
+    with st.sidebar:
+        reviewer = st.text_input("Reviewer name", key="review_reviewer", help="Recorded with your decisions.")
+    up_col, pb_col = st.columns([3, 2], gap="large")
+    with up_col:
+        uploads = _uploads()
+    with pb_col:
+        playbook = _choose_playbook(library)
+    if not uploads:
+        _empty_state()
+        return
+    if st.session_state.get(_STATE_SAMPLE):
+        st.caption(f"Showing the sample bundle: {escape_markdown(st.session_state[_STATE_SAMPLE])}.")
+    bundle = _bundle(uploads)
+    _show_files(bundle)
+    if not bundle.documents or playbook is None:
+        if not bundle.documents:
+            st.warning("None of the files could be read, so there is nothing to assess.", icon="⚠️")
+        return
+    overrides = _overrides(bundle)
+    reviewed = apply_overrides(_assessment(bundle, playbook), overrides)
+    st.divider()
+    head, _ = st.columns([3, 1])
+    head.subheader(f"Against the {escape_markdown(playbook.title)} playbook")
+    render_summary(reviewed)
+    _downloads(reviewed, bundle)
+    st.divider()
+    shown_ids = _findings_table(reviewed, library)
+    by_id = {f.control: f for f in reviewed.findings}
+    options = shown_ids or [f.control for f in reviewed.findings]
+    control = st.selectbox(
+        "Finding to inspect",
+        options,
+        format_func=lambda cid: f"{status_text(effective_status(by_id[cid]))} — {by_id[cid].title}",
+        key="review_control",
+    )
+    st.divider()
+    render_finding(by_id[control], bundle, library, overrides, reviewer)

@@ -1,0 +1,60 @@
+"""Escaping for everything a contract (or an uploaded file name) puts on screen.
+
+Contract text is untrusted: it may hold ``<script>``, event handlers, or Markdown that loads a remote
+image (``![x](http://...)``) the moment it is rendered. So contract text reaches the page only through
+plain-text elements (``st.text``, ``st.code``, dataframes) or through these helpers: :func:`escape_html`
+for ``st.html`` (no Markdown processing there), :func:`escape_markdown` for the few Markdown elements
+that show a file name or a message.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+__all__ = ["escape_html", "escape_markdown", "highlight_spans"]
+
+# Every character Markdown (CommonMark + GitHub extensions + Streamlit's :colour[] and $math$) gives a
+# meaning to; '&' and ';' are left alone because html.escape has already turned '<' and '>' into
+# entities that must survive.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$=^])")
+
+
+def escape_html(text: str) -> str:
+    """Text safe to put inside HTML: ``<``, ``>``, ``&`` and both quotes become entities."""
+    return html.escape(text, quote=True)
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows literally: no HTML, links, images, emphasis or directives.
+
+    Newlines are kept as spaces so a message cannot open a new block (a heading, a list, a table).
+    """
+    flat = " ".join(text.split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def highlight_spans(text: str, spans: list[tuple[int, int]], *, base: int = 0) -> str:
+    """``text`` as escaped HTML with each span (offsets relative to ``base``) wrapped in ``<mark>``.
+
+    Spans are clipped to the text and merged where they overlap, so the markup is always well formed;
+    the text itself is escaped piece by piece, never the markup.
+    """
+    limit = len(text)
+    clipped = sorted(
+        (max(0, s - base), min(limit, e - base)) for s, e in spans if min(limit, e - base) > max(0, s - base)
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in clipped:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    out: list[str] = []
+    pos = 0
+    for start, end in merged:
+        out.append(escape_html(text[pos:start]))
+        out.append(f"<mark>{escape_html(text[start:end])}</mark>")
+        pos = end
+    out.append(escape_html(text[pos:]))
+    return "".join(out)

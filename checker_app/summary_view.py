@@ -1,0 +1,82 @@
+"""The top of the results: contract score, counts per status, status by family, framework coverage."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from checker.models import Assessment, Status
+from checker.report.wording import STATUS_LABELS, effective_status
+from checker_app.findings_table import STATUS_ICONS, family_label
+
+__all__ = ["render_summary"]
+
+# Colour supports the words, never replaces them: the legend and tooltips name every status.
+_STATUS_COLOURS = {
+    Status.MET: "#2e7d32",
+    Status.WEAK: "#f0a202",
+    Status.CONFLICT: "#8e24aa",
+    Status.MISSING: "#c62828",
+}
+
+
+def _status_chart(assessment: Assessment) -> alt.Chart:
+    counts = Counter((family_label(f.family), effective_status(f)) for f in assessment.findings)
+    order = [Status.MET, Status.WEAK, Status.CONFLICT, Status.MISSING]
+    data = pd.DataFrame(
+        [
+            {"Family": fam, "Status": STATUS_LABELS[st_], "Controls": n, "order": order.index(st_)}
+            for (fam, st_), n in sorted(counts.items(), key=lambda kv: (kv[0][0], order.index(kv[0][1])))
+        ]
+    )
+    return (
+        alt.Chart(data, title="Status by control family")
+        .mark_bar()
+        .encode(
+            y=alt.Y("Family:N", title=None, sort="ascending"),
+            x=alt.X("Controls:Q", title="Controls", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "Status:N",
+                scale=alt.Scale(
+                    domain=[STATUS_LABELS[s] for s in order], range=[_STATUS_COLOURS[s] for s in order]
+                ),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=["Family", "Status", "Controls"],
+        )
+        .properties(height=alt.Step(26))
+    )
+
+
+def _coverage(assessment: Assessment) -> None:
+    st.markdown("**Framework coverage**")
+    if not assessment.coverage:
+        st.caption("This playbook maps to no framework provisions.")
+        return
+    for cov in assessment.coverage:
+        share = cov.met / cov.required if cov.required else 0.0
+        label = f"{cov.framework} {cov.provision}: {cov.met} of {cov.required} required controls met"
+        st.progress(min(1.0, share), text=label)
+
+
+def render_summary(assessment: Assessment) -> None:
+    """Score, counts, chart and coverage for the reviewed assessment."""
+    counts = Counter(effective_status(f) for f in assessment.findings)
+    cols = st.columns(5)
+    cols[0].metric(
+        "Contract score",
+        f"{assessment.score:.0f} / 100",
+        help=assessment.score_explanation
+        or "Severity-weighted share of the playbook's controls: met counts fully, weak half.",
+    )
+    for col, status in zip(cols[1:], [Status.MET, Status.WEAK, Status.CONFLICT, Status.MISSING], strict=True):
+        col.metric(f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}", counts.get(status, 0))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.altair_chart(_status_chart(assessment), width="stretch")
+    with right:
+        _coverage(assessment)
