@@ -52,6 +52,7 @@ _ENABLES_CUSTOMER = re.compile(
     r"\b(?:enabl\w*|allow\w*|permit\w*|let)\s+(?:the\s+)?(?:customer|controller|client|data exporter|you)"
     r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){0,2}$"
 )
+_IMPERATIVE = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?$")
 _RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3}
 _RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "descriptive": 4, "none": 5}
 
@@ -154,7 +155,9 @@ class Engine:
         for clause in clauses:
             if clause.kind == ClauseKind.HEADING:
                 continue
-            continues = lead_in is not None and _LOWER_START.match(clause.text) is not None
+            continues = lead_in is not None and (
+                _LOWER_START.match(clause.text) is not None or clause.kind == ClauseKind.LIST_ITEM
+            )
             matches.extend(self._match_clause(clause, ctx, lead_in.text if continues and lead_in else ""))
             if not continues:
                 # A clause ending in a colon introduces the items that follow it.
@@ -319,6 +322,10 @@ class Engine:
                     match=ob.modal_text
                 )
                 reasons.append(("permissive", msg))
+        if modality == "none" and _IMPERATIVE.match(text[prep.lead : act.start()]) is not None:
+            # A list item in the imperative ("Encrypt all Customer Data at rest."), as under a
+            # "Contractor shall apply the following controls:" lead-in.
+            modality = "binding"
         if modality == "none" and not prep.schedule:
             # No verb binds anyone to the action: a mention, a title, a cross-reference.
             return None

@@ -41,6 +41,17 @@ _PASSIVE_AFTER = re.compile(
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?(\w+)", re.IGNORECASE)
 # "Customer Data", "Provider Personnel": a capitalised noun after a party name makes it an attribute.
 _CAPITALISED_NOUN = re.compile(r"^\s+(?!(?:Shall|Will|Must|May|Agrees?|Is|Are|Has|Have)\b)[A-Z][a-z]")
+_CONDITION = re.compile(
+    r"\b(?:if|unless|where|when|whether|in the event(?: that)?|in case|provided that)\b[^;:]*$"
+)
+
+
+def _in_condition(text: str, modal_start: int, action_start: int) -> bool:
+    """Whether the modal sits in a conditional clause that a comma closes before the action."""
+    before = text[max(0, modal_start - 80) : modal_start]
+    return bool(_CONDITION.search(before)) and "," in text[modal_start:action_start]
+
+
 _DETERMINER = re.compile(r"\b(?:all|any|each|every|the|such|these|those|this|that|no|of|to|for|in)\s*$", re.I)
 _PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
 
@@ -106,12 +117,16 @@ class ObligationReader:
         original = original or text
         governing = None
         for start, end, kind, mtext in modals:
-            if end > action_start:
+            if start >= action_start:
                 break
-            gap = text[end:action_start]
+            # A modal phrase may contain the action: "shall be responsible for the security of".
+            gap = text[min(end, action_start) : action_start]
             if len(gap) > 220 or (_SUBCLAUSE_BREAK.search(gap) and kind == "descriptive"):
                 continue
             if kind == "descriptive" and governing is not None:
+                continue
+            if kind in ("prohibition", "negated") and _in_condition(text, start, action_start):
+                # "If Customer does not approve ..., Customer may terminate": a condition, not a refusal.
                 continue
             governing = (start, end, kind, mtext)
         if governing is None:
@@ -160,11 +175,11 @@ class ObligationReader:
                     best = (m.start(), kind, m.group(0))
         if best is not None:
             return best[1], best[2]
-        proper = _PROPER_SUBJECT.search(window.rstrip(" ,"))
+        proper = _PROPER_SUBJECT.search(window_original.rstrip(" ,"))
         if (
             proper
             and proper.group(1).strip()[:1].isupper()
-            and not _DETERMINER.search(window[: proper.start(1)])
+            and not _DETERMINER.search(window_original[: proper.start(1)])
         ):
             return "assumed_vendor", proper.group(1).strip()
         return "assumed_vendor", ""
