@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.segment.lines import Label
+from checker.segment.labels import Label
 
 __all__ = ["UNMARKED_LEVEL", "Outline"]
 

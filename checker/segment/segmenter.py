@@ -18,7 +18,8 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 
 from checker.models import Clause, ClauseKind, Document
-from checker.segment.lines import Block, BlockKind, read_blocks, read_labels
+from checker.segment.labels import read_labels
+from checker.segment.lines import Block, BlockKind, read_blocks
 from checker.segment.outline import UNMARKED_LEVEL, Outline
 from checker.segment.sentences import build_pipeline, split_long
 
@@ -31,7 +32,6 @@ _PIPE_CHUNK = 100_000
 _SENTENCE_END = re.compile(r"[.!?…]")
 _LAST_STOP = re.compile(r"[\"'”’)\]* ]*$")
 _HAS_WORD = re.compile(r"\w")
-_ITEM_START = re.compile(r"\((?:\d{1,3}|[a-z]{1,2}|[A-Z]{1,2}|[ivxlcdm]{2,7}|[IVXLCDM]{2,7})\)\s")
 _TITLE_STRIP = " \t.:;–—-*_"
 
 
@@ -174,10 +174,11 @@ class _Walk:
         for start, end in sentences:
             while start < end and text[start].isspace():
                 start += 1
-            if _ITEM_START.match(text, start, end):
-                labels, start = read_labels(text, start, end)
-                outline.enter_labels(labels, block.indent)
-                listed = True
+            if text.startswith("(", start):  # "... Incident. (a) The notice shall ..." opens item (a)
+                labels, after = read_labels(text, start, end)
+                if labels:
+                    outline.enter_labels(labels, block.indent)
+                    start, listed = after, True
             kind = ClauseKind.LIST_ITEM if listed else ClauseKind.SENTENCE
             self.emit(start, end, kind, outline.heading_path + local_heading)
 
