@@ -246,6 +246,13 @@ def test_markdown_lists_nest_by_indentation_or_by_numbering() -> None:
         assert clauses[8].heading_path == ["Security"]
 
 
+def test_heading_list_restarting_at_one_is_a_new_list() -> None:
+    text = "2. Incidents\n2.1 Vendor shall notify Customer.\n1. Subprocessors\n2. Audits\nCustomer may audit."
+    clauses = segment(make_doc(text))
+    assert [c.section for c in clauses] == ["2", "2.1", "1", "2", "2"]
+    assert clauses[-1].heading_path == ["Audits"]
+
+
 # --- headings -------------------------------------------------------------------------------------
 
 

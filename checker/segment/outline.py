@@ -153,6 +153,9 @@ class Outline:
                     chosen = candidate
                     break
             self._open_sibling(chosen, label, n, indent, heading)
+        elif n == 1 and heading and not inner[1].heading and any(u.heading for _, u in same):
+            # A heading that restarts at 1 after plain numbered paragraphs starts a new list, not "2.1.1".
+            self._open_sibling(same[0], label, n, indent, heading)
         elif n == 1:
             self._open_child(inner, label, n, indent, heading)
         else:
