@@ -123,6 +123,74 @@ def clause_level(labels: Path, verbose: str | None = None) -> dict:
     return {"total": total, "per_control": per_control, "errors": errors}
 
 
+def document_level(labels: Path, corpus: Path, verbose: bool = False) -> dict:
+    """Whole-pipeline statuses per corpus document against ``labels/documents-*.json``."""
+    from checker.api import ContractChecker
+
+    checker = ContractChecker()
+    playbook = expand_playbook(EXAMPLE_PLAYBOOK, checker.library)
+    expected_docs: dict[str, dict] = {}
+    for path in sorted(labels.glob("documents-*.json")):
+        expected_docs.update(json.loads(path.read_text(encoding="utf-8"))["documents"])
+    rows = []
+    agree = total = tp = fp = fn = 0
+    notes: list[str] = []
+    for name, exp in sorted(expected_docs.items()):
+        read = checker.read_file(corpus / name)
+        assessment = checker.assess([read], playbook)
+        got = {f.control: f.status.value for f in assessment.findings}
+        want = {c: "met" for c in exp.get("satisfied", [])}
+        want.update({c: "weak" for c in exp.get("weak", [])})
+        want.update({c: "missing" for c in exp.get("missing", [])})
+        same = 0
+        for cid, w in want.items():
+            g = got.get(cid, "missing")
+            same += w == g
+            if w in ("met", "weak") and g in ("met", "weak"):
+                tp += 1
+            elif g in ("met", "weak"):
+                fp += 1
+            elif w in ("met", "weak"):
+                fn += 1
+            if verbose and w != g:
+                notes.append(f"  {name}: {cid} expected {w}, got {g}")
+        agree += same
+        total += len(want)
+        hours = next(
+            (
+                f.params.get("notification_hours")
+                for f in assessment.findings
+                if f.control == "incident_notification"
+            ),
+            None,
+        )
+        rows.append((name, same, len(want), exp.get("notification_hours"), hours))
+    return {
+        "rows": rows,
+        "agreement": agree / total if total else 0.0,
+        "precision": tp / (tp + fp) if tp + fp else 0.0,
+        "recall": tp / (tp + fn) if tp + fn else 0.0,
+        "notes": notes,
+    }
+
+
+def render_documents(result: dict) -> str:
+    """The document-level figures as Markdown."""
+    lines = [
+        f"Whole pipeline (extract → segment → match → score, playbook `all`) on the 8 corpus documents: "
+        f"status agreement **{result['agreement']:.3f}**, detection precision **{result['precision']:.3f}**, "
+        f"recall **{result['recall']:.3f}**.",
+        "",
+        "| document | same status | notification_hours expected | found |",
+        "|---|---|---|---|",
+    ]
+    for name, same, n, want, got in result["rows"]:
+        lines.append(
+            f"| {name} | {same}/{n} | {want if want is not None else '–'} | {got if got is not None else '–'} |"
+        )
+    return "\n".join(lines)
+
+
 def _fmt(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
 
@@ -169,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
+    parser.add_argument("--documents", action="store_true", help="also run the document-level comparison")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_LABELS.parent)
     parser.add_argument(
         "--verbose", metavar="CONTROL", help="list the disagreements for a control (or 'all')"
     )
@@ -179,8 +249,17 @@ def main(argv: list[str] | None = None) -> int:
     for cid, errs in sorted(result["errors"].items()):
         print(f"\n{cid}:")
         print("\n".join(errs))
+    doc_md = ""
+    if args.documents:
+        docs = document_level(args.labels, args.corpus, bool(args.verbose))
+        doc_md = render_documents(docs)
+        print("\n" + doc_md)
+        print("\n".join(docs["notes"]))
     if args.write:
-        write_section("## Accuracy (clause level, development set)\n\n" + md)
+        body = "## Accuracy (development set)\n\n### Clause level\n\n" + md
+        if doc_md:
+            body += "\n\n### Document level\n\n" + doc_md
+        write_section(body)
     return 0
 
 

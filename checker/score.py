@@ -3,8 +3,9 @@
 Pure and deterministic. Where a status is decided, it is decided here:
 
 - a match whose numbers break the playbook's threshold is weakened (``over_threshold``);
-- per control, the best match wins (met, then weak), except that an express conflict anywhere in the
-  bundle makes the control a **conflict**, with both sides as evidence, so a reviewer resolves it;
+- per control, the best match wins (met, then weak); a control that only an express negation
+  addresses is a **conflict**; one that is both bound and negated is at best **weak**, with both
+  sides as evidence, so a reviewer resolves which prevails;
 - no match is **missing**.
 
 The contract score is the severity-weighted share of credit (met 1, weak 0.5, conflict and missing 0).
@@ -135,33 +136,33 @@ def judge(
         )
     conflicts = [m for m in judged if m.status == Status.CONFLICT]
     best = judged[0]
-    if conflicts:
-        lead = conflicts[0]
-        reasons = list(lead.reasons)
-        codes = list(lead.reason_codes)
-        if best.status != Status.CONFLICT:
-            where = f"§{best.evidence.section}" if best.evidence.section else f"page {best.evidence.page}"
-            reasons.append(
-                f"another clause ({best.evidence.document} {where}) addresses it: resolve which prevails"
-            )
-            codes.append("inconsistent")
-        ordered = [lead, *(m for m in judged if m is not lead)]
+    if best.status == Status.CONFLICT:
         return Finding(
             **base,
             status=Status.CONFLICT,
-            evidence=_evidence(ordered),
-            params=dict(best.params) if best.status != Status.CONFLICT else {},
-            reasons=reasons,
-            reason_codes=codes,
-            rule=lead.rule,
+            evidence=_evidence(judged),
+            reasons=list(best.reasons),
+            reason_codes=list(best.reason_codes),
+            rule=best.rule,
         )
+    reasons = list(best.reasons)
+    codes = list(best.reason_codes)
+    evidence = [best, *conflicts, *(m for m in judged if m is not best and m.status != Status.CONFLICT)]
+    if conflicts:
+        # The contract both binds and excludes: never report it as plainly met; show both sides.
+        other = conflicts[0].evidence
+        where = f"§{other.section}" if other.section else f"page {other.page}"
+        reasons.append(
+            f"another clause ({other.document} {where}) appears to exclude it: resolve which prevails"
+        )
+        codes.append("inconsistent")
     return Finding(
         **base,
-        status=best.status,
-        evidence=_evidence(judged),
+        status=Status.WEAK if conflicts else best.status,
+        evidence=_evidence(evidence),
         params=dict(best.params),
-        reasons=list(best.reasons),
-        reason_codes=list(best.reason_codes),
+        reasons=reasons,
+        reason_codes=codes,
         rule=best.rule,
     )
 

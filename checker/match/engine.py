@@ -52,6 +52,7 @@ _ENABLES_CUSTOMER = re.compile(
     r"\b(?:enabl\w*|allow\w*|permit\w*|let)\s+(?:the\s+)?(?:customer|controller|client|data exporter|you)"
     r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){0,2}$"
 )
+_RESTRICTIVE = re.compile(r"\b(?:that|which|unless|except|other than|until|before|without)\b")
 _IMPERATIVE = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?$")
 _RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3}
 _RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "descriptive": 4, "none": 5}
@@ -308,6 +309,12 @@ class Engine:
             return make(Status.CONFLICT, [("negated", f"the duty is denied: '{ob.modal_text}'")], ob)
         elif modality == "prohibition":
             if not spec.satisfy_by_prohibition:
+                gap = act.start() - (ob.modal_start + len(ob.modal_text))
+                scoped = _RESTRICTIVE.search(text[act.end() : act.end() + 80])
+                if 0 <= gap < 25 and not scoped:
+                    return make(
+                        Status.CONFLICT, [("negated", f"the vendor refuses it: '{ob.modal_text}'")], ob
+                    )
                 # "Provider will not delete Content that ..." limits something else; not evidence.
                 return None
             modality = "binding"
@@ -425,7 +432,7 @@ def _rule_hit(compiled: _Compiled, text: str) -> _Hit | None:
 
     for i, rule in enumerate(spec.conflict):
         words = satisfied(rule)
-        if words is not None:
+        if words is not None and not any(_negated(text, text.find(w)) for w in words):
             return _Hit(f"{compiled.control.id}.conflict[{i}]", words, conflict=True)
     for kind, rules in (("rules", spec.rules), ("weak_rules", spec.weak_rules)):
         for i, rule in enumerate(rules):

@@ -47,9 +47,9 @@ _CONDITION = re.compile(
 
 
 def _in_condition(text: str, modal_start: int, action_start: int) -> bool:
-    """Whether the modal sits in a conditional clause that a comma closes before the action."""
+    """Whether the modal sits in a conditional clause ("If Customer does not approve ...")."""
     before = text[max(0, modal_start - 80) : modal_start]
-    return bool(_CONDITION.search(before)) and "," in text[modal_start:action_start]
+    return bool(_CONDITION.search(before))
 
 
 _DETERMINER = re.compile(r"\b(?:all|any|each|every|the|such|these|those|this|that|no|of|to|for|in)\s*$", re.I)
