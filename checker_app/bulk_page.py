@@ -1,13 +1,215 @@
-"""Bulk: score a spreadsheet of vendors and the contracts it names (waiting for checker.batch)."""
+"""Bulk: a spreadsheet of vendors and the contracts it names in, a scored spreadsheet out.
+
+The batch engine (:mod:`checker.batch`) does the work in isolated worker processes, one document or
+vendor bundle at a time, so one hostile file cannot stop the run; every row comes back scored or with
+the error that stopped it. Nothing is written to disk: the result cache is off and the scored workbook
+is built in memory for the download.
+"""
 
 from __future__ import annotations
 
+import io
+import os
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-__all__ = ["render"]
+from checker.batch import (
+    BatchOptions,
+    BatchOutcome,
+    ColumnError,
+    Progress,
+    detect_columns,
+    read_sheet_bytes,
+    run_batch,
+    write_scored_workbook,
+)
+from checker.batch.sheet import InputSheet
+from checker.errors import ClauseCheckError
+from checker.report.wording import status_counts
+from checker_app.bulk_inputs import UploadedDocs
+from checker_app.engine import get_checker
+from checker_app.findings_table import STATUS_ICONS
+from checker_app.playbooks import playbook_label, shipped_playbooks
+from checker_app.safe_text import escape_markdown
+
+__all__ = ["outcome_rows", "render"]
+
+_STATE_RESULT = "bulk_result"
+_AUTO = "(detect)"
+
+
+def _workers() -> int:
+    """Two workers at most: the app shares the machine with whoever is using it."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(2, cores - 1))
+
+
+def outcome_rows(outcome: BatchOutcome) -> list[dict[str, Any]]:
+    """One plain-text row per sheet row: scored or the errors that stopped it."""
+    rows = []
+    for row in outcome.rows:
+        result = outcome.results.get(row.job) if row.job is not None else None
+        a = result.assessment if result else None
+        counts = status_counts(a.findings) if a else {}
+        file_ref = row.row.get(outcome.columns.file)
+        rows.append(
+            {
+                "Row": row.row.number,
+                "Vendor": row.vendor,
+                "File": file_ref,
+                "Result": ("✔ Scored" + (" (with errors)" if row.errors else "")) if a else "✖ Not scored",
+                "Score": a.score if a else None,
+                **{f"{STATUS_ICONS[s]} {s.value.capitalize()}": counts.get(s) for s in STATUS_ICONS},
+                "Errors": "\n".join(f"{e.path}: {e.message} {e.hint}".strip() for e in row.errors),
+                "Notes": "\n".join(row.notes),
+            }
+        )
+    return rows
+
+
+def _read_sheet() -> InputSheet | None:
+    upload = st.file_uploader(
+        "Spreadsheet of vendors (xlsx or csv)",
+        type=["xlsx", "csv"],
+        key="bulk_sheet",
+        help="One row per contract (or per vendor): a vendor column and a contract file column, or a column"
+        " of pasted clause text. Other columns are kept as they are.",
+    )
+    if upload is None:
+        return None
+    try:
+        return read_sheet_bytes(upload.getvalue(), upload.name)
+    except ClauseCheckError as exc:
+        st.error(
+            f"**{escape_markdown(upload.name)}** cannot be read: {escape_markdown(exc.message)}"
+            f" {escape_markdown(exc.hint)}",
+            icon=":material/error:",
+        )
+        return None
+
+
+def _columns(sheet: InputSheet) -> dict[str, str | None]:
+    """The column choices: detected by default, overridable by header."""
+    choices = [_AUTO, *sheet.headers]
+    with st.expander("Columns"):
+        a, b, c = st.columns(3)
+        picked = {
+            "vendor_col": a.selectbox("Vendor column", choices, key="bulk_vendor_col"),
+            "file_col": b.selectbox("Contract file column", choices, key="bulk_file_col"),
+            "text_col": c.selectbox("Pasted clause text column", choices, key="bulk_text_col"),
+        }
+    return {k: (None if v == _AUTO else v) for k, v in picked.items()}
+
+
+def _run(sheet: InputSheet, docs: UploadedDocs, options: BatchOptions) -> BatchOutcome | None:
+    bar = st.progress(0.0, text="Starting the workers…")
+
+    def progress(p: Progress) -> None:
+        eta = f" · about {p.eta:.0f} s to go" if p.eta is not None and p.done < p.total else ""
+        bar.progress(
+            p.done / p.total if p.total else 1.0, text=f"Scored {p.done} of {p.total} documents{eta}"
+        )
+
+    try:
+        outcome = run_batch(sheet, docs, options, progress=progress)
+    except ClauseCheckError as exc:  # the columns cannot be told apart, or no worker could start
+        st.error(f"{escape_markdown(exc.message)} {escape_markdown(exc.hint)}", icon=":material/error:")
+        return None
+    bar.progress(1.0, text=f"Done: {len(outcome.jobs)} documents or bundles in {outcome.seconds:.0f} s")
+    return outcome
+
+
+def _show_result(outcome: BatchOutcome, workbook: bytes) -> None:
+    failed = outcome.failed_rows
+    st.subheader("Results")
+    cols = st.columns(3)
+    cols[0].metric("Rows", len(outcome.rows))
+    cols[1].metric("Scored", len(outcome.rows) - failed)
+    cols[2].metric("With errors", failed)
+    st.download_button(
+        "Scored spreadsheet (.xlsx)",
+        data=workbook,
+        file_name="clausecheck-scored.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        type="primary",
+        key="bulk_download",
+    )
+    st.dataframe(
+        pd.DataFrame(outcome_rows(outcome)),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Score": st.column_config.NumberColumn(format="%.0f"),
+            **{
+                f"{i} {s.value.capitalize()}": st.column_config.NumberColumn(format="%d")
+                for s, i in STATUS_ICONS.items()
+            },
+            "Errors": st.column_config.TextColumn(width="large"),
+        },
+        key="bulk_table",
+    )
 
 
 def render() -> None:
     """The Bulk page."""
+    library = get_checker().library
     st.title("Bulk scoring")
-    st.info("Coming soon.")
+    st.caption(
+        "Score a whole portfolio: a spreadsheet of vendors plus the contracts it names. Each document is read"
+        " in its own worker process with a time and memory limit; a row that fails says why, and the rest"
+        " are still scored."
+    )
+    sheet = _read_sheet()
+    files = st.file_uploader(
+        "Contract files named in the sheet (or a ZIP of them)",
+        accept_multiple_files=True,
+        key="bulk_docs",
+        help="PDF, DOCX, TXT, Markdown or HTML files, or ZIP archives holding them. Matched by file name.",
+    )
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    playbook = left.selectbox(
+        "Playbook",
+        shipped_playbooks(library),
+        format_func=lambda n: playbook_label(n, library),
+        key="bulk_pb",
+    )
+    by_vendor = right.checkbox(
+        "One bundle per vendor", key="bulk_group", help="Assess all rows of a vendor together, as one bundle."
+    )
+    if sheet is None:
+        st.info("Upload a spreadsheet to start.", icon=":material/upload_file:")
+        return
+    docs = UploadedDocs({f.name: f.getvalue() for f in files or []})
+    for name, exc in docs.errors.items():
+        st.error(
+            f"**{escape_markdown(name)}**: {escape_markdown(exc.message)} {escape_markdown(exc.hint)}",
+            icon=":material/error:",
+        )
+    picked = _columns(sheet)
+    try:
+        found = detect_columns(
+            sheet.headers, vendor=picked["vendor_col"], file=picked["file_col"], text=picked["text_col"]
+        )
+    except ColumnError as exc:
+        st.error(f"{escape_markdown(exc.message)} {escape_markdown(exc.hint)}", icon=":material/error:")
+        return
+    named = [sheet.headers[i] for i in (found.vendor, found.file, found.text) if i is not None]
+    st.caption(
+        f"{len(sheet.rows)} rows · {docs.count} documents uploaded · reading columns: "
+        + escape_markdown(", ".join(named) or "none")
+    )
+    if st.button("Score the sheet", type="primary", key="bulk_run"):
+        options = BatchOptions(
+            playbook=playbook, workers=_workers(), group_by_vendor=by_vendor, cache_dir=None, **picked
+        )
+        outcome = _run(sheet, docs, options)
+        if outcome is not None:
+            buf = io.BytesIO()
+            write_scored_workbook(outcome, buf)
+            st.session_state[_STATE_RESULT] = (outcome, buf.getvalue())
+    result = st.session_state.get(_STATE_RESULT)
+    if result is not None:
+        _show_result(*result)

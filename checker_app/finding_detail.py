@@ -100,7 +100,9 @@ def _render_review(finding: Finding, overrides: dict[str, ReviewerOverride], rev
     st.markdown("#### Your review")
     current = overrides.get(finding.control)
     if current is not None:
-        st.info(override_text(finding.model_copy(update={"override": current})), icon="📝")
+        st.info(
+            override_text(finding.model_copy(update={"override": current})), icon=":material/rate_review:"
+        )
     key = finding.control
     with st.form(f"review_form_{key}", border=False):
         decision = st.radio(

@@ -1,6 +1,6 @@
 """The findings of an assessment as table rows, with the filters the review page offers.
 
-A status is always shown as a word with an icon ("⚠️ Weak"), never by colour alone. Rows show the
+A status is always shown as a word with an icon ("⚠ Weak"), never by colour alone. Rows show the
 status after review (a reviewer's override), with the engine's own status kept in its own column.
 """
 
@@ -35,10 +35,10 @@ __all__ = [
 ]
 
 STATUS_ICONS: Final[dict[Status, str]] = {
-    Status.MET: "✅",
-    Status.WEAK: "⚠️",
-    Status.CONFLICT: "⛔",
-    Status.MISSING: "❌",
+    Status.MET: "✔",
+    Status.WEAK: "⚠",
+    Status.CONFLICT: "✖",
+    Status.MISSING: "○",
 }
 
 FAMILY_LABELS: Final[dict[str, str]] = {
@@ -53,16 +53,16 @@ FAMILY_LABELS: Final[dict[str, str]] = {
 TABLE_COLUMNS: Final = (
     "Status",
     "Control",
-    "ID",
-    "Family",
     "Severity",
     "Found",
     "Threshold",
     "Reason",
+    "Family",
     "Evidence",
+    "Review",
+    "ID",
     "Frameworks",
     "Engine status",
-    "Review",
 )
 
 # Conflicts first: they are what a reviewer must resolve; met last.
@@ -71,7 +71,7 @@ _SEVERITY_ORDER: Final = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
 def status_text(status: Status) -> str:
-    """The status as an icon and a word: "⚠️ Weak"."""
+    """The status as an icon and a word: "⚠ Weak"."""
     return f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}"
 
 
@@ -161,20 +161,19 @@ def finding_rows(findings: Iterable[Finding], library: Library) -> list[dict[str
     rows = []
     for f in sorted(findings, key=_sort_key):
         shown = effective_status(f)
-        rows.append(
-            {
-                "Status": status_text(shown),
-                "Control": f.title,
-                "ID": f.control,
-                "Family": family_label(f.family),
-                "Severity": f.severity.capitalize(),
-                "Found": format_found(f.params),
-                "Threshold": format_limits(f.thresholds),
-                "Reason": gap_reason(f) if is_gap(f) else format_reasons(f.reasons),
-                "Evidence": evidence_location(f.evidence[0]) if f.evidence else "",
-                "Frameworks": ", ".join(frameworks_of(f.control, library)),
-                "Engine status": STATUS_LABELS[f.status],
-                "Review": override_text(f),
-            }
-        )
+        row = {
+            "Status": status_text(shown),
+            "Control": f.title,
+            "Severity": f.severity.capitalize(),
+            "Found": format_found(f.params),
+            "Threshold": format_limits(f.thresholds),
+            "Reason": gap_reason(f) if is_gap(f) else format_reasons(f.reasons),
+            "Family": family_label(f.family),
+            "Evidence": evidence_location(f.evidence[0]) if f.evidence else "",
+            "Review": override_text(f),
+            "ID": f.control,
+            "Frameworks": ", ".join(frameworks_of(f.control, library)),
+            "Engine status": STATUS_LABELS[f.status],
+        }
+        rows.append({column: row[column] for column in TABLE_COLUMNS})
     return rows

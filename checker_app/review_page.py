@@ -97,7 +97,10 @@ def _choose_playbook(library: Library) -> Playbook | None:
 
 
 def _empty_state() -> None:
-    st.info("Upload a vendor's contract files above, or try the bundled sample contracts.", icon="📄")
+    st.info(
+        "Upload a vendor's contract files above, or try the bundled sample contracts.",
+        icon=":material/upload_file:",
+    )
     col, button = st.columns([3, 1], vertical_alignment="bottom")
     label = col.selectbox("Sample contracts", list(SAMPLE_BUNDLES), key="review_sample_choice")
     if button.button("Load the sample contracts", type="primary", width="stretch"):
@@ -116,7 +119,7 @@ def _read_with_progress(uploads: list[Upload]) -> Bundle:
 
         def on_done(i: int, outcome: FileOutcome) -> None:
             bar.progress((i + 1) / total, text=f"Read {i + 1} of {total}")
-            mark = "✅" if outcome.read else "❌"
+            mark = ":material/check_circle:" if outcome.read else ":material/error:"
             st.markdown(f"{mark} {escape_markdown(outcome.name)}")
 
         bundle = read_bundle(checker, uploads, on_file, on_done)
@@ -144,15 +147,17 @@ def _show_files(bundle: Bundle) -> None:
             err = outcome.error
             st.error(
                 f"**{name}** could not be assessed: {escape_markdown(err.message)} {escape_markdown(err.hint)}",
-                icon="❌",
+                icon=":material/error:",
             )
             continue
         assert outcome.read is not None
         doc = outcome.read.document
         pages = f"{doc.pages} page{'s' if doc.pages != 1 else ''}, " if doc.format.value == "pdf" else ""
-        st.caption(f"✅ **{name}** — {doc.format.value.upper()}, {pages}{len(outcome.read.clauses)} clauses")
+        st.caption(
+            f":material/check_circle: **{name}** — {doc.format.value.upper()}, {pages}{len(outcome.read.clauses)} clauses"
+        )
         for warning in outcome.warnings:
-            st.warning(f"**{name}**: {escape_markdown(warning)}", icon="⚠️")
+            st.warning(f"**{name}**: {escape_markdown(warning)}", icon=":material/warning:")
 
 
 def _assessment(bundle: Bundle, playbook: Playbook) -> Assessment:
@@ -183,11 +188,12 @@ def _downloads(reviewed: Assessment, bundle: Bundle) -> None:
     cols = st.columns(len(exports))
     for col, export in zip(cols, exports, strict=True):
         col.download_button(
-            f"⬇ {export.label}",
+            export.label,
             data=lambda fmt=export.fmt: export_bytes(fmt, reviewed, bundle),
             file_name=export_name(reviewed, export),
             mime=export.mime,
             key=f"review_download_{export.fmt}",
+            icon=":material/download:",
             width="stretch",
         )
 
@@ -255,7 +261,9 @@ def render() -> None:
     _show_files(bundle)
     if not bundle.documents or playbook is None:
         if not bundle.documents:
-            st.warning("None of the files could be read, so there is nothing to assess.", icon="⚠️")
+            st.warning(
+                "None of the files could be read, so there is nothing to assess.", icon=":material/warning:"
+            )
         return
     overrides = _overrides(bundle)
     reviewed = apply_overrides(_assessment(bundle, playbook), overrides)

@@ -36,7 +36,7 @@ def _status_chart(assessment: Assessment) -> alt.Chart:
         alt.Chart(data, title="Status by control family")
         .mark_bar()
         .encode(
-            y=alt.Y("Family:N", title=None, sort="ascending"),
+            y=alt.Y("Family:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=220)),
             x=alt.X("Controls:Q", title="Controls", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
                 "Status:N",
