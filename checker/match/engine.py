@@ -270,7 +270,10 @@ class Engine:
             return make(
                 Status.CONFLICT, [("express_exclusion", f"expressly excluded: '{' … '.join(hit.words)}'")]
             )
-        if prep.non_evidence:
+        # A disclaimer may still expressly refuse the control ("Vendor does not vet ... and makes no
+        # representation"), but it is never evidence that the control is met.
+        disclaimer = prep.non_evidence == "disclaimer"
+        if prep.non_evidence and not disclaimer:
             return None
 
         action = compiled.groups[spec.action]
@@ -279,7 +282,12 @@ class Engine:
             return None
         readings = [(m, ctx.reader.read(text, m.start(), prep.modals, prep.original)) for m in hits]
         act, ob = min(
-            readings, key=lambda r: (_RANK_PARTY.get(r[1].party, 4), _RANK_MODAL.get(r[1].modality, 6))
+            readings,
+            key=lambda r: (
+                _RANK_PARTY.get(r[1].party, 4),
+                _RANK_MODAL.get(r[1].modality, 6),
+                not (0 <= r[1].modal_start < r[0].start()),  # a modal before its action reads best
+            ),
         )
         modality = ob.modality
         if ob.modal_start >= 0 and ob.modal_start < act.start():
@@ -309,9 +317,9 @@ class Engine:
             return make(Status.CONFLICT, [("negated", f"the duty is denied: '{ob.modal_text}'")], ob)
         elif modality == "prohibition":
             if not spec.satisfy_by_prohibition:
-                gap = act.start() - (ob.modal_start + len(ob.modal_text))
+                distance = act.start() - (ob.modal_start + len(ob.modal_text))
                 scoped = _RESTRICTIVE.search(text[act.end() : act.end() + 80])
-                if 0 <= gap < 25 and not scoped:
+                if 0 <= distance < 25 and not scoped:
                     return make(
                         Status.CONFLICT, [("negated", f"the vendor refuses it: '{ob.modal_text}'")], ob
                     )
@@ -329,6 +337,8 @@ class Engine:
                     match=ob.modal_text
                 )
                 reasons.append(("permissive", msg))
+        if disclaimer:
+            return None
         if modality == "none" and _IMPERATIVE.match(text[prep.lead : act.start()]) is not None:
             # A list item in the imperative ("Encrypt all Customer Data at rest."), as under a
             # "Contractor shall apply the following controls:" lead-in.
@@ -381,14 +391,12 @@ class Engine:
         reasons: list[tuple[str, str]] = []
         firm = False
         taken: set[int] = set()
+        unstated: list[Parameter] = []
         for param in control.parameters:
             q = _pick(param, prep.quantities, action_at, compiled.contexts.get(param.key), prep.text, taken)
             if q is None:
-                if param.required and not (
-                    "vague_timing" in control.weak_reasons and self._vague.search(prep.text)
-                ):
-                    msg = self._weak_messages.get("no_parameter", "no fixed {param}")
-                    reasons.append(("no_parameter", msg.format(param=param.key.replace("_", " "))))
+                if param.required:
+                    unstated.append(param)
                 continue
             if param.key not in compiled.contexts:
                 taken.add(q.start)
@@ -397,6 +405,11 @@ class Engine:
             days_for_hours = param.unit.value == "hours" and q.unit in ("days", "business_days")
             if days_for_hours and "days_not_hours" in control.weak_reasons:
                 reasons.append(("days_not_hours", self._weak_messages.get("days_not_hours", "days")))
+        vague = "vague_timing" in control.weak_reasons and self._vague.search(prep.text)
+        if unstated and not firm and not vague:
+            # A clause that states one of the control's numbers is firm; one that states none is not.
+            msg = self._weak_messages.get("no_parameter", "no fixed {param}")
+            reasons.append(("no_parameter", msg.format(param=unstated[0].key.replace("_", " "))))
         return params, reasons, firm
 
 
@@ -430,17 +443,17 @@ def _rule_hit(compiled: _Compiled, text: str) -> _Hit | None:
             return [m.group(0) for m in best[1]]
         return [f[0].group(0) for f in found]
 
+    if compiled.exclude is not None and compiled.exclude.search(text):
+        return None
     for i, rule in enumerate(spec.conflict):
         words = satisfied(rule)
-        if words is not None and not any(_negated(text, text.find(w)) for w in words):
+        if words is not None and not _double_negative(text, words):
             return _Hit(f"{compiled.control.id}.conflict[{i}]", words, conflict=True)
     for kind, rules in (("rules", spec.rules), ("weak_rules", spec.weak_rules)):
         for i, rule in enumerate(rules):
             words = satisfied(rule)
             if words is None:
                 continue
-            if compiled.exclude is not None and compiled.exclude.search(text):
-                return None
             return _Hit(f"{compiled.control.id}.{kind}[{i}]", words, partial=kind == "weak_rules")
     return None
 
@@ -474,6 +487,13 @@ def _parentheticals(text: str) -> list[tuple[int, int]]:
 
 
 _NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|free of|never)\s+(?:\w+\s+)?$")
+
+
+def _double_negative(text: str, words: list[str]) -> bool:
+    """'without any obligation of confidentiality': a negation that the text itself negates."""
+    spans = [(i, i + len(w)) for w in words if (i := text.find(w)) >= 0]
+    outer = [a for a, b in spans if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in spans)]
+    return bool(outer) and _negated(text, min(outer))
 
 
 def _negated(text: str, pos: int) -> bool:
