@@ -1,0 +1,160 @@
+"""End to end in a real browser: ``streamlit run app.py`` driven by Debian's Chromium through Playwright.
+
+Upload the Common Paper DPA, find the incident-notification finding with its evidence ("72 hours"),
+download the XLSX and read it back. Screenshots go to ``tests/artifacts/`` (git-ignored). Chromium is
+never downloaded: ``make test`` installs Debian's package, and without it this test fails, loudly.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+DPA = ROOT / "fixtures" / "corpus" / "commonpaper-data-processing-agreement.md"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+TIMEOUT_MS = 60_000
+INCIDENT_TITLE = "Security incident notification within a fixed number of hours"
+expect.set_options(timeout=TIMEOUT_MS)  # the first run builds the matcher; a cold start takes seconds
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: float = 90.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with code {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.25)  # polling a server that is starting; there is nothing to wait on instead
+    pytest.fail(f"streamlit did not answer /_stcore/health within {seconds:.0f} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The app on a free loopback port, killed at the end whatever happens."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    log = ARTIFACTS / "streamlit.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, with background networking off."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Debian's Chromium is not installed at {CHROMIUM}; the browser tests need it."
+            " Run `make chromium` (make test does it): apt-get install chromium."
+        )
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def _choose_finding(page: Page, title: str) -> None:
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="Finding to inspect")
+    picker.click()
+    page.keyboard.type(title)
+    # The option list re-renders while it filters; Enter picks the (single) match once it is shown.
+    expect(page.get_by_role("option").filter(has_text=title)).to_have_count(1)
+    page.keyboard.press("Enter")
+
+
+def test_upload_dpa_shows_incident_notification_and_downloads_xlsx(server: str, page: Page) -> None:
+    page.goto(server)
+    expect(page.get_by_role("heading", name="Review a vendor contract")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "browser-start.png"))
+
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Contract files")
+    uploader.locator('input[type="file"]').first.set_input_files(str(DPA))
+    expect(page.get_by_text("Contract score")).to_be_visible()
+
+    _choose_finding(page, INCIDENT_TITLE)
+    heading = page.get_by_role("heading", name=INCIDENT_TITLE)
+    expect(heading).to_contain_text("Met")
+    evidence = page.locator(".cc-source mark")
+    expect(evidence.first).to_contain_text("72 hours")
+    expect(page.get_by_text("notification: 72 hours")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "browser-review.png"))
+    evidence.first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "browser-evidence.png"))
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Excel workbook").click()
+    download = download_info.value
+    target = ARTIFACTS / download.suggested_filename
+    download.save_as(target)
+    assert target.suffix == ".xlsx"
+    ws = openpyxl.load_workbook(target, read_only=True)["Findings"]
+    rows = [[str(v) for v in r if v is not None] for r in ws.iter_rows(values_only=True)]
+    incident = [r for r in rows if "incident_notification" in r]
+    assert incident, rows[:3]
+    assert any(cell.lower() == "met" for cell in incident[0]), incident[0]
