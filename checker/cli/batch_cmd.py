@@ -62,9 +62,9 @@ def register(sub: Any) -> None:
 class ProgressLine:
     """Documents done, rate and ETA on stderr: redrawn in place on a terminal, a line every 10 s otherwise."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
         self.interval = 1.0 if self.tty else 10.0
         self.last = 0.0
 
