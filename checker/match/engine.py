@@ -18,7 +18,7 @@ from itertools import product
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
 from checker.match.obligation import Obligation, ObligationReader, defined_party_names
-from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise
+from checker.match.phrases import anchors, compile_phrases, compile_regexes, fold, normalise
 from checker.match.quantities import Quantity, defined_periods, find_quantities
 from checker.models import Clause, ClauseKind, Document, Evidence, Match, Status
 
@@ -53,6 +53,7 @@ _ENABLES_CUSTOMER = re.compile(
     r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){0,2}$"
 )
 _RESTRICTIVE = re.compile(r"\b(?:that|which|unless|except|other than|until|before|without)\b")
+_TOKEN = re.compile(r"[^\W_]+")
 _IMPERATIVE = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?$")
 _RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3}
 _RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "descriptive": 4, "none": 5}
@@ -62,10 +63,12 @@ _RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "d
 class _Compiled:
     control: Control
     groups: dict[str, re.Pattern[str]]
+    anchors: dict[str, tuple[str, ...]]
     exclude: re.Pattern[str] | None
     weak_terms: re.Pattern[str] | None
     weak: dict[str, re.Pattern[str]]
     contexts: dict[str, re.Pattern[str]]
+    all_rules: tuple[frozenset[str], ...]
 
 
 @dataclass(frozen=True)
@@ -126,12 +129,49 @@ class Engine:
                 _Compiled(
                     control=control,
                     groups={k: compile_phrases(v) for k, v in {**spec.terms, **spec.conflict_terms}.items()},
+                    anchors={k: anchors(v) for k, v in {**spec.terms, **spec.conflict_terms}.items()},
                     exclude=compile_phrases(spec.exclude) if spec.exclude else None,
                     weak_terms=compile_phrases(spec.weak_terms) if spec.weak_terms else None,
                     weak={r: weak_patterns[r] for r in control.weak_reasons if r in weak_patterns},
                     contexts={p.key: compile_phrases(p.context) for p in control.parameters if p.context},
+                    all_rules=tuple(frozenset(r) for r in [*spec.conflict, *spec.rules, *spec.weak_rules]),
                 )
             )
+
+        # One index over every group's anchors: a clause is tokenised once, and only controls whose
+        # rules could all hit are read further. This keeps the cost per clause nearly flat in the
+        # number of controls.
+        self._exact: dict[str, set[tuple[int, str]]] = {}
+        self._prefix: dict[str, set[tuple[int, str]]] = {}
+        self._always: set[tuple[int, str]] = set()
+        for i, compiled in enumerate(self._controls):
+            for group, keys in compiled.anchors.items():
+                if not keys:
+                    self._always.add((i, group))
+                for key in keys:
+                    table = self._prefix if key.endswith("*") else self._exact
+                    table.setdefault(key.rstrip("*"), set()).add((i, group))
+        self._prefix_lengths = sorted({len(k) for k in self._prefix})
+
+    def _candidates(self, folded: str) -> dict[int, set[str]]:
+        """Per control index, the term groups whose anchors occur in the folded clause text."""
+        found: dict[int, set[str]] = {}
+        pairs: set[tuple[int, str]] = set(self._always)
+        exact, prefix, lengths = self._exact, self._prefix, self._prefix_lengths
+        for token in set(_TOKEN.findall(folded)):
+            hit = exact.get(token)
+            if hit:
+                pairs |= hit
+            size = len(token)
+            for n in lengths:
+                if n > size:
+                    break
+                hit = prefix.get(token[:n])
+                if hit:
+                    pairs |= hit
+        for i, group in pairs:
+            found.setdefault(i, set()).add(group)
+        return found
 
     @property
     def controls(self) -> list[Control]:
@@ -220,8 +260,13 @@ class Engine:
         prepared: _Clause | None = None
         out: list[Match] = []
         folded = fold(clause.text)
-        for compiled in self._controls:
-            hit = _rule_hit(compiled, folded)
+        candidates = self._candidates(folded)
+        searched: dict[re.Pattern[str], re.Match[str] | None] = {}
+        for i, compiled in enumerate(self._controls):
+            possible = candidates.get(i)
+            if not possible or not any(rule <= possible for rule in compiled.all_rules):
+                continue
+            hit = _rule_hit(compiled, folded, possible, searched)
             if hit is None:
                 continue
             if prepared is None:
@@ -413,14 +458,34 @@ class Engine:
         return params, reasons, firm
 
 
-def _rule_hit(compiled: _Compiled, text: str) -> _Hit | None:
-    """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first)."""
+def _rule_hit(
+    compiled: _Compiled,
+    text: str,
+    possible: set[str] | None = None,
+    searched: dict[re.Pattern[str], re.Match[str] | None] | None = None,
+) -> _Hit | None:
+    """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first).
+
+    ``possible`` are the groups whose anchors occur in the text; the others cannot hit.
+    """
     spec = compiled.control.match
     cache: dict[str, list[re.Match[str]]] = {}
 
     def hits(group: str) -> list[re.Match[str]]:
         if group not in cache:
-            cache[group] = list(compiled.groups[group].finditer(text))
+            if possible is not None and group not in possible:
+                cache[group] = []
+            elif spec.near:
+                cache[group] = list(compiled.groups[group].finditer(text))
+            else:
+                pattern = compiled.groups[group]
+                if searched is None:
+                    m = pattern.search(text)
+                elif pattern in searched:
+                    m = searched[pattern]
+                else:
+                    m = searched[pattern] = pattern.search(text)
+                cache[group] = [m] if m else []
         return cache[group]
 
     def satisfied(rule: list[str]) -> list[str] | None:
