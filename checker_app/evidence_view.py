@@ -89,7 +89,7 @@ def context_html(read: ReadDocument, ev: Evidence, radius: int = 2) -> str:
     return '<div class="cc-source">' + "".join(blocks) + "</div>"
 
 
-def page_with_highlight(pdf: bytes, read: ReadDocument, ev: Evidence, scale: float = 1.5) -> Image.Image:
+def page_with_highlight(pdf: bytes, read: ReadDocument, ev: Evidence, scale: float = 2.0) -> Image.Image:
     """The PDF page of the evidence as an image, each line of the evidence boxed in yellow.
 
     Line boxes are in PDF points from the top-left corner (``Line.bbox``), so they only need scaling.

@@ -46,8 +46,9 @@ def load_uploaded_playbook(name: str, data: bytes, library: Library) -> Playbook
             return expand_playbook(load_playbook(path, library), library)
         except PlaybookError as exc:
             shown = Path(name).name
+            message = exc.message.replace(str(path), shown)
             raise PlaybookError(
-                exc.message.replace(str(path), shown),
+                message if shown in message else f"{shown}: {message}",
                 hint=exc.hint or "Fix the playbook file and upload it again.",
                 path=shown,
             ) from None

@@ -215,3 +215,22 @@ def test_bulk_page_scores_rows_and_reports_row_errors() -> None:
     ws = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True)["Results"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:2] == ("Vendor", "Contract file") and len(rows) == 3
+
+
+def test_uploaded_playbook_is_used_and_an_invalid_one_names_its_line() -> None:
+    at = _upload(_app(), (DPA.name, DPA.read_bytes()))
+    head = (
+        "name: mine\ntitle: Incident only\ndescription: Just the incident window, at 24 hours.\ncontrols:\n"
+    )
+    good = head + "  - id: incident_notification\n    thresholds: {notification: 24}\n"
+    at.file_uploader(key="review_playbook_file").upload(
+        "mine.yaml", good.encode(), "application/x-yaml"
+    ).run()
+    _no_exception(at)
+    assert len(at.dataframe[0].value) == 1
+    assert list(at.dataframe[0].value["Status"]) == ["⚠ Weak"]  # 72 hours is over a 24-hour threshold
+    bad = head + "  - incident_notification\n  - incident_notificaton\n"
+    at.file_uploader(key="review_playbook_file").upload("mine.yaml", bad.encode(), "application/x-yaml").run()
+    _no_exception(at)
+    [error] = [e.value for e in at.error]
+    assert "mine\\.yaml" in error and "line 6" in error and "incident\\_notificaton" in error
