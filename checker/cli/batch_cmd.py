@@ -128,7 +128,23 @@ def run(args: argparse.Namespace) -> int:
         outcome = run_batch(sheet, docs, options, progress=None if args.quiet else ProgressLine())
     except ColumnError as exc:
         return _usage(str(exc))
-    write_scored_workbook(outcome, out)
+    except KeyboardInterrupt:
+        tail = (
+            "; the documents already scored are cached: run again with --resume to skip them"
+            if cache_dir
+            else ""
+        )
+        print(f"\nclausecheck: interrupted{tail}", file=sys.stderr)
+        return 130
+    try:
+        write_scored_workbook(outcome, out)
+    except OSError as exc:
+        print(
+            f"clausecheck: cannot write {out}: {exc.strerror or exc}. Close it if it is open in a spreadsheet"
+            " program, then run again with --resume (the scores are cached).",
+            file=sys.stderr,
+        )
+        return 1
     failed = [r for r in outcome.rows if r.errors]
     for row in failed[:_SHOWN_ERRORS]:
         for e in row.errors:
@@ -138,8 +154,8 @@ def run(args: argparse.Namespace) -> int:
     if len(failed) > _SHOWN_ERRORS:
         print(f"clausecheck: ... and {len(failed) - _SHOWN_ERRORS} more rows with errors", file=sys.stderr)
     print(
-        f"clausecheck: {len(outcome.rows)} rows, {len(outcome.rows) - len(failed)} assessed, {len(failed)} with"
-        f" errors; {outcome.scored} jobs scored, {outcome.cache_hits} from the cache; wrote {out}",
+        f"clausecheck: {len(outcome.rows)} rows, {len(failed)} with errors; {outcome.scored} documents or"
+        f" bundles scored, {outcome.cache_hits} from the cache; wrote {out}",
         file=sys.stderr,
     )
     return 1 if failed else 0
