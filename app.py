@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="clausecheck", page_icon="🔎", layout="wide", menu_items={})
+from checker_app.style import favicon
+
+st.set_page_config(page_title="clausecheck", page_icon=favicon(), layout="wide", menu_items={})
 
 pages = [
-    st.Page("checker_app/pages/review.py", title="Review", icon="📄", default=True),
-    st.Page("checker_app/pages/bulk.py", title="Bulk", icon="🗂️"),
-    st.Page("checker_app/pages/library.py", title="Library", icon="📚"),
+    st.Page("checker_app/pages/review.py", title="Review", icon=":material/fact_check:", default=True),
+    st.Page("checker_app/pages/bulk.py", title="Bulk", icon=":material/table_view:"),
+    st.Page("checker_app/pages/library.py", title="Library", icon=":material/menu_book:"),
 ]
 with st.sidebar:
-    st.markdown("### 🔎 clausecheck")
+    st.markdown("### :material/policy: clausecheck")
     st.caption("Does the contract bind the vendor? Offline, private, with evidence.")
 st.navigation(pages).run()

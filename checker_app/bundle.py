@@ -8,7 +8,7 @@ PDF page view and the annotated DOCX); nothing is written to disk.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -86,17 +86,20 @@ class Bundle:
         return self.sources.get(read.document.name if read else name)
 
 
-def bundle_key(uploads: Sequence[Upload]) -> str:
-    """A digest of the names and contents, stable across reruns of the page."""
+def bundle_key(uploads: Sequence[Upload], passwords: Mapping[str, str] | None = None) -> str:
+    """A digest of the names, contents and given passwords, stable across reruns of the page."""
     digest = hashlib.sha256()
     for up in uploads:
         digest.update(up.name.encode() + b"\0" + hashlib.sha256(up.data).digest())
+    for name, password in sorted((passwords or {}).items()):
+        digest.update(name.encode() + b"\1" + hashlib.sha256(password.encode()).digest())
     return digest.hexdigest()[:16]
 
 
-def _read_one(checker: ContractChecker, up: Upload) -> FileOutcome:
+def _read_one(checker: ContractChecker, up: Upload, password: str | None) -> FileOutcome:
     try:
-        return FileOutcome(up.name, len(up.data), read=checker.read_bytes(up.data, up.name))
+        read = checker.read_bytes(up.data, up.name, password=password)
+        return FileOutcome(up.name, len(up.data), read=read)
     except ClauseCheckError as exc:
         return FileOutcome(up.name, len(up.data), error=input_error(up.name, exc))
     except Exception as exc:  # the app boundary: one unexpected failure must not sink the bundle
@@ -117,8 +120,13 @@ def read_bundle(
     uploads: Sequence[Upload],
     on_file: Callable[[int, Upload], None] | None = None,
     on_done: Callable[[int, FileOutcome], None] | None = None,
+    passwords: Mapping[str, str] | None = None,
 ) -> Bundle:
-    """Read every upload; ``on_file``/``on_done`` report progress (index, file) for a progress display."""
+    """Read every upload; ``on_file``/``on_done`` report progress (index, file) for a progress display.
+
+    ``passwords`` maps a file name to the password of an encrypted file.
+    """
+    passwords = passwords or {}
     outcomes: list[FileOutcome] = []
     sources: dict[str, bytes] = {}
     seen: set[tuple[str, str]] = set()
@@ -129,13 +137,13 @@ def read_bundle(
         seen.add(ident)
         if on_file:
             on_file(i, up)
-        outcome = _read_one(checker, up)
+        outcome = _read_one(checker, up, passwords.get(up.name) or None)
         outcomes.append(outcome)
         if outcome.read is not None:
             sources[up.name] = up.data
         if on_done:
             on_done(i, outcome)
-    return Bundle(bundle_key(uploads), outcomes, sources)
+    return Bundle(bundle_key(uploads, passwords), outcomes, sources)
 
 
 def sample_uploads(label: str) -> list[Upload]:

@@ -48,6 +48,7 @@ _STATE_BUNDLE = "review_bundle"
 _STATE_ASSESSMENT = "review_assessment"
 _STATE_OVERRIDES = "review_overrides"
 _STATE_SAMPLE = "review_sample"
+_STATE_PASSWORDS = "review_passwords"
 
 _ACCEPTED_HELP = (
     "PDF, DOCX, TXT, Markdown or HTML; up to 50 MB each. Drop the MSA, DPA and security exhibit together:"
@@ -108,7 +109,7 @@ def _empty_state() -> None:
         st.rerun()
 
 
-def _read_with_progress(uploads: list[Upload]) -> Bundle:
+def _read_with_progress(uploads: list[Upload], passwords: dict[str, str]) -> Bundle:
     checker = get_checker()
     total = len(uploads)
     with st.status(f"Reading {total} file{'s' if total != 1 else ''}…", expanded=True) as status:
@@ -122,7 +123,7 @@ def _read_with_progress(uploads: list[Upload]) -> Bundle:
             mark = ":material/check_circle:" if outcome.read else ":material/error:"
             st.markdown(f"{mark} {escape_markdown(outcome.name)}")
 
-        bundle = read_bundle(checker, uploads, on_file, on_done)
+        bundle = read_bundle(checker, uploads, on_file, on_done, passwords)
         failed = len(bundle.errors)
         label = f"Read {total - failed} of {total} files" + (
             f"; {failed} could not be read" if failed else ""
@@ -131,11 +132,26 @@ def _read_with_progress(uploads: list[Upload]) -> Bundle:
     return bundle
 
 
+def _passwords(uploads: list[Upload]) -> dict[str, str]:
+    """Passwords the reviewer typed for encrypted files of this upload.
+
+    Kept apart from the password widgets, which disappear once their file opens (and Streamlit then
+    forgets their value); held in this session's memory only.
+    """
+    given: dict[str, str] = st.session_state.get(_STATE_PASSWORDS, {})
+    return {up.name: given[up.name] for up in uploads if given.get(up.name)}
+
+
+def _remember_password(name: str) -> None:
+    st.session_state.setdefault(_STATE_PASSWORDS, {})[name] = st.session_state[f"review_password_{name}"]
+
+
 def _bundle(uploads: list[Upload]) -> Bundle:
-    key = bundle_key(uploads)
+    passwords = _passwords(uploads)
+    key = bundle_key(uploads, passwords)
     cached: Bundle | None = st.session_state.get(_STATE_BUNDLE)
     if cached is None or cached.key != key:
-        cached = _read_with_progress(uploads)
+        cached = _read_with_progress(uploads, passwords)
         st.session_state[_STATE_BUNDLE] = cached
     return cached
 
@@ -149,6 +165,15 @@ def _show_files(bundle: Bundle) -> None:
                 f"**{name}** could not be assessed: {escape_markdown(err.message)} {escape_markdown(err.hint)}",
                 icon=":material/error:",
             )
+            if err.code == "encrypted":
+                st.text_input(
+                    f"Password for {outcome.name}",
+                    type="password",
+                    key=f"review_password_{outcome.name}",
+                    on_change=_remember_password,
+                    args=(outcome.name,),
+                    help="Used to open the file in memory; kept only for this browser session.",
+                )
             continue
         assert outcome.read is not None
         doc = outcome.read.document

@@ -5,9 +5,12 @@ Plain CSS with system fonts: nothing is fetched from a font service or a CDN.
 
 from __future__ import annotations
 
-import streamlit as st
+from functools import cache
 
-__all__ = ["inject_css"]
+import streamlit as st
+from PIL import Image, ImageDraw
+
+__all__ = ["favicon", "inject_css"]
 
 _CSS = """
 <style>
@@ -33,3 +36,14 @@ _CSS = """
 def inject_css() -> None:
     """Add the app's stylesheet to the page (once per run; Streamlit places it without taking space)."""
     st.html(_CSS)
+
+
+@cache
+def favicon() -> Image.Image:
+    """The tab icon, drawn here: a Material-icon or emoji page icon makes the browser fetch it from a CDN."""
+    size = 64
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((2, 2, size - 3, size - 3), radius=12, fill=(31, 78, 121, 255))
+    draw.line([(16, 33), (27, 44), (48, 21)], fill=(255, 255, 255, 255), width=7, joint="curve")
+    return image

@@ -234,3 +234,17 @@ def test_uploaded_playbook_is_used_and_an_invalid_one_names_its_line() -> None:
     _no_exception(at)
     [error] = [e.value for e in at.error]
     assert "mine\\.yaml" in error and "line 6" in error and "incident\\_notificaton" in error
+
+
+def test_an_encrypted_pdf_asks_for_its_password_and_then_opens() -> None:
+    pdf = ROOT / "fixtures" / "generated" / "encrypted-user-password.pdf"
+    at = _upload(_app(), (pdf.name, pdf.read_bytes()), (DPA.name, DPA.read_bytes()))
+    _no_exception(at)
+    assert any("encrypted" in e.value for e in at.error)
+    at.text_input(key=f"review_password_{pdf.name}").input("secret").run()
+    _no_exception(at)
+    assert not at.error
+    names = " ".join(c.value for c in at.caption)
+    assert "encrypted\\-user\\-password\\.pdf" in names
+    at.run()  # the password is remembered once its widget has gone
+    assert not at.error

@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import openpyxl
 import pytest
@@ -129,6 +130,8 @@ def _choose_finding(page: Page, title: str) -> None:
 
 
 def test_upload_dpa_shows_incident_notification_and_downloads_xlsx(server: str, page: Page) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(server)
     expect(page.get_by_role("heading", name="Review a vendor contract")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "browser-start.png"))
@@ -158,3 +161,11 @@ def test_upload_dpa_shows_incident_notification_and_downloads_xlsx(server: str, 
     incident = [r for r in rows if "incident_notification" in r]
     assert incident, rows[:3]
     assert any(cell.lower() == "met" for cell in incident[0]), incident[0]
+
+    # Offline: the page fetched nothing from anywhere but the local server (no fonts, CDNs, telemetry).
+    elsewhere = [
+        u
+        for u in requested
+        if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname != "127.0.0.1"
+    ]
+    assert not elsewhere, elsewhere
