@@ -251,7 +251,7 @@ def _findings_table(reviewed: Assessment, library: Library) -> list[str]:
         width="stretch",
         column_config={
             "Reason": st.column_config.TextColumn(width="large"),
-            "Control": st.column_config.TextColumn(width="medium"),
+            "Control": st.column_config.TextColumn(width="large"),
             "Frameworks": None,
             "Engine status": None,
         },

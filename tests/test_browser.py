@@ -134,6 +134,7 @@ def test_upload_dpa_shows_incident_notification_and_downloads_xlsx(server: str, 
     page.on("request", lambda request: requested.append(request.url))
     page.goto(server)
     expect(page.get_by_role("heading", name="Review a vendor contract")).to_be_visible()
+    expect(page.get_by_role("button", name="Load the sample contracts")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "browser-start.png"))
 
     uploader = page.get_by_test_id("stFileUploader").filter(has_text="Contract files")
