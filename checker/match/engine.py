@@ -53,6 +53,9 @@ _ENABLES_CUSTOMER = re.compile(
     r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){0,2}$"
 )
 _RESTRICTIVE = re.compile(r"\b(?:that|which|unless|except|other than|until|before|without)\b")
+# A modal inside a relative or conditional clause ("keys that may have been exposed", "if the other
+# party does not cure") is not another duty of the vendor.
+_SUBORDINATE = re.compile(r"\b(?:that|which|who|if|unless|where|when|whether)\b[^,;]*$")
 _TOKEN = re.compile(r"[^\W_]+")
 _IMPERATIVE = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?$")
 _RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3}
@@ -259,7 +262,8 @@ class Engine:
     def _match_clause(self, clause: Clause, ctx: DocumentContext, lead: str) -> list[Match]:
         prepared: _Clause | None = None
         out: list[Match] = []
-        folded = fold(clause.text)
+        # A list item is read together with its lead-in ("Provider shall: (a) notify Customer ...").
+        folded = fold(f"{lead} {clause.text}" if lead else clause.text)
         candidates = self._candidates(folded)
         searched: dict[re.Pattern[str], re.Match[str] | None] = {}
         for i, compiled in enumerate(self._controls):
@@ -322,7 +326,8 @@ class Engine:
             return None
 
         action = compiled.groups[spec.action]
-        hits = [m for m in action.finditer(text) if m.start() >= prep.lead] or list(action.finditer(text))
+        # The item's own words carry the action; the lead-in only gives the party and the verb.
+        hits = [m for m in action.finditer(text) if m.start() >= prep.lead]
         if not hits:
             return None
         readings = [(m, ctx.reader.read(text, m.start(), prep.modals, prep.original)) for m in hits]
@@ -398,7 +403,7 @@ class Engine:
                 ("no_commitment", "stated as a description, not a commitment (no shall/will/must)")
             )
 
-        params, param_reasons, firm = self._parameters(compiled, prep, act.start())
+        params, param_reasons, firm = self._parameters(compiled, prep, act.start(), ob.modal_start)
         reasons.extend(param_reasons)
         body = text[prep.lead :]
         asides = _parentheticals(body)
@@ -428,7 +433,7 @@ class Engine:
         return make(status, reasons, ob, params)
 
     def _parameters(
-        self, compiled: _Compiled, prep: _Clause, action_at: int
+        self, compiled: _Compiled, prep: _Clause, action_at: int, governing_at: int = -1
     ) -> tuple[dict[str, float], list[tuple[str, str]], bool]:
         """The numbers that belong to the control's duty, reasons about them, and whether one is firm."""
         control = compiled.control
@@ -437,8 +442,27 @@ class Engine:
         firm = False
         taken: set[int] = set()
         unstated: list[Parameter] = []
+        # Verbs of other duties in the clause: a number after one of them belongs to that duty
+        # ("notify promptly, and will restore the Service within 4 hours"), unless what follows the
+        # verb is about this control too ("and shall review those access rights every 3 months").
+        other_duties = [
+            start
+            for start, end, kind, _ in prep.modals
+            if kind in ("binding", "permissive", "prohibition")
+            and start != governing_at
+            and not _SUBORDINATE.search(prep.text, max(0, start - 60), start)
+            and not any(g.search(prep.text, end, end + 120) for g in compiled.groups.values())
+        ]
         for param in control.parameters:
-            q = _pick(param, prep.quantities, action_at, compiled.contexts.get(param.key), prep.text, taken)
+            q = _pick(
+                param,
+                prep.quantities,
+                action_at,
+                compiled.contexts.get(param.key),
+                prep.text,
+                taken,
+                other_duties,
+            )
             if q is None:
                 if param.required:
                     unstated.append(param)
@@ -593,6 +617,7 @@ def _pick(
     context: re.Pattern[str] | None,
     text: str,
     taken: set[int],
+    modal_starts: Sequence[int] = (),
 ) -> Quantity | None:
     """The quantity that belongs to the duty at ``action_at``: a unit the parameter reads, nearest after.
 
@@ -609,7 +634,14 @@ def _pick(
             if last is not None:
                 near.append((len(window) - last.end(), q))
         return min(near, key=lambda x: x[0])[1] if near else None
-    after = [q for q in candidates if q.start >= action_at and q.start - action_at < 260]
+    # A number after another duty's verb belongs to that duty: "notify promptly and restore within 4 hours".
+    after = [
+        q
+        for q in candidates
+        if q.start >= action_at
+        and q.start - action_at < 260
+        and not any(action_at < m_start < q.start for m_start in modal_starts)
+    ]
     if after:
         return after[0]
     before = [q for q in candidates if q.end <= action_at and action_at - q.end < 160]

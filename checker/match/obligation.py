@@ -198,7 +198,12 @@ def _role_ends(pattern: re.Pattern[str], folded: str, original: str, skip: tuple
         if x.group(0) not in skip
         and not _ATTRIBUTIVE.match(folded[x.end() :])
         and not _CAPITALISED_NOUN.match(original[x.end() :])
+        and not _OWN_DEFINITION.match(original[x.end() :])
     ]
+
+
+# 'the customer ("Bank")': the role word already names another defined party.
+_OWN_DEFINITION = re.compile(r"^\s*\(")
 
 
 def defined_party_names(text: str, language: dict[str, Any]) -> tuple[list[str], list[str]]:

@@ -1,0 +1,136 @@
+"""The matcher on sentences and on whole documents (checker.match.engine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.extract import extract_bytes
+from checker.library.loader import load_library
+from checker.match.engine import Engine, convert
+from checker.models import Status
+from checker.segment import segment
+
+ENGINE = Engine(load_library())
+
+
+def _one(text: str, control: str, heading: str = "") -> tuple[Status, dict[str, float], list[str]] | None:
+    found = [m for m in ENGINE.match_text(text, heading) if m.control == control]
+    if not found:
+        return None
+    m = found[0]
+    return m.status, m.params, m.reason_codes
+
+
+def test_binding_vendor_notice_with_hours_is_met() -> None:
+    assert _one(
+        "Vendor shall notify Customer of any Security Incident within 48 hours.", "incident_notification"
+    ) == (
+        Status.MET,
+        {"notification_hours": 48},
+        [],
+    )
+
+
+def test_hours_of_another_duty_are_not_the_notification_window() -> None:
+    got = _one(
+        "Provider will notify Customer without undue delay of any Security Incident and will restore "
+        "the Service within 4 hours.",
+        "incident_notification",
+    )
+    assert got is not None
+    assert got[0] == Status.WEAK
+    assert "notification_hours" not in got[1]
+
+
+def test_definitions_headings_and_liability_are_not_evidence() -> None:
+    assert (
+        _one('"Security Incident" means any unauthorised access to Customer Data.', "incident_notification")
+        is None
+    )
+    assert (
+        _one(
+            "In no event shall Provider be liable for any Security Incident unless it fails to notify Customer.",
+            "incident_notification",
+        )
+        is None
+    )
+
+
+def test_schedule_heading_makes_present_tense_bind() -> None:
+    text = "Customer Data is encrypted at rest using AES-256."
+    assert (
+        _one(text, "encryption_at_rest", "Annex II – Technical and Organisational Measures")[0] == Status.MET
+    )
+    outside = _one("We use encryption to protect your data at rest.", "encryption_at_rest")
+    assert outside is None or outside[0] == Status.WEAK
+
+
+def test_customer_right_to_audit_is_met_but_a_customer_duty_is_not() -> None:
+    assert (
+        _one("Customer may audit Provider's compliance with this DPA once per year.", "audit_rights")[0]
+        == Status.MET
+    )
+    assert _one("Customer shall audit its own users' access logs monthly.", "audit_rights") is None
+
+
+def test_prohibition_satisfies_no_training() -> None:
+    got = _one(
+        "Provider shall not use Customer Data to train or improve any machine learning model.",
+        "no_training_on_customer_data",
+    )
+    assert got is not None and got[0] == Status.MET
+
+
+def _document(text: str, name: str = "contract.md"):
+    doc = extract_bytes(text.encode(), name)
+    return doc, segment(doc)
+
+
+def test_defined_notice_period_is_resolved_in_a_document() -> None:
+    doc, clauses = _document(
+        "# Definitions\n\n"
+        '"Specified Notice Period" means forty-eight (48) hours.\n\n'
+        "# Security\n\n"
+        "Supplier shall notify Customer of any Security Incident within the Specified Notice Period.\n"
+    )
+    matches = [m for m in ENGINE.match_document(doc, clauses) if m.control == "incident_notification"]
+    assert [m.params for m in matches] == [{"notification_hours": 48}]
+    assert matches[0].status == Status.MET
+
+
+def test_lead_in_gives_party_and_modality_to_list_items() -> None:
+    doc, clauses = _document(
+        "1. Security\n\n"
+        "1.1 Upon becoming aware of a Security Incident, Provider shall:\n\n"
+        "(a) notify Customer within twenty-four (24) hours; and\n\n"
+        "(b) cooperate with Customer's investigation at Provider's own cost.\n"
+    )
+    statuses = {m.control: (m.status, m.params) for m in ENGINE.match_document(doc, clauses)}
+    assert statuses["incident_notification"] == (Status.MET, {"notification_hours": 24})
+
+
+def test_evidence_offsets_point_into_the_document() -> None:
+    text = (
+        Path(__file__).resolve().parent.parent
+        / "fixtures"
+        / "corpus"
+        / "commonpaper-data-processing-agreement.md"
+    )
+    doc = extract_bytes(text.read_bytes(), text.name)
+    for m in ENGINE.match_document(doc, segment(doc)):
+        assert doc.text[m.evidence.start : m.evidence.end] == m.evidence.text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "to", "expected"),
+    [
+        (2, "days", "hours", 48),
+        (10, "business_days", "days", 14),
+        (12, "months", "days", 365),
+        (1, "amount", "days", None),
+    ],
+)
+def test_convert(value: float, unit: str, to: str, expected: float | None) -> None:
+    assert convert(value, unit, to) == expected

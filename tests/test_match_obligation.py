@@ -1,0 +1,70 @@
+"""Who a clause binds and how firmly (checker.match.obligation)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.library.loader import load_library
+from checker.match.obligation import ObligationReader, defined_party_names
+from checker.match.phrases import fold
+
+LANGUAGE = load_library().language
+READER = ObligationReader(LANGUAGE)
+
+
+def _read(text: str, action: str) -> tuple[str, str]:
+    folded = fold(text)
+    ob = READER.read(folded, folded.index(action), READER.modals(folded), text)
+    return ob.party, ob.modality
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "party", "modality"),
+    [
+        ("Supplier shall notify Customer of any breach.", "notify", "vendor", "binding"),
+        ("The Processor will encrypt Personal Data at rest.", "encrypt", "vendor", "binding"),
+        ("Contractor agrees to report any incident.", "report", "vendor", "binding"),
+        ("Provider may notify Customer of incidents.", "notify", "vendor", "permissive"),
+        ("Vendor should encrypt backups.", "encrypt", "vendor", "permissive"),
+        ("Customer shall notify Provider of compromised credentials.", "notify", "customer", "binding"),
+        ("You must keep your password confidential.", "keep", "customer", "binding"),
+        ("We will notify you of any breach.", "notify", "vendor", "binding"),
+        ("Each party shall keep the other's information confidential.", "keep", "mutual", "binding"),
+        ("Provider has no obligation to notify Customer.", "notify", "vendor", "negated"),
+        ("Provider shall not be required to encrypt archives.", "encrypt", "vendor", "negated"),
+        ("Provider shall not use Customer Data to train models.", "use", "vendor", "prohibition"),
+        ("Customer Data shall be encrypted in transit.", "encrypted", "assumed_vendor", "binding"),
+        (
+            "Customer shall be notified of any incident within 24 hours.",
+            "notified",
+            "assumed_vendor",
+            "binding",
+        ),
+        ("Acme Corp will delete the data within 30 days.", "delete", "assumed_vendor", "binding"),
+        (
+            "Supplier shall be responsible for the security of cardholder data.",
+            "security",
+            "vendor",
+            "binding",
+        ),
+    ],
+)
+def test_party_and_modality(text: str, action: str, party: str, modality: str) -> None:
+    assert _read(text, action) == (party, modality)
+
+
+def test_condition_is_not_a_refusal() -> None:
+    _party, modality = _read(
+        "If Customer does not approve a new Subprocessor, Customer may terminate.", "approve"
+    )
+    assert modality != "prohibition"
+
+
+def test_defined_names_take_the_vendor_side_unless_a_customer_role_introduces_them() -> None:
+    text = (
+        'This agreement is between Acme Cloud Ltd., as service provider ("Acme"), and Beta Bank plc, '
+        'the customer ("Bank"). Customer Data processed by GitHub, Inc. ("GitHub") is covered.'
+    )
+    vendor, customer = defined_party_names(text, LANGUAGE)
+    assert "Acme" in vendor and "GitHub" in vendor
+    assert "Bank" in customer

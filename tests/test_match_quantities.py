@@ -1,0 +1,76 @@
+"""Durations, frequencies and amounts as contracts write them (checker.match.quantities)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.match.quantities import defined_periods, find_quantities, parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("within twenty-four (24) hours of becoming aware", 24, "hours"),
+        ("no later than 72 hours after", 72, "hours"),
+        ("within two business days", 2, "business_days"),
+        ("within one (1) calendar day", 1, "days"),
+        ("no later than 5 days", 5, "days"),
+        ("ten (10) working days", 10, "business_days"),
+        ("a 48-hour window", 48, "hours"),
+        ("within 24h", 24, "hours"),
+        ("one hundred twenty (120) days", 120, "days"),
+        ("within one week", 7, "days"),
+        ("for a period of two (2) years", 24, "months"),
+        ("at least annually", 12, "months"),
+        ("once per year", 12, "months"),
+        ("quarterly", 3, "months"),
+        ("semi-annually", 6, "months"),
+        ("USD 5,000,000 per claim", 5_000_000, "amount"),
+        ("$5 million in the aggregate", 5_000_000, "amount"),
+        ("no less than five million euros", 5_000_000, "amount"),
+    ],
+)
+def test_known_forms(text: str, value: float, unit: str) -> None:
+    found = find_quantities(text)
+    assert found, text
+    q = found[0]
+    assert (q.value, q.unit) == (value, unit)
+    assert text[q.start : q.end] == q.text
+
+
+def test_intro_word_is_kept() -> None:
+    q = find_quantities("notify Customer no later than 72 hours after discovery")[0]
+    assert q.intro == "no later than"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Section 12.3 applies", "the 2 parties", "ISO/IEC 27001:2022", "version 1.2", "than the Agreement"],
+)
+def test_numbers_that_are_not_durations(text: str) -> None:
+    assert [q for q in find_quantities(text) if q.unit != "amount"] == []
+
+
+def test_offsets_are_shifted() -> None:
+    q = find_quantities("within 5 days", offset=100)[0]
+    assert (q.start, q.end) == (107, 113)
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("seventy-two", 72),
+        ("one hundred twenty", 120),
+        ("5,000,000", 5_000_000),
+        ("twelve", 12),
+        ("nonsense", None),
+    ],
+)
+def test_parse_number(words: str, value: float | None) -> None:
+    assert parse_number(words) == value
+
+
+def test_defined_period_is_resolved() -> None:
+    periods = defined_periods('"Notice Period" means forty-eight (48) hours after discovery of an incident.')
+    assert periods["notice period"].value == 48
+    assert periods["notice period"].unit == "hours"

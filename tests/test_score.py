@@ -1,0 +1,78 @@
+"""Scoring: thresholds, aggregation across clauses, the contract score (checker.score)."""
+
+from __future__ import annotations
+
+from checker.library.loader import load_library, resolve_playbook
+from checker.match.engine import Engine
+from checker.models import DocumentInfo, Status
+from checker.score import assess, judge
+
+LIBRARY = load_library()
+ENGINE = Engine(LIBRARY)
+CONTROL = LIBRARY.controls["incident_notification"]
+INFO = DocumentInfo(path="x.md", name="x.md", sha256="0" * 64, format="md", pages=1)
+
+
+def _matches(*texts: str):
+    out = []
+    for i, text in enumerate(texts):
+        for m in ENGINE.match_text(text):
+            if m.control == "incident_notification":
+                out.append(m.model_copy(update={"clause_index": i}))
+    return out
+
+
+def test_threshold_depends_on_the_playbook() -> None:
+    matches = _matches("Supplier shall notify Customer of any Security Incident within 72 hours.")
+    baseline = judge(CONTROL, matches, resolve_playbook("baseline", LIBRARY))
+    strict = judge(CONTROL, matches, resolve_playbook("ai-data-vendor", LIBRARY))
+    assert baseline.status == Status.MET
+    assert strict.status == Status.WEAK
+    assert "over_threshold" in strict.reason_codes
+    assert strict.thresholds["notification_hours"]["threshold"] == 24
+
+
+def test_best_clause_wins_and_others_support_it() -> None:
+    matches = _matches(
+        "Supplier shall promptly notify Customer of any Security Incident.",
+        "Supplier shall notify Customer of any Security Incident within 24 hours.",
+    )
+    finding = judge(CONTROL, matches, resolve_playbook("baseline", LIBRARY))
+    assert finding.status == Status.MET
+    assert finding.params == {"notification_hours": 24}
+    assert len(finding.evidence) == 2 and "24 hours" in finding.evidence[0].text
+
+
+def test_bound_and_negated_is_weak_with_both_sides() -> None:
+    matches = _matches(
+        "Supplier shall notify Customer of any Security Incident within 24 hours.",
+        "Supplier has no obligation to notify Customer of any Security Incident.",
+    )
+    finding = judge(CONTROL, matches, resolve_playbook("baseline", LIBRARY))
+    assert finding.status == Status.WEAK
+    assert "inconsistent" in finding.reason_codes
+    assert len(finding.evidence) == 2
+
+
+def test_only_negated_is_conflict_and_nothing_is_missing() -> None:
+    playbook = resolve_playbook("baseline", LIBRARY)
+    conflict = judge(
+        CONTROL, _matches("Supplier has no obligation to notify Customer of any Security Incident."), playbook
+    )
+    assert conflict.status == Status.CONFLICT
+    assert judge(CONTROL, [], playbook).status == Status.MISSING
+
+
+def test_score_is_severity_weighted_and_explained() -> None:
+    playbook = resolve_playbook("baseline", LIBRARY)
+    none = assess([INFO], [], playbook, LIBRARY)
+    assert none.score == 0.0 and "missing" in none.score_explanation
+    some = assess(
+        [INFO],
+        _matches("Supplier shall notify Customer of any Security Incident within 24 hours."),
+        playbook,
+        LIBRARY,
+    )
+    assert 0 < some.score < 100
+    assert {f.control for f in some.findings} == {c.id for c in playbook.controls}
+    assert some.provenance.library_hash == LIBRARY.content_hash
