@@ -203,7 +203,13 @@ def render() -> None:
     )
     if st.button("Score the sheet", type="primary", key="bulk_run"):
         options = BatchOptions(
-            playbook=playbook, workers=_workers(), group_by_vendor=by_vendor, cache_dir=None, **picked
+            playbook=playbook,
+            workers=_workers(),
+            group_by_vendor=by_vendor,
+            cache_dir=None,  # nothing on disk: the app keeps no result cache
+            vendor_col=picked["vendor_col"],
+            file_col=picked["file_col"],
+            text_col=picked["text_col"],
         )
         outcome = _run(sheet, docs, options)
         if outcome is not None:

@@ -7,6 +7,7 @@ shown through plain-text elements or escaped Markdown so that a stray character 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 import pandas as pd
 import streamlit as st
@@ -22,7 +23,7 @@ from checker_app.safe_text import escape_markdown
 __all__ = ["matching_controls", "render"]
 
 
-def matching_controls(library: Library, families: list[str], query: str) -> list[Control]:
+def matching_controls(library: Library, families: Collection[str], query: str) -> list[Control]:
     """Controls in the chosen families (all if none) whose id, title, description or references contain
     every word of ``query`` (case-insensitive)."""
     words = query.lower().split()
@@ -128,7 +129,7 @@ def _controls_tab(library: Library) -> None:
 
 
 def _playbook_rows(playbook: Playbook, library: Library) -> list[dict[str, object]]:
-    rows = []
+    rows: list[dict[str, object]] = []
     for entry in playbook.controls:
         control = library.controls[entry.id]
         limits = []

@@ -7,6 +7,7 @@ kept per bundle, so they survive filtering, playbook changes and reruns.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -212,9 +213,10 @@ def _downloads(reviewed: Assessment, bundle: Bundle) -> None:
     exports = available_exports(bundle)
     cols = st.columns(len(exports))
     for col, export in zip(cols, exports, strict=True):
+        # Deferred: a report is built only when its button is clicked, not on every rerun of the page.
         col.download_button(
             export.label,
-            data=lambda fmt=export.fmt: export_bytes(fmt, reviewed, bundle),
+            data=partial(export_bytes, export.fmt, reviewed, bundle),
             file_name=export_name(reviewed, export),
             mime=export.mime,
             key=f"review_download_{export.fmt}",
