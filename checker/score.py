@@ -167,6 +167,32 @@ def judge(
     )
 
 
+def _implied(
+    finding: Finding,
+    control: Control,
+    by_control: dict[str, list[Match]],
+    playbook: Playbook,
+    library: Library,
+) -> Finding:
+    """A missing control that another control's finding addresses implicitly becomes weak."""
+    for other_id in control.implied_by:
+        other = library.controls.get(other_id)
+        if other is None or not by_control.get(other_id):
+            continue
+        basis = judge(other, by_control[other_id], playbook)
+        if basis.status in (Status.MET, Status.WEAK):
+            return finding.model_copy(
+                update={
+                    "status": Status.WEAK,
+                    "evidence": basis.evidence[:2],
+                    "reasons": [f"only implied by {other.title.lower()} ({other_id}); no express commitment"],
+                    "reason_codes": ["implied"],
+                    "rule": f"{control.id}.implied_by[{other_id}]",
+                }
+            )
+    return finding
+
+
 def _evidence(matches: Iterable[Match]) -> list[Evidence]:
     seen: set[tuple[str, int, int]] = set()
     out: list[Evidence] = []
@@ -221,7 +247,10 @@ def assess(
         control = library.controls.get(entry.id)
         if control is None:
             raise ValueError(f"playbook {playbook.name!r} names unknown control {entry.id!r}")
-        findings.append(judge(control, by_control.get(entry.id, []), playbook, entry))
+        finding = judge(control, by_control.get(entry.id, []), playbook, entry)
+        if finding.status == Status.MISSING and control.implied_by:
+            finding = _implied(finding, control, by_control, playbook, library)
+        findings.append(finding)
     score, explanation = _score(findings)
     provenance = Provenance(
         tool_version=__version__,

@@ -76,3 +76,23 @@ def test_score_is_severity_weighted_and_explained() -> None:
     assert 0 < some.score < 100
     assert {f.control for f in some.findings} == {c.id for c in playbook.controls}
     assert some.provenance.library_hash == LIBRARY.content_hash
+
+
+def test_use_limitation_implies_a_weak_no_training_commitment() -> None:
+    playbook = resolve_playbook("all", LIBRARY)
+    use_only = [
+        m
+        for m in ENGINE.match_text(
+            "Provider shall process Customer Data only to provide the Services to Customer."
+        )
+        if m.control == "data_use_limitation"
+    ]
+    assert use_only, "the use limitation itself must be found"
+    finding = next(
+        f
+        for f in assess([INFO], use_only, playbook, LIBRARY).findings
+        if f.control == "no_training_on_customer_data"
+    )
+    assert finding.status == Status.WEAK
+    assert finding.reason_codes == ["implied"]
+    assert finding.evidence and "only to provide" in finding.evidence[0].text

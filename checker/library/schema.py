@@ -244,6 +244,12 @@ class Control(_Strict):
     weak_reasons: list[str] = Field(default_factory=list)
     fallback: Fallback
     known_false_positives: list[str] = Field(default_factory=list)
+    implied_by: list[str] = Field(
+        default_factory=list,
+        description="Controls whose met or weak finding addresses this one implicitly: with no clause of"
+        " its own, the control is then weak ('implied'), e.g. a use limitation implies, but does not"
+        " state, a no-training commitment.",
+    )
     examples: Examples
     added: str = Field(default="", description="ISO date the control was added.")
     modified: str = ""
