@@ -20,8 +20,9 @@ class Limits:
     """Upper bounds on what one input may cost to read.
 
     ``max_uncompressed_bytes`` and ``max_compression_ratio`` guard zip containers (DOCX) against archive
-    bombs; they are checked on the zip directory before any XML is parsed. ``max_zip_entries`` bounds
-    the number of members of such a container.
+    bombs, checked on the zip directory before any XML is parsed, and PDFs against decompression bombs,
+    checked on their FlateDecode streams before PDFium reads them. ``max_zip_entries`` bounds the number
+    of members of a zip container.
     """
 
     max_file_bytes: int = 50 * MB

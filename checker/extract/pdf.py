@@ -25,6 +25,7 @@ from checker.errors import (
 from checker.extract.builder import Extracted, TextBuilder
 from checker.extract.limits import Limits, check_pages
 from checker.extract.pdf_layout import PageLines, RawLine, assemble, find_furniture
+from checker.extract.pdf_streams import check_streams
 
 __all__ = ["PdfEngine", "extract_pdf"]
 
@@ -184,6 +185,7 @@ def extract_pdf(
     data: bytes, *, path: str = "", password: str | None = None, limits: Limits, engine: PdfEngine = "pdfium"
 ) -> Extracted:
     """Read a PDF's text layer; raise a typed error for encrypted, scanned, damaged or oversized files."""
+    check_streams(data, limits, path)
     reader = _plumber_pages if engine == "pdfplumber" else _pdfium_pages
     pages = list(reader(data, password, limits, path))
     result = Extracted(page_sizes=[(round(p.width, 2), round(p.height, 2)) for p in pages])
@@ -205,11 +207,7 @@ def extract_pdf(
             f"{_pages(scanned).capitalize()} only images and no text layer (scanned?); that content is"
             " missing from the text. OCR is needed to read it."
         )
-    if password is None and _owner_restricted(data):
-        result.warnings.append(
-            "The PDF is encrypted with an owner password only (copy/print restrictions); its text was read"
-            " for review."
-        )
+    result.warnings.extend(_document_notes(data, password))
     builder = TextBuilder(limits, path)
     lines, furniture = assemble(pages, builder, find_furniture(pages))
     return Extracted.from_builder(
@@ -226,13 +224,34 @@ def _pages(numbers: list[int]) -> str:
     return f"pages {shown}{more} hold"
 
 
-def _owner_restricted(data: bytes) -> bool:
-    """True for a PDF encrypted with only an owner password (opens without one, permissions set)."""
+_SCRIPT = re.compile(rb"/(?:JavaScript|JS|Launch)\b")
+
+
+def _document_notes(data: bytes, password: str | None) -> list[str]:
+    """Warnings about the file as a whole: owner-password restrictions, scripts, attached files.
+
+    Scripts and attachments are never run or extracted (PDFium runs JavaScript only in a form
+    environment, which is never created here); the reviewer is told they are there.
+    """
     try:
-        pdf = pdfium.PdfDocument(data)
+        pdf = pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError:
-        return False
+        return []
+    notes = []
     try:
-        return bool(pdfium_c.FPDF_GetSecurityHandlerRevision(pdf) != -1)
+        if password is None and pdfium_c.FPDF_GetSecurityHandlerRevision(pdf) != -1:
+            notes.append(
+                "The PDF is encrypted with an owner password only (copy/print restrictions); its text was"
+                " read for review."
+            )
+        if pdfium_c.FPDFDoc_GetJavaScriptActionCount(pdf) > 0 or _SCRIPT.search(data):
+            notes.append("The PDF contains JavaScript or launch actions; they were ignored and never run.")
+        attached = pdfium_c.FPDFDoc_GetAttachmentCount(pdf)
+        if attached > 0:
+            notes.append(
+                f"The PDF has {attached} attached file{'s' if attached > 1 else ''}; only the PDF's own text"
+                " was read, attachments were neither opened nor extracted."
+            )
     finally:
         pdf.close()
+    return notes
