@@ -52,6 +52,83 @@ def _in_condition(text: str, modal_start: int, action_start: int) -> bool:
     return bool(_CONDITION.search(before))
 
 
+# "<Name> <verb>s": a subject word followed by a lower-case word ending in -s, checked against nouns.
+_PRESENT_VERB = re.compile(
+    r"(?:^|[.;:]\s+|,\s+|\b(?:and|also)\s+)(?:the\s+)?[a-z0-9][\w&\-]*\s+(?:also\s+|only\s+|regularly\s+)?(?P<verb>[a-z]{3,}(?:es|s))\b"
+)
+_NOT_VERBS = frozenset(
+    {
+        "access",
+        "across",
+        "activities",
+        "address",
+        "affiliates",
+        "always",
+        "applications",
+        "as",
+        "assets",
+        "business",
+        "claims",
+        "contractors",
+        "controls",
+        "costs",
+        "countries",
+        "customers",
+        "damages",
+        "data",
+        "dates",
+        "devices",
+        "documents",
+        "does",
+        "employees",
+        "facilities",
+        "fees",
+        "has",
+        "his",
+        "is",
+        "items",
+        "its",
+        "laws",
+        "logs",
+        "losses",
+        "materials",
+        "means",
+        "measures",
+        "networks",
+        "obligations",
+        "operations",
+        "others",
+        "parties",
+        "perhaps",
+        "personnel",
+        "plus",
+        "policies",
+        "previous",
+        "procedures",
+        "process",
+        "processes",
+        "processors",
+        "products",
+        "purposes",
+        "records",
+        "rights",
+        "serious",
+        "services",
+        "subprocessors",
+        "systems",
+        "terms",
+        "this",
+        "thus",
+        "tools",
+        "unless",
+        "us",
+        "users",
+        "various",
+        "vendors",
+        "was",
+        "whereas",
+    }
+)
 _DETERMINER = re.compile(r"\b(?:all|any|each|every|the|such|these|those|this|that|no|of|to|for|in)\s*$", re.I)
 _PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
 
@@ -142,6 +219,9 @@ class ObligationReader:
                     break
         if governing is None:
             party, ptext = self.subject(text, action_start, original)
+            verb = self.present_tense_verb(text, action_start)
+            if verb is not None and party != "customer":
+                return Obligation(party, ptext, "descriptive", verb[1], verb[0])
             return Obligation(party, ptext, "none", "")
         start, end, kind, mtext = governing
         party, ptext = self.subject(text, start, original)
@@ -151,6 +231,17 @@ class ObligationReader:
             if not (agent and self._party["customer"].fullmatch(agent.group(1))):
                 party, passive_recipient = "assumed_vendor", True
         return Obligation(party, ptext, kind, mtext, start, passive_recipient)
+
+    def present_tense_verb(self, text: str, action_start: int) -> tuple[int, str] | None:
+        """A third-person present verb right after the subject ("GitHub restricts", "Vendor encrypts")."""
+        window_start = max(0, action_start - 120)
+        window = text[window_start : action_start + 30]
+        for m in _PRESENT_VERB.finditer(window):
+            verb = m.group("verb")
+            if verb in _NOT_VERBS or window_start + m.start("verb") > action_start:
+                continue
+            return window_start + m.start("verb"), verb
+        return None
 
     def subject(self, text: str, modal_start: int, original: str = "") -> tuple[str, str]:
         """The party that is the subject of the modal at ``modal_start`` (``text`` folded)."""
