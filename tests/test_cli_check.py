@@ -18,7 +18,7 @@ CP_CSA = CORPUS / "commonpaper-cloud-service-agreement.md"
 
 
 def _check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict, str]:
-    code = main(["check", *args, "--format", "json"])
+    code = main(["check", *args, "--format", "json", "--no-isolation"])
     out, err = capsys.readouterr()
     return code, json.loads(out), err
 
@@ -101,7 +101,7 @@ def test_bundle_is_one_assessment_and_a_bad_file_is_reported_not_fatal(
 
 
 def test_table_format_names_statuses_in_words(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["check", str(CP_DPA), "--playbook", "baseline"])
+    code = main(["check", str(CP_DPA), "--playbook", "baseline", "--no-isolation"])
     out = capsys.readouterr().out
     assert code == 0
     assert "MET" in out and "incident_notification" in out and "72 hours" in out
@@ -109,7 +109,7 @@ def test_table_format_names_statuses_in_words(capsys: pytest.CaptureFixture[str]
 
 def test_xlsx_output_opens(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = tmp_path / "report.xlsx"
-    assert main(["check", str(CP_DPA), "--format", "xlsx", "--out", str(out)]) == 0
+    assert main(["check", str(CP_DPA), "--format", "xlsx", "--out", str(out), "--no-isolation"]) == 0
     wb = load_workbook(out)
     assert "Findings" in wb.sheetnames
 
@@ -117,3 +117,17 @@ def test_xlsx_output_opens(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
 def test_unknown_playbook_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(CP_DPA), "--playbook", "no-such-playbook"]) == 2
     assert "unknown playbook" in capsys.readouterr().err
+
+
+def test_isolated_check_runs_documents_in_workers_and_reports_a_bad_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "fake.pdf"
+    bad.write_text("this is not a PDF", encoding="utf-8")
+    code = main(["check", str(CP_DPA), str(bad), "--format", "json", "--jobs", "2", "--timeout", "60"])
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert code == 1
+    assert [a["document"]["name"] for a in report["assessments"]] == [CP_DPA.name]
+    assert _finding(report, "incident_notification")["params"]["notification_hours"] == 72
+    assert report["errors"][0]["code"] == "corrupt" and "fake.pdf" in err

@@ -7,9 +7,11 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from checker.api import ContractChecker
+from checker.isolate import IsolationLimits, Job, Source, assess_isolated
 from checker.models import Assessment, InputError, Status
 from checker.report import FORMATS, write_report
 
@@ -28,6 +30,16 @@ def register(sub: Any) -> None:
     p.add_argument("--out", help="write the report to this file (required for xlsx and docx)")
     p.add_argument("--password", help="password for encrypted PDFs")
     p.add_argument("--library", help="clause library folder (default: the shipped library)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per document (default 120)")
+    p.add_argument(
+        "--memory-mb", type=int, default=2048, help="address space per worker in MiB (default 2048)"
+    )
+    p.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="read documents in this process, without the time and memory limits of a worker",
+    )
     p.set_defaults(handler=run)
 
 
@@ -63,15 +75,43 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
     return "\n".join(out)
 
 
+def _check_isolated(
+    checker: ContractChecker, args: argparse.Namespace
+) -> tuple[list[Assessment], list[InputError]]:
+    """Each document (or the bundle) in a worker process with a time and a memory limit."""
+    playbook = checker.playbook(args.playbook)
+    sources = [Source(name=Path(p).name, label=str(p), path=str(p)) for p in args.paths]
+    jobs = [Job(0, tuple(sources))] if args.bundle else [Job(i, (s,)) for i, s in enumerate(sources)]
+    limits = IsolationLimits(timeout_s=args.timeout, memory_mb=args.memory_mb)
+    results = {
+        r.key: r
+        for r in assess_isolated(
+            jobs, playbook, workers=min(args.jobs, len(jobs)), limits=limits, library=args.library
+        )
+    }
+    assessments: list[Assessment] = []
+    errors: list[InputError] = []
+    for job in jobs:
+        result = results[job.key]
+        errors.extend(result.errors)
+        if result.assessment is not None:
+            assessments.append(result.assessment)
+    return assessments, errors
+
+
 def run(args: argparse.Namespace) -> int:
     """Assess the paths and print or write the report; exit 1 if any input could not be read."""
     if args.fmt in ("xlsx", "docx") and not args.out:
         print(f"clausecheck: --format {args.fmt} needs --out PATH", file=sys.stderr)
         return 2
     checker = ContractChecker(args.library)
-    assessments, errors = checker.check_paths(
-        args.paths, args.playbook, bundle=args.bundle, password=args.password
-    )
+    if args.no_isolation or args.password:
+        # A password stays in this process: it is never handed to a worker.
+        assessments, errors = checker.check_paths(
+            args.paths, args.playbook, bundle=args.bundle, password=args.password
+        )
+    else:
+        assessments, errors = _check_isolated(checker, args)
     for e in errors:
         print(f"clausecheck: {e.path}: {e.message} {e.hint}".rstrip(), file=sys.stderr)
     if args.fmt == "table":
