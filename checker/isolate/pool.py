@@ -1,0 +1,119 @@
+"""The parent's side: worker processes, one pipe each, a deadline per document, replacement on loss.
+
+One pipe per worker (not a shared queue) means a worker killed mid-message can never corrupt what the
+other workers send.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import signal
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
+
+from checker.isolate.jobs import IsolationLimits, Job, Reader
+from checker.isolate.worker import worker_main
+from checker.models import InputError
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
+    from checker.library.schema import Playbook
+
+__all__ = ["Pending", "Pool", "Worker", "exit_reason"]
+
+#: Seconds a worker may take to start (spawn, imports, building the checker) before the run gives up.
+STARTUP_S = 180.0
+
+
+@dataclass
+class Pending:
+    """A job waiting for a worker, with the documents already lost from it in earlier attempts."""
+
+    job: Job
+    found: list[InputError] = field(default_factory=list)
+
+
+@dataclass
+class Worker:
+    """A worker process, its pipe, and the job and document it is on."""
+
+    process: BaseProcess
+    conn: Connection
+    started: float
+    ready: bool = False
+    job: Job | None = None
+    doc_index: int = 0
+    deadline: float = 0.0
+    found: list[InputError] = field(default_factory=list)
+
+    def late(self, now: float) -> bool:
+        """Whether its current document is past its deadline."""
+        return self.job is not None and now > self.deadline
+
+
+class Pool:
+    """The workers (spawn context: safe beside threads, the same on every platform)."""
+
+    def __init__(
+        self, size: int, library: str | None, playbook: Playbook, limits: IsolationLimits, reader: Reader
+    ) -> None:
+        self.ctx = multiprocessing.get_context("spawn")
+        self.args = (library, playbook, limits, reader)
+        self.limits = limits
+        self.workers = [self._start() for _ in range(size)]
+
+    def _start(self) -> Worker:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=worker_main, args=(child, *self.args), daemon=True)
+        proc.start()
+        child.close()
+        return Worker(proc, parent, started=time.monotonic())
+
+    def replace(self, worker: Worker) -> None:
+        """Kill ``worker`` (if it still runs) and start a fresh one in its place."""
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        self.workers[self.workers.index(worker)] = self._start()
+
+    def idle(self) -> list[Worker]:
+        """Workers that are ready and have no job."""
+        return [w for w in self.workers if w.ready and w.job is None]
+
+    def busy(self) -> list[Worker]:
+        """Workers on a job."""
+        return [w for w in self.workers if w.job is not None]
+
+    def dispatch(self, worker: Worker, pending: Pending) -> None:
+        """Send a job to an idle worker and start the clock of its first document."""
+        worker.job, worker.found, worker.doc_index = pending.job, pending.found, 0
+        worker.deadline = time.monotonic() + self.limits.timeout_s
+        worker.conn.send(pending.job)
+
+    def close(self) -> None:
+        """Ask every worker to stop; kill those that do not."""
+        for w in self.workers:
+            with contextlib.suppress(OSError):
+                w.conn.send(None)
+        for w in self.workers:
+            w.process.join(2)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(2)
+            w.conn.close()
+
+
+def exit_reason(process: BaseProcess) -> str:
+    """How a worker ended: "signal SIGKILL", "exit code 1"."""
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
