@@ -171,11 +171,15 @@ def _finding(f: Finding, anchor: str) -> str:
 def _provenance(a: Assessment) -> str:
     p = a.provenance
     rows = [
-        ["Playbook", _e(f"{p.playbook} ({p.playbook_hash[:12]})")],
-        ["Clause library", _e(f"{p.library_version} ({p.library_hash[:12]})")],
+        ["Playbook", f"{_e(p.playbook)} <code>{_e(p.playbook_hash)}</code>"],
+        ["Clause library", f"{_e(p.library_version)} <code>{_e(p.library_hash)}</code>"],
         ["clausecheck", _e(p.tool_version)],
         ["Created", _e(p.created)],
         ["Report schema", _e(a.schema_version)],
+    ]
+    rows += [
+        [f"Document {_e(d.name or d.path)}", f"SHA-256 <code>{_e(d.sha256)}</code>"]
+        for d in bundle_documents(a)
     ]
     return '<section class="provenance"><h2>Provenance</h2>' + _table(["", ""], rows) + "</section>"
 
