@@ -144,7 +144,10 @@ def measure(sheet: Path, jobs: int, cache: Path | None, resume: bool) -> dict[st
         workers=jobs, cache_dir=cache, resume=resume))  # fmt: skip
     seconds = time.perf_counter() - started
     results = outcome.results.values()
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
+        "parent_cpu_s": own.ru_utime + own.ru_stime,
+        "worker_cpu_s": workers.ru_utime + workers.ru_stime,
         "documents": len(outcome.rows),
         "failed": outcome.failed_rows,
         "seconds": seconds,
@@ -168,15 +171,24 @@ def _section(rows: list[tuple[str, int, dict[str, float]]], count: int, resumed:
     head = (
         "## Batch\n\n"
         f"`python bench/bench_batch.py --count {count}` on CPython {platform.python_version()}, shared 2-core"
-        " machine (other engineers' jobs ran at the same time, so figures are conservative). Each run scores"
+        " machine (other engineers' jobs ran at the same time, so wall-clock figures are noisy and"
+        " conservative; *worker CPU s/document* is the steadier figure)."
+        + (
+            f" {count} agreements per portfolio, not the full 1,000, to spare the shared CPU."
+            if count < 1000
+            else ""
+        )
+        + " Each run scores"
         " a sheet naming every agreement with `run_batch` (playbook baseline, cache off), in a fresh process;"
         " the time includes starting the workers (spawn + building the checker, about 2 s each).\n\n"
-        "| portfolio | documents | pages | jobs | seconds | documents/min | parent peak RSS MB | worker peak RSS MB |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| portfolio | documents | pages | jobs | seconds | documents/min | worker CPU s/document |"
+        " documents/min per idle core | parent CPU s | parent peak RSS MB | worker peak RSS MB |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     body = "".join(
         f"| {kind} | {r['documents']:,.0f} | {r['pages']:,.0f} | {jobs} | {r['seconds']:.1f} | {r['per_minute']:,.0f}"
-        f" | {r['parent_mb']:.0f} | {r['worker_mb']:.0f} |\n"
+        f" | {r['worker_cpu_s'] / r['documents']:.3f} | {60 * r['documents'] / r['worker_cpu_s']:,.0f}"
+        f" | {r['parent_cpu_s']:.1f} | {r['parent_mb']:.0f} | {r['worker_mb']:.0f} |\n"
         for kind, jobs, r in rows
     )
     tail = (
