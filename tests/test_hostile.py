@@ -356,3 +356,35 @@ def test_batch_reports_every_hostile_file_in_its_row(hostile_batch: dict[str, An
     # the batch's per-document time limit stops what `check` would grind through (about 35 s here)
     assert "longer than the time limit (8 s)" in rows["one-line-5mb.txt"]["Errors"]
     assert hostile_batch["formulas"] == []
+
+
+# --- regressions found by the fuzzer (fuzz/fuzz_extract.py) ------------------------------------------------
+
+
+def _unknown_method() -> bytes:
+    """The generated contract.docx with document.xml's compression method set to an unknown one (99)."""
+    import struct
+
+    data = bytearray((GENERATED / "contract.docx").read_bytes())
+    central = data.rindex(b"PK\x01\x02", 0, data.rindex(b"word/document.xml"))  # zipfile trusts this entry
+    data[central + 10 : central + 12] = struct.pack("<H", 99)
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        ((HOSTILE / "fuzz" / "zlib-error-in-member.docx").read_bytes(), "zlib.error from a flipped bit"),
+        (_unknown_method(), "NotImplementedError: unknown compression method"),
+    ],
+    ids=["fuzz-zlib-error", "unknown-method"],
+)
+def test_damaged_zip_members_are_corrupt_not_a_traceback(
+    data: bytes, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "contract.docx"
+    path.write_bytes(data)
+    rc, report, err = _check(capsys, path)
+    assert rc == 1 and "Traceback" not in err, why
+    assert report["errors"][0]["code"] in ("corrupt", "archive_bomb", "unsafe_document"), report["errors"]
+    assert "damaged" in err or "not a readable zip" in err, err

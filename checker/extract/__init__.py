@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from pathlib import Path
 
 from checker.errors import ClauseCheckError, CorruptDocumentError, EmptyDocumentError
@@ -80,6 +81,9 @@ def extract_bytes(
         RecursionError,
         MemoryError,
         zipfile.BadZipFile,
+        zlib.error,  # a damaged deflate stream inside a DOCX member (zipfile does not wrap it)
+        EOFError,  # a zip member shorter than its header says
+        NotImplementedError,  # a zip member packed with a method zipfile does not know
         ValueError,
         KeyError,
         IndexError,
