@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,11 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from checker.batch import BatchOptions, DocsZip, read_sheet, run_batch
+from checker.api import ContractChecker, ReadDocument
+from checker.batch import BatchOptions, DocsMapping, DocsZip, read_sheet, read_sheet_bytes, run_batch
 from checker.cli import main
+from checker.extract.limits import Limits
+from checker.isolate import IsolationLimits, Source, read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "corpus"
@@ -182,3 +186,25 @@ def test_group_by_vendor_makes_one_bundle_per_vendor(tmp_path: Path) -> None:
         "commonpaper-data-processing-agreement.md is already in this vendor's bundle from row 2; read once."
     ]
     assert {r.job for r in outcome.rows} == {0, 1}
+
+
+def stalling_reader(checker: ContractChecker, source: Source, limits: Limits) -> ReadDocument:
+    """Reads normally, except that a document called stall.txt never finishes."""
+    if source.name == "stall.txt":
+        time.sleep(600)
+    return read_source(checker, source, limits)
+
+
+def test_a_document_that_stalls_costs_only_its_row_and_is_not_cached(tmp_path: Path) -> None:
+    text = "The Vendor shall notify Customer of any Security Incident within 24 hours."
+    sheet = read_sheet_bytes(b"Vendor,Contract file\nSlow,stall.txt\nFast,fast.txt\n", "v.csv")
+    docs = DocsMapping({"stall.txt": text.encode() + b" (slow)", "fast.txt": text.encode()})
+    limits = IsolationLimits(timeout_s=2)
+    options = BatchOptions(workers=1, limits=limits, cache_dir=tmp_path, reader=stalling_reader)
+    outcome = run_batch(sheet, docs, options)
+    slow, fast = outcome.rows
+    assert [e.code for e in slow.errors] == ["limit_exceeded"] and "time limit (2 s)" in slow.errors[
+        0
+    ].message
+    assert fast.errors == [] and fast.job is not None and outcome.results[fast.job].assessment is not None
+    assert len(list(tmp_path.rglob("*.json"))) == 1  # the next run tries the stalled document again
