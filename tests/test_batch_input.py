@@ -104,6 +104,19 @@ def test_a_100k_row_sheet_streams_and_a_bigger_one_is_capped() -> None:
     assert "more than 99,999 data rows" in info.value.message and "--max-rows" in info.value.hint
 
 
+def test_a_workbook_bomb_is_refused_from_the_zip_directory() -> None:
+    buf = io.BytesIO()
+    good = zipfile.ZipFile(io.BytesIO(_xlsx([["Vendor", "File"], ["Acme", "a.pdf"]])))
+    with good, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in good.infolist():
+            body = good.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"<sheetData>", b"<sheetData>" + b"<row/>" * 3_500_000)
+            bomb.writestr(info.filename, body)
+    with pytest.raises(ArchiveBombError, match=r"compressed up to [\d,]+:1\): it looks like an archive bomb"):
+        read_sheet_bytes(buf.getvalue(), "vendors.xlsx")
+
+
 def test_values_come_back_as_the_text_the_user_typed() -> None:
     import datetime as dt
 
