@@ -58,7 +58,7 @@ _RESTRICTIVE = re.compile(r"\b(?:that|which|unless|except|other than|until|befor
 _SUBORDINATE = re.compile(r"\b(?:that|which|who|if|unless|where|when|whether)\b[^,;]*$")
 _TOKEN = re.compile(r"[^\W_]+")
 _IMPERATIVE = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?$")
-_RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3}
+_RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3, "unresolved": 4}
 _RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "descriptive": 4, "none": 5}
 
 
@@ -334,7 +334,10 @@ class Engine:
         act, ob = min(
             readings,
             key=lambda r: (
-                _RANK_PARTY.get(r[1].party, 4),
+                # An explicit party outranks a subject the reader could not resolve.
+                _RANK_PARTY[
+                    "unresolved" if r[1].party == "assumed_vendor" and not r[1].party_text else r[1].party
+                ],
                 _RANK_MODAL.get(r[1].modality, 6),
                 not (0 <= r[1].modal_start < r[0].start()),  # a modal before its action reads best
             ),

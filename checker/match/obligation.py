@@ -129,6 +129,7 @@ _NOT_VERBS = frozenset(
         "whereas",
     }
 )
+_PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|he|she)\s+(?:\w+ly\s+)?$")
 _DETERMINER = re.compile(r"\b(?:all|any|each|every|the|such|these|those|this|that|no|of|to|for|in)\s*$", re.I)
 _PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
 
@@ -266,6 +267,9 @@ class ObligationReader:
                     best = (m.start(), kind, m.group(0))
         if best is not None:
             return best[1], best[2]
+        if _PRONOUN_SUBJECT.search(window) and window_start > 0:
+            # "The data exporter agrees and warrants: that it will ...": "it" is the earlier subject.
+            return self.subject(text, window_start - 1, original)
         proper = _PROPER_SUBJECT.search(window_original.rstrip(" ,"))
         if (
             proper
