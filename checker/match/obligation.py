@@ -17,7 +17,7 @@ from checker.match.phrases import compile_phrases, fold, phrase_pattern
 
 __all__ = ["Obligation", "ObligationReader", "defined_party_names"]
 
-MODAL_ORDER = ("negated", "prohibition", "binding", "permissive", "descriptive")
+MODAL_ORDER = ("negated", "prohibition", "soft", "binding", "permissive", "descriptive")
 
 # Words after a party name that make it an attribute ("Customer Data"), not the subject.
 _ATTRIBUTIVE = re.compile(
@@ -182,6 +182,8 @@ class ObligationReader:
         out = []
         for m in self._modal.finditer(text):
             kind = m.lastgroup or "binding"
+            if kind == "soft":  # "shall consider", "will endeavour": binding words, permissive meaning
+                kind = "permissive"
             out.append((m.start(), m.end(), kind, m.group(0)))
         return out
 
