@@ -275,7 +275,7 @@ class ObligationReader:
         proper = _PROPER_SUBJECT.search(window_original.rstrip(" ,"))
         if (
             proper
-            and proper.group(1).strip()[:1].isupper()
+            and (proper.group(1).strip()[:1].isupper() or proper.group(1).strip()[:1].isdigit())
             and not _DETERMINER.search(window_original[: proper.start(1)])
         ):
             return "assumed_vendor", proper.group(1).strip()
