@@ -135,6 +135,12 @@ class MatchSpec(_Strict):
         " mechanism named without a location commitment.",
     )
     satisfy_by_prohibition: bool = False
+    limits_action: bool = Field(
+        default=False,
+        description="The action names what the control restricts (use, disclose, transfer, train): a"
+        " permission to do it ('Provider may use ...') is not evidence, while a prohibition is the"
+        " obligation. Implies satisfy_by_prohibition.",
+    )
     customer_right: Literal["none", "met", "weak"] = Field(
         default="none",
         description="Whether a right granted to the customer ('Customer may audit ...') addresses the"

@@ -369,7 +369,7 @@ class Engine:
         elif modality == "negated":
             return make(Status.CONFLICT, [("negated", f"the duty is denied: '{ob.modal_text}'")], ob)
         elif modality == "prohibition":
-            if not spec.satisfy_by_prohibition:
+            if not (spec.satisfy_by_prohibition or spec.limits_action):
                 distance = act.start() - (ob.modal_start + len(ob.modal_text))
                 scoped = _RESTRICTIVE.search(text[act.end() : act.end() + 80])
                 if 0 <= distance < 25 and not scoped:
@@ -383,8 +383,12 @@ class Engine:
             scoped_grant = ob.modal_text.startswith("may") and _ONLY.search(
                 text[ob.modal_start : act.end() + 200]
             )
-            if spec.satisfy_by_prohibition and scoped_grant:
+            if (spec.satisfy_by_prohibition or spec.limits_action) and scoped_grant:
                 modality = "binding"
+            elif spec.limits_action and ob.modal_text.startswith(("may", "is entitled", "are entitled")):
+                # "Provider may transfer / use / disclose ...": a permission to do what the control
+                # limits, not a weak form of the limit (an express grant is a conflict rule's business).
+                return None
             else:
                 msg = self._weak_messages.get("permissive", "permissive ({match})").format(
                     match=ob.modal_text

@@ -201,7 +201,9 @@ class ObligationReader:
                 break
             # A modal phrase may contain the action: "shall be responsible for the security of".
             gap = text[min(end, action_start) : action_start]
-            if len(gap) > 220 or (_SUBCLAUSE_BREAK.search(gap) and kind == "descriptive"):
+            if len(gap) > 220 or (kind == "descriptive" and (_SUBCLAUSE_BREAK.search(gap) or len(gap) > 120)):
+                # A present-tense verb governs only what closely follows it ("maintains a record of
+                # incidents ... to whom reported" does not state that anyone reports).
                 continue
             if kind == "descriptive" and governing is not None:
                 continue
