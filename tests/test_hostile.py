@@ -375,9 +375,10 @@ def _unknown_method() -> bytes:
     ("data", "why"),
     [
         ((HOSTILE / "fuzz" / "zlib-error-in-member.docx").read_bytes(), "zlib.error from a flipped bit"),
+        ((HOSTILE / "fuzz" / "rels-root-renamed.docx").read_bytes(), "AttributeError inside python-docx"),
         (_unknown_method(), "NotImplementedError: unknown compression method"),
     ],
-    ids=["fuzz-zlib-error", "unknown-method"],
+    ids=["fuzz-zlib-error", "fuzz-rels-root", "unknown-method"],
 )
 def test_damaged_zip_members_are_corrupt_not_a_traceback(
     data: bytes, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

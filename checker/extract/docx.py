@@ -37,7 +37,8 @@ def _open(data: bytes, path: str) -> Any:
     data = as_plain_docx(data)
     try:
         return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+    # python-docx meets a malformed part (e.g. a .rels whose root is not <Relationships>) with AttributeError
+    except (PackageNotFoundError, KeyError, ValueError, AttributeError, etree.XMLSyntaxError) as exc:
         raise CorruptDocumentError(
             f"The Word document is damaged and cannot be read ({type(exc).__name__}: {exc}).",
             hint="Open it in Word and save it again as .docx.",
