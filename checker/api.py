@@ -42,6 +42,7 @@ def document_info(doc: Document) -> DocumentInfo:
         format=doc.format.value,
         pages=doc.pages,
         has_tracked_changes=doc.has_tracked_changes,
+        warnings=list(doc.warnings),
     )
 
 

@@ -207,6 +207,11 @@ class DocumentInfo(_Frozen):
     format: str
     pages: int
     has_tracked_changes: bool = False
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the reader noticed and set aside: tracked changes resolved, macros or scripts"
+        " never run, pages without text, a misleading file extension.",
+    )
 
 
 class InputError(_Frozen):

@@ -22,8 +22,8 @@ from checker.batch import (
     run_batch,
     write_scored_workbook,
 )
+from checker.cli.limit_options import add_limit_options, isolation_limits
 from checker.errors import ClauseCheckError
-from checker.isolate import IsolationLimits
 
 __all__ = ["ProgressLine", "register"]
 
@@ -50,8 +50,7 @@ def register(sub: Any) -> None:
     p.add_argument("--vendor-col", help="the vendor column (header, letter or 1-based number)")
     p.add_argument("--file-col", help="the contract file column")
     p.add_argument("--text-col", help="the pasted clause text column")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per document (default 120)")
-    p.add_argument("--memory-mb", type=int, default=2048, help="memory per worker in MB (default 2048)")
+    add_limit_options(p)
     p.add_argument(
         "--max-rows", type=int, default=MAX_ROWS, help=f"refuse sheets over this (default {MAX_ROWS:,})"
     )
@@ -116,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         playbook=args.playbook,
         library=args.library,
         workers=args.jobs,
-        limits=IsolationLimits(timeout_s=args.timeout, memory_mb=args.memory_mb),
+        limits=isolation_limits(args),
         group_by_vendor=args.group_by == "vendor",
         vendor_col=args.vendor_col,
         file_col=args.file_col,

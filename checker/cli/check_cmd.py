@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from checker.api import ContractChecker
-from checker.isolate import IsolationLimits, Job, Source, assess_isolated
+from checker.cli.limit_options import add_limit_options, extract_limits, isolation_limits
+from checker.isolate import Job, Source, assess_isolated
 from checker.models import Assessment, InputError, Status
 from checker.report import FORMATS, write_report
 
@@ -31,10 +32,7 @@ def register(sub: Any) -> None:
     p.add_argument("--password", help="password for encrypted PDFs")
     p.add_argument("--library", help="clause library folder (default: the shipped library)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per document (default 120)")
-    p.add_argument(
-        "--memory-mb", type=int, default=2048, help="address space per worker in MiB (default 2048)"
-    )
+    add_limit_options(p)
     p.add_argument(
         "--no-isolation",
         action="store_true",
@@ -56,6 +54,9 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
         names = ", ".join(d.name for d in a.documents) or a.document.name
         out.append(f"{names}  ·  playbook {a.playbook}  ·  score {a.score:g}/100")
         out.append(f"  {a.score_explanation}")
+        for d in a.documents:
+            for warning in d.warnings:
+                out.append(f"  note ({d.name}): {warning}")
         for f in a.findings:
             tag = _colour(f"{f.status.value.upper():8}", _COLOURS[f.status])
             params = ", ".join(f"{k}={v:g}" for k, v in f.params.items())
@@ -82,7 +83,7 @@ def _check_isolated(
     playbook = checker.playbook(args.playbook)
     sources = [Source(name=Path(p).name, label=str(p), path=str(p)) for p in args.paths]
     jobs = [Job(0, tuple(sources))] if args.bundle else [Job(i, (s,)) for i, s in enumerate(sources)]
-    limits = IsolationLimits(timeout_s=args.timeout, memory_mb=args.memory_mb)
+    limits = isolation_limits(args)
     results = {
         r.key: r
         for r in assess_isolated(
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     if args.no_isolation or args.password:
         # A password stays in this process: it is never handed to a worker.
         assessments, errors = checker.check_paths(
-            args.paths, args.playbook, bundle=args.bundle, password=args.password
+            args.paths, args.playbook, bundle=args.bundle, password=args.password, limits=extract_limits(args)
         )
     else:
         assessments, errors = _check_isolated(checker, args)

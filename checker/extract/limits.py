@@ -33,8 +33,21 @@ class Limits:
     max_zip_entries: int = 10_000
 
 
+#: The command-line option that raises each limit (``check`` and ``batch``).
+_OPTIONS = {
+    "max_pages": ("--max-pages", 1),
+    "max_file_bytes": ("--max-file-mb", MB),
+    "max_chars": ("--max-chars", 1),
+}
+
+
 def _hint(field: str, value: int | float) -> str:
-    return f"If this file is genuine, raise the limit: Limits({field}={value!r}) (or the matching CLI/app setting)."
+    option = _OPTIONS.get(field)
+    if option is None:
+        return f"If this file is genuine, raise the limit in code: Limits({field}={value!r})."
+    flag, unit = option
+    shown = int(-(-value // unit))
+    return f"If this file is genuine, raise the limit: {flag} {shown} on the command line (Limits({field}=...) in code)."
 
 
 def check_file_size(size: int, limits: Limits, path: str = "") -> None:
