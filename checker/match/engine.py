@@ -18,7 +18,7 @@ from itertools import product
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
 from checker.match.obligation import Obligation, ObligationReader, defined_party_names
-from checker.match.phrases import anchors, compile_phrases, compile_regexes, fold, normalise
+from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise, phrase_anchors
 from checker.match.quantities import Quantity, defined_periods, find_quantities
 from checker.models import Clause, ClauseKind, Document, Evidence, Match, Status
 
@@ -66,7 +66,6 @@ _RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "d
 class _Compiled:
     control: Control
     groups: dict[str, re.Pattern[str]]
-    anchors: dict[str, tuple[str, ...]]
     exclude: re.Pattern[str] | None
     weak_terms: re.Pattern[str] | None
     weak: dict[str, re.Pattern[str]]
@@ -132,7 +131,6 @@ class Engine:
                 _Compiled(
                     control=control,
                     groups={k: compile_phrases(v) for k, v in {**spec.terms, **spec.conflict_terms}.items()},
-                    anchors={k: anchors(v) for k, v in {**spec.terms, **spec.conflict_terms}.items()},
                     exclude=compile_phrases(spec.exclude) if spec.exclude else None,
                     weak_terms=compile_phrases(spec.weak_terms) if spec.weak_terms else None,
                     weak={r: weak_patterns[r] for r in control.weak_reasons if r in weak_patterns},
@@ -141,37 +139,49 @@ class Engine:
                 )
             )
 
-        # One index over every group's anchors: a clause is tokenised once, and only controls whose
-        # rules could all hit are read further. This keeps the cost per clause nearly flat in the
-        # number of controls.
-        self._exact: dict[str, set[tuple[int, str]]] = {}
-        self._prefix: dict[str, set[tuple[int, str]]] = {}
+        # One index over the words of every phrase: a clause is tokenised once, and only the groups
+        # that have a phrase whose every word occurs in it are searched with their regular expression,
+        # and only for controls whose rules could then all hit. This keeps the cost per clause nearly
+        # flat in the number of controls.
+        self._first: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
         self._always: set[tuple[int, str]] = set()
         for i, compiled in enumerate(self._controls):
-            for group, keys in compiled.anchors.items():
-                if not keys:
-                    self._always.add((i, group))
-                for key in keys:
-                    table = self._prefix if key.endswith("*") else self._exact
-                    table.setdefault(key.rstrip("*"), set()).add((i, group))
-        self._prefix_lengths = sorted({len(k) for k in self._prefix})
+            spec = compiled.control.match
+            for group, phrases in {**spec.terms, **spec.conflict_terms}.items():
+                for phrase in phrases:
+                    keys = phrase_anchors(phrase)
+                    if keys is None:
+                        self._always.add((i, group))
+                        continue
+                    exact = frozenset(k for k in keys[1:] if not k.endswith("*"))
+                    prefix = frozenset(k for k in keys[1:] if k.endswith("*"))
+                    self._first.setdefault(keys[0], []).append((exact, prefix, (i, group)))
+        self._prefix_lengths = sorted({len(k) - 1 for k in self._first if k.endswith("*")})
 
     def _candidates(self, folded: str) -> dict[int, set[str]]:
-        """Per control index, the term groups whose anchors occur in the folded clause text."""
-        found: dict[int, set[str]] = {}
+        """Per control index, the term groups with a phrase whose every word occurs in the clause."""
+        tokens = set(_TOKEN.findall(folded))
+        prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
+        first, lengths = self._first, self._prefix_lengths
         pairs: set[tuple[int, str]] = set(self._always)
-        exact, prefix, lengths = self._exact, self._prefix, self._prefix_lengths
-        for token in set(_TOKEN.findall(folded)):
-            hit = exact.get(token)
-            if hit:
-                pairs |= hit
+        for token in tokens:
             size = len(token)
+            entries = first.get(token)
+            if entries:
+                for exact, prefix, pair in entries:
+                    if pair not in pairs and exact <= tokens and prefix <= prefixes:
+                        pairs.add(pair)
             for n in lengths:
                 if n > size:
                     break
-                hit = prefix.get(token[:n])
-                if hit:
-                    pairs |= hit
+                entries = first.get(token[:n] + "*")
+                if not entries:
+                    continue
+                glued = size > n  # "multifactor" for "multi-factor": the later words are inside it
+                for exact, prefix, pair in entries:
+                    if pair not in pairs and (glued or (exact <= tokens and prefix <= prefixes)):
+                        pairs.add(pair)
+        found: dict[int, set[str]] = {}
         for i, group in pairs:
             found.setdefault(i, set()).add(group)
         return found
@@ -497,7 +507,7 @@ def _rule_hit(
 ) -> _Hit | None:
     """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first).
 
-    ``possible`` are the groups whose anchors occur in the text; the others cannot hit.
+    ``possible`` are the groups with a phrase whose words all occur in the text; the others cannot hit.
     """
     spec = compiled.control.match
     cache: dict[str, list[re.Match[str]]] = {}

@@ -12,7 +12,14 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-__all__ = ["anchors", "compile_phrases", "compile_regexes", "fold", "normalise", "phrase_pattern"]
+__all__ = [
+    "compile_phrases",
+    "compile_regexes",
+    "fold",
+    "normalise",
+    "phrase_anchors",
+    "phrase_pattern",
+]
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ", "–": "-", "—": "-"})
 
@@ -86,20 +93,23 @@ def compile_regexes(patterns: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
 
-def anchors(phrases: Iterable[str]) -> tuple[str, ...]:
-    """Literal beginnings of the phrases, one of which any hit must contain as a word start.
+def phrase_anchors(phrase: str) -> tuple[str, ...] | None:
+    """The words a clause must contain for ``phrase`` to match it, or None if they cannot be told.
 
-    A one-word phrase with no wildcard gives an exact anchor ("audit"); any other gives a prefix
-    anchor, written with a trailing ``*`` ("notif*", "multi*" for "multi-factor", which may be written
-    as one word). A clause with no token matching an anchor cannot match the phrases, and a set lookup
-    tells that far faster than the regex engine. An empty tuple means the group cannot be pre-filtered.
+    One key per word, exact ("audit") or a prefix ("incident*"); a word with no usable literal (pure
+    wildcard, punctuation) adds no key. The first word must give one, or the phrase is unfilterable.
     """
-    out = set()
-    for phrase in phrases:
-        words = re.split(r"[\s\-]+", phrase.strip().lower())
-        literal = re.split(r"[*?]", words[0])[0]
+    keys = []
+    for n, word in enumerate(re.split(r"[\s\-]+", phrase.strip().lower())):
+        literal = re.split(r"[*?]", word)[0]
         if not literal or not literal.isalnum():
-            return ()
-        exact = len(words) == 1 and literal == words[0]
-        out.add(literal if exact else literal + "*")
-    return tuple(sorted(out))
+            if n == 0:
+                return None
+            continue
+        keys.append(literal if literal == word else literal + "*")
+    if not keys:
+        return None
+    if len(keys) > 1 and not keys[0].endswith("*"):
+        # The words of a phrase may be written as one ("multi-factor" → "multifactor").
+        keys[0] += "*"
+    return tuple(keys)
