@@ -156,31 +156,25 @@ class Engine:
                     exact = frozenset(k for k in keys[1:] if not k.endswith("*"))
                     prefix = frozenset(k for k in keys[1:] if k.endswith("*"))
                     self._first.setdefault(keys[0], []).append((exact, prefix, (i, group)))
-        self._prefix_lengths = sorted({len(k) - 1 for k in self._first if k.endswith("*")})
+        self._exact_keys = frozenset(k for k in self._first if not k.endswith("*"))
+        self._prefix_keys = frozenset(k for k in self._first if k.endswith("*"))
 
     def _candidates(self, folded: str) -> dict[int, set[str]]:
         """Per control index, the term groups with a phrase whose every word occurs in the clause."""
         tokens = set(_TOKEN.findall(folded))
         prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
-        first, lengths = self._first, self._prefix_lengths
+        first = self._first
         pairs: set[tuple[int, str]] = set(self._always)
-        for token in tokens:
-            size = len(token)
-            entries = first.get(token)
-            if entries:
-                for exact, prefix, pair in entries:
-                    if pair not in pairs and exact <= tokens and prefix <= prefixes:
-                        pairs.add(pair)
-            for n in lengths:
-                if n > size:
-                    break
-                entries = first.get(token[:n] + "*")
-                if not entries:
-                    continue
-                glued = size > n  # "multifactor" for "multi-factor": the later words are inside it
-                for exact, prefix, pair in entries:
-                    if pair not in pairs and (glued or (exact <= tokens and prefix <= prefixes)):
-                        pairs.add(pair)
+        # Set intersections run in C: only the first words that occur are looked at.
+        for key in tokens & self._exact_keys:
+            for exact, prefix, pair in first[key]:
+                if pair not in pairs and exact <= tokens and prefix <= prefixes:
+                    pairs.add(pair)
+        for key in prefixes & self._prefix_keys:
+            glued = key[:-1] not in tokens  # "multifactor" for "multi-factor": later words are inside it
+            for exact, prefix, pair in first[key]:
+                if pair not in pairs and (glued or (exact <= tokens and prefix <= prefixes)):
+                    pairs.add(pair)
         found: dict[int, set[str]] = {}
         for i, group in pairs:
             found.setdefault(i, set()).add(group)
@@ -552,11 +546,15 @@ def _rule_hit(
     if compiled.exclude is not None and compiled.exclude.search(text):
         return None
     for i, rule in enumerate(spec.conflict):
+        if possible is not None and not possible.issuperset(rule):
+            continue
         words = satisfied(rule)
         if words is not None and not _double_negative(text, words):
             return _Hit(f"{compiled.control.id}.conflict[{i}]", words, conflict=True)
     for kind, rules in (("rules", spec.rules), ("weak_rules", spec.weak_rules)):
         for i, rule in enumerate(rules):
+            if possible is not None and not possible.issuperset(rule):
+                continue
             words = satisfied(rule)
             if words is None:
                 continue
