@@ -510,17 +510,21 @@ def _rule_hit(
         if group not in cache:
             if possible is not None and group not in possible:
                 cache[group] = []
-            elif spec.near:
-                cache[group] = list(compiled.groups[group].finditer(text))
+                return cache[group]
+            pattern = compiled.groups[group]
+            if searched is None:
+                m = pattern.search(text)
+            elif pattern in searched:
+                m = searched[pattern]
             else:
-                pattern = compiled.groups[group]
-                if searched is None:
-                    m = pattern.search(text)
-                elif pattern in searched:
-                    m = searched[pattern]
-                else:
-                    m = searched[pattern] = pattern.search(text)
-                cache[group] = [m] if m else []
+                m = searched[pattern] = pattern.search(text)
+            if m is None:
+                cache[group] = []
+            elif spec.near:
+                # Every hit, to find the closest combination; only once the group is known to hit.
+                cache[group] = [m, *pattern.finditer(text, m.end())]
+            else:
+                cache[group] = [m]
         return cache[group]
 
     def satisfied(rule: list[str]) -> list[str] | None:
