@@ -129,6 +129,7 @@ _NOT_VERBS = frozenset(
         "whereas",
     }
 )
+_JOINT = re.compile(r"\b(?:and|as well as|together with)\b")
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|he|she)\s+(?:\w+ly\s+)?$")
 _DETERMINER = re.compile(r"\b(?:all|any|each|every|the|such|these|those|this|that|no|of|to|for|in)\s*$", re.I)
 _PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
@@ -259,6 +260,7 @@ class ObligationReader:
             window = text[window_start:modal_start]
         window_original = original[window_start:modal_start]
         best: tuple[int, str, str] | None = None
+        kinds_found: set[str] = set()
         for kind, pattern in self._party.items():
             for m in pattern.finditer(window):
                 if _ATTRIBUTIVE.match(window[m.end() :]) or _CAPITALISED_NOUN.match(
@@ -267,9 +269,13 @@ class ObligationReader:
                     continue
                 if _PREPOSITION.search(window[: m.start()]):
                     continue
+                kinds_found.add(kind)
                 if best is None or m.start() > best[0]:
                     best = (m.start(), kind, m.group(0))
         if best is not None:
+            if {"vendor", "customer"} <= kinds_found and _JOINT.search(window):
+                # "The data importer and, during transmission, also the data exporter shall ...".
+                return "mutual", best[2]
             return best[1], best[2]
         if _PRONOUN_SUBJECT.search(window) and window_start > 0:
             # "The data exporter agrees and warrants: that it will ...": "it" is the earlier subject.
