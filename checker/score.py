@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from checker import __version__
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter, Playbook, PlaybookControl
-from checker.match.engine import convert
+from checker.match.parameters import convert
 from checker.models import (
     Assessment,
     DocumentInfo,

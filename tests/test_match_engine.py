@@ -8,7 +8,8 @@ import pytest
 
 from checker.extract import extract_bytes
 from checker.library.loader import load_library
-from checker.match.engine import Engine, convert
+from checker.match.engine import Engine
+from checker.match.parameters import convert
 from checker.models import Status
 from checker.segment import segment
 

@@ -13,27 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import product
 
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
 from checker.match.obligation import Obligation, ObligationReader, defined_party_names
-from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise, phrase_anchors
+from checker.match.parameters import pick_quantity
+from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise
 from checker.match.quantities import Quantity, defined_periods, find_quantities
+from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, negated_at, rule_hit
 from checker.models import Clause, ClauseKind, Document, Evidence, Match, Status
 
-__all__ = ["DocumentContext", "Engine", "convert"]
+__all__ = ["DocumentContext", "Engine"]
 
-# Units a parameter may be read in, and the factor that converts them to the parameter's own unit.
-_CONVERT: dict[tuple[str, str], float] = {
-    ("days", "hours"): 24.0,
-    ("business_days", "hours"): 24.0,
-    ("hours", "days"): 1 / 24,
-    ("business_days", "days"): 7 / 5,
-    ("days", "business_days"): 5 / 7,
-    ("months", "days"): 365 / 12,
-    ("days", "months"): 12 / 365,
-}
 _FEASIBILITY = re.compile(
     r"(?:when|where|if|to the extent)(?: technically| reasonably)? (?:feasible|practicable|possible)"
 )
@@ -56,21 +47,9 @@ _RESTRICTIVE = re.compile(r"\b(?:that|which|unless|except|other than|until|befor
 # A modal inside a relative or conditional clause ("keys that may have been exposed", "if the other
 # party does not cure") is not another duty of the vendor.
 _SUBORDINATE = re.compile(r"\b(?:that|which|who|if|unless|where|when|whether)\b[^,;]*$")
-_TOKEN = re.compile(r"[^\W_]+")
 _IMPERATIVE = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?$")
 _RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3, "unresolved": 4}
 _RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "descriptive": 4, "none": 5}
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    control: Control
-    groups: dict[str, re.Pattern[str]]
-    exclude: re.Pattern[str] | None
-    weak_terms: re.Pattern[str] | None
-    weak: dict[str, re.Pattern[str]]
-    contexts: dict[str, re.Pattern[str]]
-    all_rules: tuple[frozenset[str], ...]
 
 
 @dataclass(frozen=True)
@@ -96,14 +75,6 @@ class _Clause:
     schedule: bool
 
 
-@dataclass(frozen=True)
-class _Hit:
-    rule: str
-    words: list[str]
-    partial: bool = False
-    conflict: bool = False
-
-
 class Engine:
     """The compiled library: build once, then :meth:`match_document` or :meth:`match_text`."""
 
@@ -122,63 +93,12 @@ class Engine:
             kind: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
             for kind, pats in lang.get("non_evidence_patterns", {}).items()
         }
-        self._controls: list[_Compiled] = []
+        self._controls: list[CompiledControl] = []
         for control in library.controls.values():
             if control.status == "deprecated":
                 continue
-            spec = control.match
-            self._controls.append(
-                _Compiled(
-                    control=control,
-                    groups={k: compile_phrases(v) for k, v in {**spec.terms, **spec.conflict_terms}.items()},
-                    exclude=compile_phrases(spec.exclude) if spec.exclude else None,
-                    weak_terms=compile_phrases(spec.weak_terms) if spec.weak_terms else None,
-                    weak={r: weak_patterns[r] for r in control.weak_reasons if r in weak_patterns},
-                    contexts={p.key: compile_phrases(p.context) for p in control.parameters if p.context},
-                    all_rules=tuple(frozenset(r) for r in [*spec.conflict, *spec.rules, *spec.weak_rules]),
-                )
-            )
-
-        # One index over the words of every phrase: a clause is tokenised once, and only the groups
-        # that have a phrase whose every word occurs in it are searched with their regular expression,
-        # and only for controls whose rules could then all hit. This keeps the cost per clause nearly
-        # flat in the number of controls.
-        self._first: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
-        self._always: set[tuple[int, str]] = set()
-        for i, compiled in enumerate(self._controls):
-            spec = compiled.control.match
-            for group, phrases in {**spec.terms, **spec.conflict_terms}.items():
-                for phrase in phrases:
-                    keys = phrase_anchors(phrase)
-                    if keys is None:
-                        self._always.add((i, group))
-                        continue
-                    exact = frozenset(k for k in keys[1:] if not k.endswith("*"))
-                    prefix = frozenset(k for k in keys[1:] if k.endswith("*"))
-                    self._first.setdefault(keys[0], []).append((exact, prefix, (i, group)))
-        self._exact_keys = frozenset(k for k in self._first if not k.endswith("*"))
-        self._prefix_keys = frozenset(k for k in self._first if k.endswith("*"))
-
-    def _candidates(self, folded: str) -> dict[int, set[str]]:
-        """Per control index, the term groups with a phrase whose every word occurs in the clause."""
-        tokens = set(_TOKEN.findall(folded))
-        prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
-        first = self._first
-        pairs: set[tuple[int, str]] = set(self._always)
-        # Set intersections run in C: only the first words that occur are looked at.
-        for key in tokens & self._exact_keys:
-            for exact, prefix, pair in first[key]:
-                if pair not in pairs and exact <= tokens and prefix <= prefixes:
-                    pairs.add(pair)
-        for key in prefixes & self._prefix_keys:
-            glued = key[:-1] not in tokens  # "multifactor" for "multi-factor": later words are inside it
-            for exact, prefix, pair in first[key]:
-                if pair not in pairs and (glued or (exact <= tokens and prefix <= prefixes)):
-                    pairs.add(pair)
-        found: dict[int, set[str]] = {}
-        for i, group in pairs:
-            found.setdefault(i, set()).add(group)
-        return found
+            self._controls.append(compile_control(control, weak_patterns))
+        self._index = RuleIndex(self._controls)
 
     @property
     def controls(self) -> list[Control]:
@@ -268,13 +188,13 @@ class Engine:
         out: list[Match] = []
         # A list item is read together with its lead-in ("Provider shall: (a) notify Customer ...").
         folded = fold(f"{lead} {clause.text}" if lead else clause.text)
-        candidates = self._candidates(folded)
+        candidates = self._index.candidates(folded)
         searched: dict[re.Pattern[str], re.Match[str] | None] = {}
         for i, compiled in enumerate(self._controls):
             possible = candidates.get(i)
             if not possible or not any(rule <= possible for rule in compiled.all_rules):
                 continue
-            hit = _rule_hit(compiled, folded, possible, searched)
+            hit = rule_hit(compiled, folded, possible, searched)
             if hit is None:
                 continue
             if prepared is None:
@@ -285,7 +205,7 @@ class Engine:
         return out
 
     def _judge(
-        self, compiled: _Compiled, clause: Clause, prep: _Clause, ctx: DocumentContext, hit: _Hit
+        self, compiled: CompiledControl, clause: Clause, prep: _Clause, ctx: DocumentContext, hit: RuleHit
     ) -> Match | None:
         control = compiled.control
         spec = control.match
@@ -423,7 +343,7 @@ class Engine:
                 (
                     h
                     for h in pattern.finditer(body)
-                    if not _inside(h.start(), asides) and not _negated(body, h.start())
+                    if not _inside(h.start(), asides) and not negated_at(body, h.start())
                 ),
                 None,
             )
@@ -444,7 +364,7 @@ class Engine:
         return make(status, reasons, ob, params)
 
     def _parameters(
-        self, compiled: _Compiled, prep: _Clause, action_at: int, governing_at: int = -1
+        self, compiled: CompiledControl, prep: _Clause, action_at: int, governing_at: int = -1
     ) -> tuple[dict[str, float], list[tuple[str, str]], bool]:
         """The numbers that belong to the control's duty, reasons about them, and whether one is firm."""
         control = compiled.control
@@ -465,7 +385,7 @@ class Engine:
             and not any(g.search(prep.text, end, end + 120) for g in compiled.groups.values())
         ]
         for param in control.parameters:
-            q = _pick(
+            q = pick_quantity(
                 param,
                 prep.quantities,
                 action_at,
@@ -491,79 +411,6 @@ class Engine:
             msg = self._weak_messages.get("no_parameter", "no fixed {param}")
             reasons.append(("no_parameter", msg.format(param=unstated[0].key.replace("_", " "))))
         return params, reasons, firm
-
-
-def _rule_hit(
-    compiled: _Compiled,
-    text: str,
-    possible: set[str] | None = None,
-    searched: dict[re.Pattern[str], re.Match[str] | None] | None = None,
-) -> _Hit | None:
-    """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first).
-
-    ``possible`` are the groups with a phrase whose words all occur in the text; the others cannot hit.
-    """
-    spec = compiled.control.match
-    cache: dict[str, list[re.Match[str]]] = {}
-
-    def hits(group: str) -> list[re.Match[str]]:
-        if group not in cache:
-            if possible is not None and group not in possible:
-                cache[group] = []
-                return cache[group]
-            pattern = compiled.groups[group]
-            if searched is None:
-                m = pattern.search(text)
-            elif pattern in searched:
-                m = searched[pattern]
-            else:
-                m = searched[pattern] = pattern.search(text)
-            if m is None:
-                cache[group] = []
-            elif spec.near:
-                # Every hit, to find the closest combination; only once the group is known to hit.
-                cache[group] = [m, *pattern.finditer(text, m.end())]
-            else:
-                cache[group] = [m]
-        return cache[group]
-
-    def satisfied(rule: list[str]) -> list[str] | None:
-        found = []
-        for group in rule:
-            h = hits(group)
-            if not h:
-                return None
-            found.append(h)
-        if spec.near and len(found) > 1:
-            best = None
-            for combo in product(*(f[:6] for f in found)):
-                lo = min(m.start() for m in combo)
-                hi = max(m.end() for m in combo)
-                words = len(text[lo:hi].split())
-                if best is None or words < best[0]:
-                    best = (words, combo)
-            if best is None or best[0] > spec.near:
-                return None
-            return [m.group(0) for m in best[1]]
-        return [f[0].group(0) for f in found]
-
-    if compiled.exclude is not None and compiled.exclude.search(text):
-        return None
-    for i, rule in enumerate(spec.conflict):
-        if possible is not None and not possible.issuperset(rule):
-            continue
-        words = satisfied(rule)
-        if words is not None and not _double_negative(text, words):
-            return _Hit(f"{compiled.control.id}.conflict[{i}]", words, conflict=True)
-    for kind, rules in (("rules", spec.rules), ("weak_rules", spec.weak_rules)):
-        for i, rule in enumerate(rules):
-            if possible is not None and not possible.issuperset(rule):
-                continue
-            words = satisfied(rule)
-            if words is None:
-                continue
-            return _Hit(f"{compiled.control.id}.{kind}[{i}]", words, partial=kind == "weak_rules")
-    return None
 
 
 _RIGHT = re.compile(r"\b(?:right|rights|entitled|option|permitted|authori[sz]ed|may)\b")
@@ -594,82 +441,5 @@ def _parentheticals(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|free of|never)\s+(?:\w+\s+)?$")
-
-
-def _double_negative(text: str, words: list[str]) -> bool:
-    """'without any obligation of confidentiality': a negation that the text itself negates."""
-    spans = [(i, i + len(w)) for w in words if (i := text.find(w)) >= 0]
-    outer = [a for a, b in spans if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in spans)]
-    return bool(outer) and _negated(text, min(outer))
-
-
-def _negated(text: str, pos: int) -> bool:
-    """'at no additional cost': a weak phrase that the text itself negates."""
-    return _NEGATION_BEFORE.search(text[max(0, pos - 20) : pos]) is not None
-
-
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < pos < b for a, b in spans)
-
-
-def _candidates(param: Parameter, quantities: list[Quantity]) -> list[Quantity]:
-    """Quantities in a unit the parameter reads (months read as days where the parameter is in days)."""
-    units = {param.unit.value, *(u.value for u in param.accept_units)}
-    if param.unit.value == "amount":
-        return [q for q in quantities if q.unit == "amount"]
-    out = []
-    for q in quantities:
-        if q.unit in units:
-            out.append(q)
-        elif q.unit == "months" and param.unit.value == "days":
-            out.append(
-                Quantity(round(q.value * 365 / 12), "days", q.start, q.end, q.text, q.intro, q.defined_term)
-            )
-    return out
-
-
-def _pick(
-    param: Parameter,
-    quantities: list[Quantity],
-    action_at: int,
-    context: re.Pattern[str] | None,
-    text: str,
-    taken: set[int],
-    modal_starts: Sequence[int] = (),
-) -> Quantity | None:
-    """The quantity that belongs to the duty at ``action_at``: a unit the parameter reads, nearest after.
-
-    With ``context`` phrases, only a number shortly after one of them belongs to the parameter.
-    """
-    candidates = [q for q in _candidates(param, quantities) if q.start not in taken]
-    if context is not None:
-        near = []
-        for q in candidates:
-            window = text[max(0, q.start - 90) : q.start]
-            last = None
-            for last in context.finditer(window):  # noqa: B007
-                pass
-            if last is not None:
-                near.append((len(window) - last.end(), q))
-        return min(near, key=lambda x: x[0])[1] if near else None
-    # A number after another duty's verb belongs to that duty: "notify promptly and restore within 4 hours".
-    after = [
-        q
-        for q in candidates
-        if q.start >= action_at
-        and q.start - action_at < 260
-        and not any(action_at < m_start < q.start for m_start in modal_starts)
-    ]
-    if after:
-        return after[0]
-    before = [q for q in candidates if q.end <= action_at and action_at - q.end < 160]
-    return before[-1] if before else None
-
-
-def convert(value: float, unit: str, to: str) -> float | None:
-    """``value`` in ``unit`` expressed in ``to``; None when the units do not convert."""
-    if unit == to:
-        return value
-    factor = _CONVERT.get((unit, to))
-    return None if factor is None else value * factor

@@ -1,0 +1,190 @@
+"""Term rules: which controls a clause can address, and which of their rules its words satisfy.
+
+A control's ``match.terms`` are compiled once into one regular expression per group
+(:mod:`checker.match.phrases`). :class:`RuleIndex` indexes every word of every phrase, so that a clause
+is tokenised once and only the groups that have a phrase whose every word occurs in it are searched
+with their regular expression, and only for controls whose rules could then all hit: the cost per
+clause stays nearly flat in the number of controls. :func:`rule_hit` then finds the first conflict rule,
+rule or weak rule whose groups all hit (within ``near`` words, where the control asks for it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import product
+
+from checker.library.schema import Control
+from checker.match.phrases import compile_phrases, phrase_anchors
+
+__all__ = ["CompiledControl", "RuleHit", "RuleIndex", "compile_control", "negated_at", "rule_hit"]
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class CompiledControl:
+    """A control with its phrase groups and qualifiers compiled, built once per engine."""
+
+    control: Control
+    groups: dict[str, re.Pattern[str]]
+    exclude: re.Pattern[str] | None
+    weak_terms: re.Pattern[str] | None
+    weak: dict[str, re.Pattern[str]]
+    contexts: dict[str, re.Pattern[str]]
+    all_rules: tuple[frozenset[str], ...]
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """The rule that fired and the words it matched; ``partial`` for weak rules, ``conflict`` for exclusions."""
+
+    rule: str
+    words: list[str]
+    partial: bool = False
+    conflict: bool = False
+
+
+def compile_control(control: Control, weak_patterns: dict[str, re.Pattern[str]]) -> CompiledControl:
+    """Compile a control's phrase groups, exclusions, weak terms and parameter contexts."""
+    spec = control.match
+    return CompiledControl(
+        control=control,
+        groups={k: compile_phrases(v) for k, v in {**spec.terms, **spec.conflict_terms}.items()},
+        exclude=compile_phrases(spec.exclude) if spec.exclude else None,
+        weak_terms=compile_phrases(spec.weak_terms) if spec.weak_terms else None,
+        weak={r: weak_patterns[r] for r in control.weak_reasons if r in weak_patterns},
+        contexts={p.key: compile_phrases(p.context) for p in control.parameters if p.context},
+        all_rules=tuple(frozenset(r) for r in [*spec.conflict, *spec.rules, *spec.weak_rules]),
+    )
+
+
+class RuleIndex:
+    """An index over the words of every phrase of every compiled control."""
+
+    def __init__(self, controls: Sequence[CompiledControl]) -> None:
+        self._first: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
+        self._always: set[tuple[int, str]] = set()
+        for i, compiled in enumerate(controls):
+            spec = compiled.control.match
+            for group, phrases in {**spec.terms, **spec.conflict_terms}.items():
+                for phrase in phrases:
+                    keys = phrase_anchors(phrase)
+                    if keys is None:
+                        self._always.add((i, group))
+                        continue
+                    exact = frozenset(k for k in keys[1:] if not k.endswith("*"))
+                    prefix = frozenset(k for k in keys[1:] if k.endswith("*"))
+                    self._first.setdefault(keys[0], []).append((exact, prefix, (i, group)))
+        self._exact_keys = frozenset(k for k in self._first if not k.endswith("*"))
+        self._prefix_keys = frozenset(k for k in self._first if k.endswith("*"))
+
+    def candidates(self, folded: str) -> dict[int, set[str]]:
+        """Per control index, the term groups with a phrase whose every word occurs in the clause."""
+        tokens = set(_TOKEN.findall(folded))
+        prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
+        first = self._first
+        pairs: set[tuple[int, str]] = set(self._always)
+        # Set intersections run in C: only the first words that occur are looked at.
+        for key in tokens & self._exact_keys:
+            for exact, prefix, pair in first[key]:
+                if pair not in pairs and exact <= tokens and prefix <= prefixes:
+                    pairs.add(pair)
+        for key in prefixes & self._prefix_keys:
+            glued = key[:-1] not in tokens  # "multifactor" for "multi-factor": later words are inside it
+            for exact, prefix, pair in first[key]:
+                if pair not in pairs and (glued or (exact <= tokens and prefix <= prefixes)):
+                    pairs.add(pair)
+        found: dict[int, set[str]] = {}
+        for i, group in pairs:
+            found.setdefault(i, set()).add(group)
+        return found
+
+
+def rule_hit(
+    compiled: CompiledControl,
+    text: str,
+    possible: set[str] | None = None,
+    searched: dict[re.Pattern[str], re.Match[str] | None] | None = None,
+) -> RuleHit | None:
+    """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first).
+
+    ``possible`` are the groups with a phrase whose words all occur in the text; the others cannot hit.
+    """
+    spec = compiled.control.match
+    cache: dict[str, list[re.Match[str]]] = {}
+
+    def hits(group: str) -> list[re.Match[str]]:
+        if group not in cache:
+            if possible is not None and group not in possible:
+                cache[group] = []
+                return cache[group]
+            pattern = compiled.groups[group]
+            if searched is None:
+                m = pattern.search(text)
+            elif pattern in searched:
+                m = searched[pattern]
+            else:
+                m = searched[pattern] = pattern.search(text)
+            if m is None:
+                cache[group] = []
+            elif spec.near:
+                # Every hit, to find the closest combination; only once the group is known to hit.
+                cache[group] = [m, *pattern.finditer(text, m.end())]
+            else:
+                cache[group] = [m]
+        return cache[group]
+
+    def satisfied(rule: list[str]) -> list[str] | None:
+        found = []
+        for group in rule:
+            h = hits(group)
+            if not h:
+                return None
+            found.append(h)
+        if spec.near and len(found) > 1:
+            best = None
+            for combo in product(*(f[:6] for f in found)):
+                lo = min(m.start() for m in combo)
+                hi = max(m.end() for m in combo)
+                words = len(text[lo:hi].split())
+                if best is None or words < best[0]:
+                    best = (words, combo)
+            if best is None or best[0] > spec.near:
+                return None
+            return [m.group(0) for m in best[1]]
+        return [f[0].group(0) for f in found]
+
+    if compiled.exclude is not None and compiled.exclude.search(text):
+        return None
+    for i, rule in enumerate(spec.conflict):
+        if possible is not None and not possible.issuperset(rule):
+            continue
+        words = satisfied(rule)
+        if words is not None and not _double_negative(text, words):
+            return RuleHit(f"{compiled.control.id}.conflict[{i}]", words, conflict=True)
+    for kind, rules in (("rules", spec.rules), ("weak_rules", spec.weak_rules)):
+        for i, rule in enumerate(rules):
+            if possible is not None and not possible.issuperset(rule):
+                continue
+            words = satisfied(rule)
+            if words is None:
+                continue
+            return RuleHit(f"{compiled.control.id}.{kind}[{i}]", words, partial=kind == "weak_rules")
+    return None
+
+
+_NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|free of|never)\s+(?:\w+\s+)?$")
+
+
+def _double_negative(text: str, words: list[str]) -> bool:
+    """'without any obligation of confidentiality': a negation that the text itself negates."""
+    spans = [(i, i + len(w)) for w in words if (i := text.find(w)) >= 0]
+    outer = [a for a, b in spans if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in spans)]
+    return bool(outer) and negated_at(text, min(outer))
+
+
+def negated_at(text: str, pos: int) -> bool:
+    """'at no additional cost': a weak phrase that the text itself negates."""
+    return _NEGATION_BEFORE.search(text[max(0, pos - 20) : pos]) is not None
