@@ -418,7 +418,8 @@ _RIGHT = re.compile(r"\b(?:right|rights|entitled|option|permitted|authori[sz]ed|
 
 def _is_right(ob: Obligation, text: str, act: re.Match[str]) -> bool:
     """Whether the governing verb grants the party a right ("may audit", "shall have the right to audit")."""
-    if ob.modality == "permissive":
+    if ob.modality == "permissive" or ob.modal_text in ("has", "have"):
+        # "Customer may object", "Customer has 30 days ... to object".
         return True
     if ob.modality in ("binding", "descriptive") and 0 <= ob.modal_start < act.start():
         return bool(_RIGHT.search(text[ob.modal_start : act.start()]))
