@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from checker.batch.columns import Columns, detect_columns
 from checker.batch.docs import DocRef, DocsLocator, as_input_error
 from checker.batch.plan import PlannedJob, RowPlan, plan_rows
 from checker.batch.sheet import InputSheet, SheetRow
+from checker.batch.store import SpilledResults
 from checker.errors import ClauseCheckError, CorruptDocumentError
 from checker.isolate import IsolationLimits, Job, JobResult, Reader, Source, assess_isolated, read_source
 from checker.library.loader import DEFAULT_LIBRARY, Library, load_library, resolve_playbook
@@ -86,7 +87,7 @@ class BatchOutcome:
     library: Library
     rows: list[RowOutcome]
     jobs: list[PlannedJob]
-    results: dict[int, JobResult]
+    results: Mapping[int, JobResult]
     cache_hits: int = 0
     scored: int = 0
     seconds: float = 0.0
@@ -126,7 +127,7 @@ def _source(doc: DocRef, docs: DocsLocator) -> Source:
     return Source(doc.name, doc.label, data=docs.load(doc))
 
 
-def _row_outcome(plan: RowPlan, results: dict[int, JobResult]) -> RowOutcome:
+def _row_outcome(plan: RowPlan, results: Mapping[int, JobResult]) -> RowOutcome:
     errors = list(plan.errors)
     if plan.job is not None:
         labels = {d.label for d in plan.docs}
@@ -155,7 +156,7 @@ def run_batch(
     )
     plans, jobs = plan_rows(sheet, columns, docs, group_by_vendor=options.group_by_vendor)
     cache = ResultCache(options.cache_dir) if options.cache_dir else None
-    results: dict[int, JobResult] = {}
+    results: MutableMapping[int, JobResult] = SpilledResults()
     keys: dict[int, str] = {}
     early: dict[int, list[InputError]] = {}  # documents that failed before reaching a worker
     todo: list[PlannedJob] = []
