@@ -294,6 +294,9 @@ class Engine:
             return make(Status.CONFLICT, [("negated", f"the duty is denied: '{ob.modal_text}'")], ob)
         elif modality == "prohibition":
             if not (spec.satisfy_by_prohibition or spec.limits_action):
+                if ob.party == "assumed_vendor" and not ob.party_text:
+                    # "This information cannot be recovered": nobody refuses anything.
+                    return None
                 distance = act.start() - (ob.modal_start + len(ob.modal_text))
                 scoped = _RESTRICTIVE.search(text[act.end() : act.end() + 80])
                 if 0 <= distance < 25 and not scoped:
