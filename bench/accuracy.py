@@ -1,265 +1,391 @@
-"""Accuracy of the matcher on the labelled development set.
+"""Accuracy on the labelled corpus, as users meet the tool: on publishers it was never tuned on.
 
-Clause level: every labelled clause of ``labels/clauses-*.jsonl`` is read on its own (with its section
-title as heading context) and judged with the ``all`` playbook; a control is *detected* when the
-finding is met or weak. Per control: precision, recall and F1 of detection, and exact status agreement
-(met / weak / missing) over every clause × control pair that either side addresses. Parameters:
-notification_hours read exactly where the label states one.
+One command (``python -m bench.accuracy [--json OUT] [--write]``) measures, side by side:
 
-Document level (``--documents``): the whole pipeline over each corpus document, compared with
-``labels/documents-*.json``.
+- **clausecheck** (the whole pipeline: extract → segment → match → score, playbook of every control at the
+  library's acceptable thresholds), on the open part by grouped cross-validation (folds of publishers: what a
+  system learns, it learns without the fold's publishers) and on the lockbox (learned from the whole open
+  part, scored once, aggregate figures only);
+- a checker that answers "missing" everywhere, and a keyword-list ("Ctrl-F") reviewer;
+- the agreement of the two labelling passes (pass B read against pass A): the ceiling.
 
-Run: ``.venv/bin/python -m bench.accuracy [--labels DIR] [--write] [--verbose CONTROL]``.
+Clause level: each labelled unit × control; *detected* means met or weak. A match of the pipeline belongs to
+the unit its clause overlaps most. Status agreement is over the pairs either side addresses; ``params_exact``
+over every labelled parameter. Document level: each document × 44 controls, status equal.
+
+The lockbox's text, units and errors are never printed: only its aggregate figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
-import re
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
+from typing import Any, Protocol
 
-from checker.library.examples import EXAMPLE_PLAYBOOK
-from checker.library.loader import expand_playbook, load_library
-from checker.match.engine import Engine
-from checker.score import judge
+from bench.corpus import DOCUMENTS
+from bench.labelled import (
+    LabelledDocument,
+    compare,
+    control_ids,
+    corpus_figures,
+    keyword_patterns,
+    load_labelled,
+    pass_labels,
+)
+from bench.markdown import write_section
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_LABELS = ROOT.parent / "shared" / "corpus" / "labels"
-
-
-def load_clauses(labels: Path) -> list[dict]:
-    """Every labelled clause record."""
-    rows = []
-    for path in sorted(labels.glob("clauses-*.jsonl")):
-        rows.extend(
-            json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-        )
-    return rows
-
-
-def _heading(section: str | None) -> str:
-    if not section:
-        return ""
-    return re.sub(r"^[\s\dA-Za-z]{0,3}[\d.()]+\s*", "", section).strip()
+FOLDS = 5
+FLOOR = Path(__file__).with_name("accuracy_floor.json")
+Prediction = tuple[dict[str, dict[str, str]], dict[str, dict[str, float]], dict[str, str]]
+AllPredictions = tuple[dict[str, dict[str, str]], dict[str, dict[str, float]], dict[str, dict[str, str]]]
 
 
-def clause_level(labels: Path, verbose: str | None = None) -> dict:
-    """Per-control detection and status figures on the labelled clauses."""
-    library = load_library()
-    engine = Engine(library)
-    playbook = expand_playbook(EXAMPLE_PLAYBOOK, library)
-    entries = {e.id: e for e in playbook.controls}
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    agree: Counter[str] = Counter()
-    pairs: Counter[str] = Counter()
-    notif_total = notif_exact = 0
-    errors: dict[str, list[str]] = defaultdict(list)
-    confusion: Counter[tuple[str, str]] = Counter()
-    clauses = load_clauses(labels)
-    for row in clauses:
-        expected = {c: "met" for c in row.get("controls", [])}
-        expected.update({c: "weak" for c in row.get("weak", [])})
-        matches = engine.match_text(row["text"], _heading(row.get("section")))
-        by_control = defaultdict(list)
-        for m in matches:
-            by_control[m.control].append(m)
-        predicted = {}
-        why: dict[str, str] = {}
-        params: dict[str, float] = {}
-        for cid, ms in by_control.items():
-            finding = judge(library.controls[cid], ms, playbook, entries.get(cid))
-            predicted[cid] = finding.status.value
-            why[cid] = "; ".join(finding.reasons) + f" <{finding.rule}>"
-            params.update(finding.params)
-        for cid in set(expected) | set(predicted):
-            if cid not in library.controls:
-                continue
-            exp = expected.get(cid, "missing")
-            got = predicted.get(cid, "missing")
-            exp_det = exp in ("met", "weak")
-            got_det = got in ("met", "weak")
-            if exp_det and got_det:
-                tp[cid] += 1
-            elif got_det:
-                fp[cid] += 1
-            elif exp_det:
-                fn[cid] += 1
-            pairs[cid] += 1
-            confusion[(exp, got)] += 1
-            if exp == got:
-                agree[cid] += 1
-            elif verbose in (cid, "all"):
-                errors[cid].append(
-                    f"  [{row['id']}] expected {exp}, got {got} ({why.get(cid, '')}): {row['text'][:220]}"
-                )
-        if "notification_hours" in row.get("params", {}):
-            notif_total += 1
-            if params.get("notification_hours") == row["params"]["notification_hours"]:
-                notif_exact += 1
-    per_control = {}
-    for cid in library.controls:
-        t, f, n = tp[cid], fp[cid], fn[cid]
-        p = t / (t + f) if t + f else None
-        r = t / (t + n) if t + n else None
-        f1 = 2 * p * r / (p + r) if p and r else None
-        per_control[cid] = {
-            "tp": t, "fp": f, "fn": n, "precision": p, "recall": r, "f1": f1,
-            "agreement": agree[cid] / pairs[cid] if pairs[cid] else None, "pairs": pairs[cid],
-        }  # fmt: skip
-    T, F, N = sum(tp.values()), sum(fp.values()), sum(fn.values())
-    total = {
-        "clauses": len(clauses),
-        "precision": T / (T + F) if T + F else 0.0,
-        "recall": T / (T + N) if T + N else 0.0,
-        "agreement": sum(agree.values()) / sum(pairs.values()) if pairs else 0.0,
-        "notification_exact": f"{notif_exact}/{notif_total}",
-        "confusion": dict(sorted(confusion.items())),
+class System(Protocol):
+    """What the evaluation needs of a checker."""
+
+    name: str
+
+    def fit(self, train: list[LabelledDocument]) -> None:
+        """Learn from these documents only (a rule-only system learns nothing)."""
+
+    def predict(self, doc: LabelledDocument) -> Prediction:
+        """Unit statuses, unit parameters and document statuses for one document."""
+
+
+class Clausecheck:
+    """The shipped pipeline. It learns nothing from the corpus today, so fitting is a no-op."""
+
+    name = "clausecheck"
+
+    def __init__(self) -> None:
+        from checker.api import ContractChecker
+        from checker.library.examples import EXAMPLE_PLAYBOOK
+        from checker.library.loader import expand_playbook
+
+        self.checker = ContractChecker()
+        self.playbook = expand_playbook(EXAMPLE_PLAYBOOK, self.checker.library)
+        self.entries = {e.id: e for e in self.playbook.controls}
+
+    def fit(self, train: list[LabelledDocument]) -> None:
+        """Nothing is learned from the corpus yet."""
+
+    def predict(self, doc: LabelledDocument) -> Prediction:
+        """Run the pipeline on the document; judge each unit's matches as the scorer would."""
+        from checker.score import judge
+
+        read = self.checker.read_file(DOCUMENTS / doc.file)
+        assessment = self.checker.assess([read], self.playbook)
+        doc_status = {f.control: f.status.value for f in assessment.findings if f.status.value != "missing"}
+        spans = {c.index: (c.start, c.end) for c in read.clauses}
+        owner: dict[int, str] = {}
+        for index, (s, e) in spans.items():
+            best, best_overlap = None, 0
+            for u in doc.units:
+                overlap = min(e, u.end) - max(s, u.start)
+                if overlap > best_overlap:
+                    best, best_overlap = u.id, overlap
+            if best:
+                owner[index] = best
+        grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for m in read.matches:
+            if m.clause_index in owner:
+                grouped[(owner[m.clause_index], m.control)].append(m)
+        statuses: dict[str, dict[str, str]] = defaultdict(dict)
+        params: dict[str, dict[str, float]] = defaultdict(dict)
+        library = self.checker.library
+        for (uid, cid), ms in grouped.items():
+            finding = judge(library.controls[cid], ms, self.playbook, self.entries.get(cid))
+            if finding.status.value != "missing":
+                statuses[uid][cid] = finding.status.value
+                params[uid].update(finding.params)
+        return dict(statuses), dict(params), doc_status
+
+
+class AlwaysMissing:
+    """A checker that says "missing" to everything."""
+
+    name = "missing"
+
+    def fit(self, train: list[LabelledDocument]) -> None:
+        """Nothing to learn."""
+
+    def predict(self, doc: LabelledDocument) -> Prediction:
+        """Nothing is ever found."""
+        return {}, {}, {}
+
+
+class KeywordReviewer:
+    """A reviewer with a keyword list: every clause containing a control's word meets it."""
+
+    name = "keywords"
+
+    def __init__(self) -> None:
+        self.patterns = keyword_patterns(Path(__file__).with_name("keyword_reviewer.yaml"))
+
+    def fit(self, train: list[LabelledDocument]) -> None:
+        """The list is fixed; nothing is learned."""
+
+    def predict(self, doc: LabelledDocument) -> Prediction:
+        """Met wherever a keyword occurs."""
+        statuses = {}
+        for u in doc.units:
+            hits = {cid: "met" for cid, p in self.patterns.items() if p.search(u.text)}
+            if hits:
+                statuses[u.id] = hits
+        doc_status = {cid: "met" for hits in statuses.values() for cid in hits}
+        return statuses, {}, doc_status
+
+
+def folds(docs: list[LabelledDocument], k: int = FOLDS) -> list[list[LabelledDocument]]:
+    """Documents in k folds, every publisher in exactly one (assigned by a hash of its name, balanced)."""
+    publishers = sorted({d.publisher for d in docs}, key=lambda p: hashlib.sha256(p.encode()).hexdigest())
+    size: defaultdict[str, int] = defaultdict(int)
+    for d in docs:
+        size[d.publisher] += len(d.units)
+    buckets: list[list[str]] = [[] for _ in range(k)]
+    load = [0] * k
+    for p in sorted(publishers, key=lambda p: -size[p]):  # largest first into the lightest fold
+        i = load.index(min(load))
+        buckets[i].append(p)
+        load[i] += size[p]
+    return [[d for d in docs if d.publisher in set(b)] for b in buckets if b]
+
+
+def _predict_all(system: System, docs: list[LabelledDocument]) -> AllPredictions:
+    units: dict[str, dict[str, str]] = {}
+    params: dict[str, dict[str, float]] = {}
+    documents: dict[str, dict[str, str]] = {}
+    for d in docs:
+        u, p, s = system.predict(d)
+        units.update(u)
+        params.update(p)
+        documents[d.file] = s
+    return units, params, documents
+
+
+def cross_validated(system: System, docs: list[LabelledDocument]) -> dict[str, Any]:
+    """Grouped cross-validation: fit without a fold's publishers, predict the fold, score all folds together."""
+    units: dict[str, dict[str, str]] = {}
+    params: dict[str, dict[str, float]] = {}
+    documents: dict[str, dict[str, str]] = {}
+    parts = folds(docs)
+    for part in parts:
+        held = {d.file for d in part}
+        system.fit([d for d in docs if d.file not in held])
+        u, p, s = _predict_all(system, part)
+        units.update(u)
+        params.update(p)
+        documents.update(s)
+    result = compare(docs, units, params, documents)
+    result["folds"] = len(parts)
+    return result
+
+
+def on_lockbox(
+    system: System, open_docs: list[LabelledDocument], box: list[LabelledDocument]
+) -> dict[str, Any]:
+    """Fit on the whole open part, score the lockbox."""
+    system.fit(open_docs)
+    units, params, documents = _predict_all(system, box)
+    return compare(box, units, params, documents)
+
+
+def annotator_agreement(docs: list[LabelledDocument]) -> dict[str, Any]:
+    """Pass B read as predictions against pass A as labels: the ceiling a checker is compared with."""
+    a_units, a_params, a_docs = pass_labels("a", docs)
+    b_units, b_params, b_docs = pass_labels("b", docs)
+    as_labels = []
+    for d in docs:
+        units = [
+            type(u)(
+                u.id,
+                u.document,
+                u.publisher,
+                u.text,
+                u.heading,
+                u.start,
+                u.end,
+                a_units.get(u.id, {}),
+                a_params.get(u.id, {}),
+            )
+            for u in d.units
+        ]
+        as_labels.append(LabelledDocument(d.record, units, a_docs.get(d.file, {})))
+    return compare(as_labels, b_units, b_params, b_docs)
+
+
+HEADLINE = ("precision", "recall", "f1", "status_agreement", "params_exact", "documents_agreement")
+
+
+def headline(fig: dict[str, Any]) -> dict[str, Any]:
+    """The figures every table and the JSON show first."""
+    return {k: fig.get(k) for k in HEADLINE}
+
+
+def evaluate(with_lockbox: bool = True, systems: list[System] | None = None) -> dict[str, Any]:
+    """Every figure of the issue, as one dict (the ``--json`` file)."""
+    open_docs = load_labelled("open")
+    box = load_labelled("lockbox") if with_lockbox else []
+    systems = systems or [Clausecheck(), AlwaysMissing(), KeywordReviewer()]
+    corpus = corpus_figures(open_docs + box)
+    out: dict[str, Any] = {
+        "corpus": {
+            "documents": corpus["documents"],
+            "publishers": corpus["publishers"],
+            "clauses": corpus["clauses"],
+            "clauses_addressing_a_control": corpus["clauses_addressing_a_control"],
+            "open": {
+                "documents": len(open_docs),
+                "publishers": len({d.publisher for d in open_docs}),
+                "clauses": sum(len(d.units) for d in open_docs),
+            },
+            "lockbox": {
+                "documents": len(box),
+                "publishers": len({d.publisher for d in box}),
+                "clauses": sum(len(d.units) for d in box),
+            },
+            "per_control": corpus["per_control"],
+        },
+        "baselines": {},
     }
-    return {"total": total, "per_control": per_control, "errors": errors}
-
-
-def document_level(labels: Path, corpus: Path, verbose: bool = False) -> dict:
-    """Whole-pipeline statuses per corpus document against ``labels/documents-*.json``."""
-    from checker.api import ContractChecker
-
-    checker = ContractChecker()
-    playbook = expand_playbook(EXAMPLE_PLAYBOOK, checker.library)
-    expected_docs: dict[str, dict] = {}
-    for path in sorted(labels.glob("documents-*.json")):
-        expected_docs.update(json.loads(path.read_text(encoding="utf-8"))["documents"])
-    rows = []
-    agree = total = tp = fp = fn = 0
-    notes: list[str] = []
-    for name, exp in sorted(expected_docs.items()):
-        read = checker.read_file(corpus / name)
-        assessment = checker.assess([read], playbook)
-        got = {f.control: f.status.value for f in assessment.findings}
-        want = {c: "met" for c in exp.get("satisfied", [])}
-        want.update({c: "weak" for c in exp.get("weak", [])})
-        want.update({c: "missing" for c in exp.get("missing", [])})
-        same = 0
-        for cid, w in want.items():
-            g = got.get(cid, "missing")
-            same += w == g
-            if w in ("met", "weak") and g in ("met", "weak"):
-                tp += 1
-            elif g in ("met", "weak"):
-                fp += 1
-            elif w in ("met", "weak"):
-                fn += 1
-            if verbose and w != g:
-                notes.append(f"  {name}: {cid} expected {w}, got {g}")
-        agree += same
-        total += len(want)
-        hours = next(
-            (
-                f.params.get("notification_hours")
-                for f in assessment.findings
-                if f.control == "incident_notification"
-            ),
-            None,
-        )
-        rows.append((name, same, len(want), exp.get("notification_hours"), hours))
-    return {
-        "rows": rows,
-        "agreement": agree / total if total else 0.0,
-        "precision": tp / (tp + fp) if tp + fp else 0.0,
-        "recall": tp / (tp + fn) if tp + fn else 0.0,
-        "notes": notes,
+    for system in systems:
+        cv = cross_validated(system, open_docs)
+        lock = on_lockbox(system, open_docs, box) if box else None
+        if lock is not None:  # the lockbox's per-publisher figures would point at its documents' errors
+            lock.pop("per_publisher", None)
+        if system.name == "clausecheck":
+            out["cross_validated"] = {**headline(cv), "detail": cv}
+            out["lockbox"] = {**headline(lock), "detail": lock} if lock else None
+        else:
+            out["baselines"][system.name] = {
+                "cross_validated": headline(cv),
+                "lockbox": headline(lock) if lock else None,
+            }
+    agree_open = annotator_agreement(open_docs)
+    agree_box = annotator_agreement(box) if box else None
+    out["annotator_agreement"] = {
+        "open": headline(agree_open),
+        "lockbox": headline(agree_box) if agree_box else None,
+        "open_per_control": {
+            c: {k: f[k] for k in ("f1", "status_agreement", "positives")}
+            for c, f in agree_open["per_control"].items()
+        },
     }
+    return out
 
 
-def render_documents(result: dict) -> str:
-    """The document-level figures as Markdown."""
-    lines = [
-        f"Whole pipeline (extract → segment → match → score, playbook `all`) on the 8 corpus documents: "
-        f"status agreement **{result['agreement']:.3f}**, detection precision **{result['precision']:.3f}**, "
-        f"recall **{result['recall']:.3f}**.",
-        "",
-        "| document | same status | notification_hours expected | found |",
-        "|---|---|---|---|",
-    ]
-    for name, same, n, want, got in result["rows"]:
-        lines.append(
-            f"| {name} | {same}/{n} | {want if want is not None else '–'} | {got if got is not None else '–'} |"
-        )
-    return "\n".join(lines)
-
-
-def _fmt(x: float | None) -> str:
+def _f(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
 
 
-def render(result: dict) -> str:
-    """The clause-level figures as a Markdown section."""
-    t = result["total"]
+def render(result: dict[str, Any]) -> str:
+    """The figures as the BENCHMARKS.md section."""
+    c = result["corpus"]
     lines = [
-        f"Labelled clauses: {t['clauses']}. Detection (met or weak vs not addressed): precision "
-        f"**{t['precision']:.3f}**, recall **{t['recall']:.3f}**; exact status agreement **{t['agreement']:.3f}**; "
-        f"notification_hours exact: **{t['notification_exact']}**.",
+        "## Accuracy on unseen publishers (labelled corpus)",
         "",
-        "Status confusion (expected → got: count): "
-        + ", ".join(f"{e}→{g}: {n}" for (e, g), n in t["confusion"].items()),
+        f"Corpus (`clause_library/corpus/`): **{c['documents']} documents from {c['publishers']} publishers, "
+        f"{c['clauses']} labelled clauses** ({c['clauses_addressing_a_control']} address a control). Open part: "
+        f"{c['open']['documents']} documents, {c['open']['publishers']} publishers, {c['open']['clauses']} clauses. "
+        f"Lockbox: {c['lockbox']['documents']} documents, {c['lockbox']['publishers']} publishers, "
+        f"{c['lockbox']['clauses']} clauses (scored by script, aggregate figures only).",
         "",
-        "| control | TP | FP | FN | precision | recall | F1 | status agreement (pairs) |",
+        "Run: `python -m bench.accuracy --json OUT --write`. Clause level: every unit × control, *detected* = met "
+        "or weak. Cross-validated: grouped by publisher, "
+        f"{result['cross_validated']['detail']['folds']} folds. Document level: every document × 44 controls.",
+        "",
+        "| system | part | precision | recall | F1 | status agreement | params exact | documents agreement |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for cid, m in sorted(result["per_control"].items()):
-        if not m["pairs"]:
-            continue
+
+    def row(name: str, part: str, fig: dict[str, Any] | None) -> None:
+        if fig:
+            lines.append(f"| {name} | {part} | " + " | ".join(_f(fig.get(k)) for k in HEADLINE) + " |")
+
+    row("**clausecheck**", "cross-validated (open)", result["cross_validated"])
+    row("**clausecheck**", "**lockbox**", result["lockbox"])
+    for name, figs in result["baselines"].items():
+        label = {"missing": '"missing" everywhere', "keywords": "keyword-list reviewer"}.get(name, name)
+        row(label, "open", figs["cross_validated"])
+        row(label, "lockbox", figs["lockbox"])
+    row("two labelling passes (B vs A)", "open", result["annotator_agreement"]["open"])
+    row("two labelling passes (B vs A)", "lockbox", result["annotator_agreement"]["lockbox"])
+    detail = result["cross_validated"]["detail"]
+    lines += [
+        "",
+        "Status confusion, cross-validated (label → clausecheck: count): "
+        + ", ".join(f"{k}: {v}" for k, v in detail["confusion"].items()),
+        "",
+        "### Per control (cross-validated on the open part; corpus positives over both parts)",
+        "",
+        "Controls with fewer than 15 labelled positives in the open part are *unmeasured*: their figures are shown "
+        "but prove little.",
+        "",
+        "| control | corpus positives (publishers) | open positives | precision | recall | F1 | status agreement | passes F1 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for cid in control_ids():
+        pc, cc = detail["per_control"][cid], c["per_control"][cid]
+        ann = result["annotator_agreement"]["open_per_control"][cid]
+        tag = "" if pc["measured"] else " (unmeasured)"
         lines.append(
-            f"| {cid} | {m['tp']} | {m['fp']} | {m['fn']} | {_fmt(m['precision'])} | {_fmt(m['recall'])} | "
-            f"{_fmt(m['f1'])} | {_fmt(m['agreement'])} ({m['pairs']}) |"
+            f"| {cid}{tag} | {cc['positives']} ({cc['publishers']}) | {pc['positives']} | {_f(pc['precision'])} | "
+            f"{_f(pc['recall'])} | {_f(pc['f1'])} | {_f(pc['status_agreement'])} | {_f(ann['f1'])} |"
+        )
+    lines += [
+        "",
+        "### Per publisher (cross-validated, open part)",
+        "",
+        "| publisher | positives | precision | recall | F1 | status agreement | params exact |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for pub, f in detail["per_publisher"].items():
+        lines.append(
+            f"| {pub} | {f['positives']} | {_f(f['precision'])} | {_f(f['recall'])} | {_f(f['f1'])} | "
+            f"{_f(f['status_agreement'])} | {_f(f['params_exact'])} |"
         )
     return "\n".join(lines)
 
 
-def write_section(markdown: str, name: str = "accuracy") -> None:
-    """Replace this benchmark's section of BENCHMARKS.md (between its markers)."""
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    block = f"{start}\n{markdown}\n{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Run the accuracy benchmark and print (or write) its figures."""
+    """Run the evaluation; print the aggregate figures; optionally write JSON and BENCHMARKS.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
-    parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
-    parser.add_argument("--documents", action="store_true", help="also run the document-level comparison")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_LABELS.parent)
+    parser.add_argument("--json", type=Path, metavar="OUT", help="write every figure to this JSON file")
+    parser.add_argument("--write", action="store_true", help="update the section of BENCHMARKS.md")
+    parser.add_argument("--no-lockbox", action="store_true", help="score the open part only")
     parser.add_argument(
-        "--verbose", metavar="CONTROL", help="list the disagreements for a control (or 'all')"
+        "--record-floor",
+        action="store_true",
+        help="record today's cross-validated F1 and status agreement as the CI guard's floor",
     )
     args = parser.parse_args(argv)
-    result = clause_level(args.labels, args.verbose)
-    md = render(result)
-    print(md)
-    for cid, errs in sorted(result["errors"].items()):
-        print(f"\n{cid}:")
-        print("\n".join(errs))
-    doc_md = ""
-    if args.documents:
-        docs = document_level(args.labels, args.corpus, bool(args.verbose))
-        doc_md = render_documents(docs)
-        print("\n" + doc_md)
-        print("\n".join(docs["notes"]))
+    result = evaluate(with_lockbox=not args.no_lockbox)
+    for part in ("cross_validated", "lockbox"):
+        if result.get(part):
+            print(f"clausecheck {part}: " + json.dumps(headline(result[part])))
+    for name, figs in result["baselines"].items():
+        print(f"{name}: " + json.dumps(figs))
+    print(
+        "annotator agreement: "
+        + json.dumps({k: result["annotator_agreement"][k] for k in ("open", "lockbox")})
+    )
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     if args.write:
-        body = "## Accuracy (development set)\n\n### Clause level\n\n" + md
-        if doc_md:
-            body += "\n\n### Document level\n\n" + doc_md
-        write_section(body)
+        write_section(render(result), "accuracy-corpus")
+    if args.record_floor:
+        cv = result["cross_validated"]
+        FLOOR.write_text(
+            json.dumps(
+                {"f1": round(cv["f1"], 4), "status_agreement": round(cv["status_agreement"], 4)}, indent=1
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.accuracy import write_section
+from bench.markdown import write_section
 from checker.api import ContractChecker, document_info
 from checker.extract import extract_file
 from checker.library.examples import EXAMPLE_PLAYBOOK
