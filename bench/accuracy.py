@@ -63,8 +63,8 @@ class Clausecheck:
 
     def __init__(self) -> None:
         from checker.api import ContractChecker
-        from checker.library.examples import EXAMPLE_PLAYBOOK
         from checker.library.loader import expand_playbook
+        from checker.match.examples import EXAMPLE_PLAYBOOK
 
         self.checker = ContractChecker()
         self.playbook = expand_playbook(EXAMPLE_PLAYBOOK, self.checker.library)

@@ -22,9 +22,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from bench.markdown import write_section
-from checker.library.examples import EXAMPLE_PLAYBOOK
 from checker.library.loader import expand_playbook, load_library
 from checker.match.engine import Engine
+from checker.match.examples import EXAMPLE_PLAYBOOK
 from checker.score import judge
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,8 @@ from pathlib import Path
 from bench.markdown import write_section
 from checker.api import ContractChecker, document_info
 from checker.extract import extract_file
-from checker.library.examples import EXAMPLE_PLAYBOOK
 from checker.library.loader import expand_playbook
+from checker.match.examples import EXAMPLE_PLAYBOOK
 from checker.score import assess
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -142,7 +142,7 @@ def test_schema_write(capsys: pytest.CaptureFixture[str], small_library: Path) -
 def test_test_without_matcher_fails_clearly(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, small_library: Path
 ) -> None:
-    monkeypatch.setitem(sys.modules, "checker.library.examples", None)
+    monkeypatch.setitem(sys.modules, "checker.match.examples", None)
     code, out, err = run(capsys, "library", "test", "--library", str(small_library))
     assert code == 1 and "matcher not available" in err and out == ""
 
@@ -153,7 +153,7 @@ def test_test_unknown_control_is_a_usage_error(capsys: pytest.CaptureFixture[str
 
 
 def test_test_reports_failures_like_a_test_runner(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pytest.importorskip("checker.library.examples")
+    pytest.importorskip("checker.match.examples")
     c = base_control()
     # A plain binding obligation planted among the negatives must come out as a failure.
     c["examples"]["negative"][0] = c["examples"]["met"][0]["text"]
@@ -170,6 +170,6 @@ def test_test_reports_failures_like_a_test_runner(capsys: pytest.CaptureFixture[
 
 
 def test_test_passes_on_the_template_control(capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("checker.library.examples")
+    pytest.importorskip("checker.match.examples")
     code, out, _ = run(capsys, "library", "test", "--control", "incident_notification")
     assert re.fullmatch(r"\d+ passed, 0 failed", out.splitlines()[-1]) and code == 0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from checker.library.examples import ExampleResult, check_examples
 from checker.library.loader import load_library
 from checker.match.engine import Engine
+from checker.match.examples import ExampleResult, check_examples
 
 _LIBRARY = load_library()
 _ENGINE = Engine(_LIBRARY)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from checker.library.examples import EXAMPLE_PLAYBOOK
 from checker.library.loader import expand_playbook, load_library
 from checker.match.engine import Engine
+from checker.match.examples import EXAMPLE_PLAYBOOK
 from checker.score import judge
 
 LIBRARY = load_library()

@@ -223,7 +223,7 @@ def _test(args: argparse.Namespace) -> int:
     if unknown:
         raise LibraryError(f"unknown control(s): {', '.join(unknown)}")
     try:
-        from checker.library.examples import check_examples
+        from checker.match.examples import check_examples
     except ImportError as exc:
         print(f"clausecheck: matcher not available ({exc}); cannot run the examples", file=sys.stderr)
         return EXIT_FAILED
