@@ -138,26 +138,29 @@ def cmd_sources(_: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_split(args: argparse.Namespace) -> int:
-    """Record each document's split. A split once recorded is never redrawn (``--redraw`` aside)."""
+def cmd_split(_: argparse.Namespace) -> int:
+    """Record each document's split: the deterministic draw of :func:`lockbox_publishers`.
+
+    The draw depends on publisher names only, so documents added later join their publisher's side and a
+    new publisher is drawn like the others; a publisher moves only if the lockbox fell below its minimums.
+    """
     records = load_sources()
-    if any(r.get("split") for r in records) and not args.redraw:
-        fresh = [r for r in records if not r.get("split")]
-        lockbox = {r["publisher"] for r in records if r.get("split") == "lockbox"}
-        for r in fresh:  # a new document of a known publisher follows its publisher
-            known = {x["split"] for x in records if x["publisher"] == r["publisher"] and x.get("split")}
-            r["split"] = known.pop() if known else ("lockbox" if r["publisher"] in lockbox else "open")
-    else:
-        chosen, threshold = lockbox_publishers(records)
-        for r in records:
-            r["split"] = "lockbox" if r["publisher"] in chosen else "open"
-        print(f"lockbox threshold {threshold:.3f}")
+    chosen, threshold = lockbox_publishers(records)
+    moved = [
+        r["file"]
+        for r in records
+        if r.get("split") and r["split"] != ("lockbox" if r["publisher"] in chosen else "open")
+    ]
+    for r in records:
+        r["split"] = "lockbox" if r["publisher"] in chosen else "open"
     SOURCES.write_text(json.dumps({"documents": records}, indent=1, ensure_ascii=False) + "\n")
     box = [r for r in records if r["split"] == "lockbox"]
     print(
-        f"lockbox: {len(box)} of {len(records)} documents, "
+        f"lockbox threshold {threshold:.3f}: {len(box)} of {len(records)} documents, "
         f"{len({r['publisher'] for r in box})} of {len({r['publisher'] for r in records})} publishers"
     )
+    if moved:
+        print(f"{len(moved)} documents changed side (the lockbox had fallen below its minimums)")
     return 0
 
 
@@ -353,11 +356,14 @@ def cmd_adjudicate(_: argparse.Namespace) -> int:
             la, lb = a.get(uid, {}), b.get(uid, {})
             dec = decisions.get(uid, {})
             status = {}
-            for cid in set(la) | set(lb):
-                s = _decided(la.get(cid, "none"), lb.get(cid, "none"), dec.get("status", {}).get(cid))
-                counts[
-                    "unit×control agreed" if la.get(cid) == lb.get(cid) else "unit×control adjudicated"
-                ] += 1
+            decided = dec.get("status", {})
+            for cid in set(la) | set(lb) | set(decided):
+                agreed = la.get(cid) == lb.get(cid)
+                s = _decided(la.get(cid, "none"), lb.get(cid, "none"), decided.get(cid))
+                if agreed and cid in decided and decided[cid] != s:
+                    counts["agreed unit×control overruled by the adjudicator (rules 16 onwards)"] += 1
+                    s = decided[cid]
+                counts["unit×control agreed" if agreed else "unit×control adjudicated"] += 1
                 if s == "unresolved":
                     counts["unit×control unresolved (kept as pass A)"] += 1
                     s = la.get(cid, "none")
@@ -365,12 +371,12 @@ def cmd_adjudicate(_: argparse.Namespace) -> int:
                     status[cid] = s
             params: dict[str, Any] = {}
             qa, qb = pa.get(uid, {}), pb.get(uid, {})
-            for key in set(qa) | set(qb):
-                if qa.get(key) == qb.get(key):
-                    params[key] = qa[key]
-                elif key in dec.get("params", {}):
+            for key in set(qa) | set(qb) | set(dec.get("params", {})):
+                if key in dec.get("params", {}):
                     if dec["params"][key] is not None:
                         params[key] = dec["params"][key]
+                elif qa.get(key) == qb.get(key):
+                    params[key] = qa[key]
                 else:
                     counts["parameters unresolved (kept as pass A)"] += 1
                     if qa.get(key) is not None:
@@ -431,9 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("sources").set_defaults(run=cmd_sources)
-    p = sub.add_parser("split")
-    p.add_argument("--redraw", action="store_true", help="draw the lockbox again (never after labelling)")
-    p.set_defaults(run=cmd_split)
+    sub.add_parser("split").set_defaults(run=cmd_split)
     p = sub.add_parser("units")
     p.add_argument("--force", action="store_true")
     p.set_defaults(run=cmd_units)
