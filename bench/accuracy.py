@@ -141,18 +141,18 @@ class KeywordReviewer:
 
 
 def folds(docs: list[LabelledDocument], k: int = FOLDS) -> list[list[LabelledDocument]]:
-    """Documents in k folds, every publisher in exactly one (assigned by a hash of its name, balanced)."""
-    publishers = sorted({d.publisher for d in docs}, key=lambda p: hashlib.sha256(p.encode()).hexdigest())
+    """Documents in k folds, every publisher group in exactly one (largest groups first into the lightest fold)."""
     size: defaultdict[str, int] = defaultdict(int)
     for d in docs:
-        size[d.publisher] += len(d.units)
-    buckets: list[list[str]] = [[] for _ in range(k)]
+        size[d.group] += len(d.units)
+    ordered = sorted(size, key=lambda g: (-size[g], hashlib.sha256(g.encode()).hexdigest()))
+    buckets: list[set[str]] = [set() for _ in range(k)]
     load = [0] * k
-    for p in sorted(publishers, key=lambda p: -size[p]):  # largest first into the lightest fold
+    for g in ordered:
         i = load.index(min(load))
-        buckets[i].append(p)
-        load[i] += size[p]
-    return [[d for d in docs if d.publisher in set(b)] for b in buckets if b]
+        buckets[i].add(g)
+        load[i] += size[g]
+    return [[d for d in docs if d.group in b] for b in buckets if b]
 
 
 def _predict_all(system: System, docs: list[LabelledDocument]) -> AllPredictions:

@@ -59,8 +59,13 @@ class LabelledDocument:
 
     @property
     def publisher(self) -> str:
-        """Who published it: the unit of grouping for cross-validation."""
+        """Who published it."""
         return str(self.record["publisher"])
+
+    @property
+    def group(self) -> str:
+        """The unit held out together: the publisher and any publisher whose text it shares."""
+        return str(self.record.get("group") or self.record["publisher"])
 
 
 def _status_of(row: dict[str, Any]) -> dict[str, str]:
