@@ -57,27 +57,71 @@ class System(Protocol):
 
 
 class Clausecheck:
-    """The shipped pipeline. It learns nothing from the corpus today, so fitting is a no-op."""
+    """The shipped pipeline: the library's rules, and the detector learned from the training documents.
+
+    ``fit`` trains a detector on the documents it is given (never on the fold it then predicts); with
+    ``learn=False`` the rules read alone, as the matcher did before the detector.
+    """
 
     name = "clausecheck"
 
-    def __init__(self) -> None:
+    def __init__(self, learn: bool = True) -> None:
         from checker.api import ContractChecker
         from checker.library.loader import expand_playbook
+        from checker.match.engine import Engine
         from checker.match.examples import EXAMPLE_PLAYBOOK
 
         self.checker = ContractChecker()
         self.playbook = expand_playbook(EXAMPLE_PLAYBOOK, self.checker.library)
         self.entries = {e.id: e for e in self.playbook.controls}
+        self.rules = Engine(self.checker.library)
+        self.engine = self.rules
+        self.learn = learn
+        self.name = "clausecheck" if learn else "rules_only"
+        self._read: dict[str, Any] = {}
+        self._samples: dict[str, Any] = {}
+
+    def _document(self, doc: LabelledDocument) -> Any:
+        if doc.file not in self._read:
+            from checker.extract import extract_file
+
+            document = extract_file(DOCUMENTS / doc.file)
+            self._read[doc.file] = (document, self.checker.segmenter.segment(document))
+        return self._read[doc.file]
 
     def fit(self, train: list[LabelledDocument]) -> None:
-        """Nothing is learned from the corpus yet."""
+        """Train the detector on these documents' labelled clauses (rules alone if ``learn`` is off)."""
+        if not self.learn:
+            return
+        from checker.detect.model import train_detector
+        from checker.detect.train import PROPOSE_AT, document_samples
+        from checker.match.engine import Engine
+
+        samples = []
+        for d in train:
+            if d.file not in self._samples:
+                document, clauses = self._document(d)
+                units = [
+                    {
+                        "id": u.id,
+                        "start": u.start,
+                        "end": u.end,
+                        "controls": [c for c, s in u.status.items() if s in ("met", "weak")],
+                    }
+                    for u in d.units
+                ]
+                self._samples[d.file] = document_samples(self.rules, document, clauses, units)
+            samples.extend(self._samples[d.file])
+        detector = train_detector(samples, sorted(self.checker.library.controls), propose_at=PROPOSE_AT)
+        self.engine = Engine(self.checker.library, detector)
 
     def predict(self, doc: LabelledDocument) -> Prediction:
         """Run the pipeline on the document; judge each unit's matches as the scorer would."""
+        from checker.api import ReadDocument
         from checker.score import judge
 
-        read = self.checker.read_file(DOCUMENTS / doc.file)
+        document, clauses = self._document(doc)
+        read = ReadDocument(document, clauses, self.engine.match_document(document, clauses))
         assessment = self.checker.assess([read], self.playbook)
         doc_status = {f.control: f.status.value for f in assessment.findings if f.status.value != "missing"}
         spans = {c.index: (c.start, c.end) for c in read.clauses}
@@ -230,7 +274,7 @@ def evaluate(with_lockbox: bool = True, systems: list[System] | None = None) -> 
     """Every figure of the issue, as one dict (the ``--json`` file)."""
     open_docs = load_labelled("open")
     box = load_labelled("lockbox") if with_lockbox else []
-    systems = systems or [Clausecheck(), AlwaysMissing(), KeywordReviewer()]
+    systems = systems or [Clausecheck(), Clausecheck(learn=False), AlwaysMissing(), KeywordReviewer()]
     corpus = corpus_figures(open_docs + box)
     out: dict[str, Any] = {
         "corpus": {

@@ -41,6 +41,12 @@ LOCKBOX_MIN_DOCUMENTS = 0.20
 LOCKBOX_MIN_PUBLISHERS = 8
 
 STATUSES = ("met", "weak", "conflict")
+# One name per publisher: the gatherers wrote some publishers under more than one name.
+PUBLISHER_ALIASES = {
+    "OpenSSF (SLSA project)": "OpenSSF",
+    "European Commission": "European Union",
+    "European Parliament and Council of the European Union": "European Union",
+}
 SOURCE_KEYS = (
     "file",
     "publisher",
@@ -160,6 +166,9 @@ def cmd_sources(_: argparse.Namespace) -> int:
                 continue
             data = target.read_bytes()
             record = {k: row.get(k) for k in SOURCE_KEYS}
+            if record["publisher"] in PUBLISHER_ALIASES:
+                record["publisher_detail"] = record["publisher"]
+                record["publisher"] = PUBLISHER_ALIASES[record["publisher"]]
             record["sha256"] = hashlib.sha256(data).hexdigest()
             if row.get("sha256") and row["sha256"] != record["sha256"]:
                 problems.append(f"{row['file']}: recorded sha256 differs from the file; the file's is kept")
@@ -355,6 +364,21 @@ def _decided(pass_a: str, pass_b: str, decision: str | None) -> str:
     return decision if decision is not None else "unresolved"
 
 
+def document_status(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """A document's label from its units: the strongest status any unit gives a control (met over weak);
+    conflict only where a unit negates it and none binds it; weak where one binds and another excludes it.
+    """
+    met = {c for r in rows for c in r["controls"]}
+    weak = {c for r in rows for c in r["weak"]}
+    conflict = {c for r in rows for c in r["conflict"]}
+    status = {c: "conflict" for c in conflict}
+    status.update({c: "weak" for c in weak})
+    status.update({c: "met" for c in met})
+    for c in conflict & (met | weak):
+        status[c] = "weak"
+    return {k: sorted(c for c, v in status.items() if v == k) for k in ("met", "weak", "conflict")}
+
+
 def cmd_adjudicate(_: argparse.Namespace) -> int:
     """Write ``labels/adjudicated/``: agreed labels, and the adjudicator's decision where the passes differ.
 
@@ -381,13 +405,15 @@ def cmd_adjudicate(_: argparse.Namespace) -> int:
                 if row.get("notes"):
                     notes[row["id"]].append(f"{tag}: {row['notes']}")
         decisions: dict[str, dict[str, Any]] = {}
-        doc_decision: dict[str, str] = {}
         dec_path = LABELS / "decisions" / f"{d}.jsonl"
         for row in read_jsonl(dec_path) if dec_path.exists() else []:
-            if "document" in row:
-                doc_decision.update(row.get("status", {}))
+            if "document" in row:  # document labels follow from the units (document_status)
+                continue
             else:
-                decisions[row["id"]] = row
+                # Later lines (the consistency pass) refine earlier ones, control by control.
+                merged = decisions.setdefault(row["id"], {"status": {}, "params": {}})
+                merged["status"].update(row.get("status") or {})
+                merged["params"].update(row.get("params") or {})
                 if row.get("notes"):
                     notes[row["id"]].append(f"adjudication: {row['notes']}")
         rows = []
@@ -440,21 +466,9 @@ def cmd_adjudicate(_: argparse.Namespace) -> int:
                 }
             )
         write_jsonl(out_dir / f"{d}.jsonl", rows)
-        da = document_label(LABELS / "pass-a" / f"{d}.document.json")
-        db = document_label(LABELS / "pass-b" / f"{d}.document.json")
-        final = {}
-        for cid in set(da) | set(db):
-            s = _decided(da.get(cid, "missing"), db.get(cid, "missing"), doc_decision.get(cid))
-            if s == "unresolved":
-                counts["document×control unresolved (kept as pass A)"] += 1
-                s = da.get(cid, "missing")
-            if s not in ("missing", "none"):
-                final[cid] = s
-        documents[record["file"]] = {
-            "met": sorted(c for c, s in final.items() if s == "met"),
-            "weak": sorted(c for c, s in final.items() if s == "weak"),
-            "conflict": sorted(c for c, s in final.items() if s == "conflict"),
-        }
+        # The document label follows from the adjudicated units (LABELLING.md, "A document label ..."), so
+        # the two can never disagree; the passes' own document labels are kept for their agreement.
+        documents[record["file"]] = document_status(rows)
         counts["documents adjudicated"] += 1
     (out_dir / "documents.json").write_text(
         json.dumps({"documents": documents}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.detect import shipped_detector
 from checker.errors import ClauseCheckError
 from checker.extract import Limits, extract_bytes, extract_file
 from checker.language import ensure_english
@@ -58,7 +59,7 @@ class ContractChecker:
         if library is None or isinstance(library, Path | str):
             library = load_library(library or DEFAULT_LIBRARY)
         self.library = library
-        self.engine = Engine(library)
+        self.engine = Engine(library, shipped_detector(library.root))
         self.segmenter = Segmenter()
 
     def playbook(self, name_or_path: str | Playbook) -> Playbook:

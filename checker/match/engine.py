@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from checker.detect.features import clause_features
+from checker.detect.model import Detector
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
 from checker.match.obligation import Obligation, ObligationReader, defined_party_names
@@ -78,8 +80,9 @@ class _Clause:
 class Engine:
     """The compiled library: build once, then :meth:`match_document` or :meth:`match_text`."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, detector: Detector | None = None) -> None:
         self.library = library
+        self.detector = detector
         lang = library.language
         self.language = lang
         self.reader = ObligationReader(lang)
@@ -116,9 +119,24 @@ class Engine:
         )
 
     def match_document(self, doc: Document, clauses: Sequence[Clause]) -> list[Match]:
-        """Every match of every clause of ``doc`` against every control."""
+        """Every match of every clause of ``doc`` against every control.
+
+        The rules read each clause first; then, with a detector, every clause's features (its words, the
+        library terms it contains, what the rules found) are scored at once and the detector proposes the
+        controls the rules did not find (:meth:`_proposals`).
+        """
+        ctx, read = self.read_clauses(doc, clauses)
+        matches = [m for _, _, found in read for m in found]
+        if self.detector is not None and read:
+            matches.extend(self._proposals(read, ctx))
+        return matches
+
+    def read_clauses(
+        self, doc: Document, clauses: Sequence[Clause]
+    ) -> tuple[DocumentContext, list[tuple[Clause, str, list[Match]]]]:
+        """The rules' reading of every clause that can be evidence: (clause, its lead-in, its matches)."""
         ctx = self.context(doc)
-        matches: list[Match] = []
+        read: list[tuple[Clause, str, list[Match]]] = []
         lead_in: Clause | None = None
         for clause in clauses:
             if clause.kind == ClauseKind.HEADING:
@@ -126,11 +144,64 @@ class Engine:
             continues = lead_in is not None and (
                 _LOWER_START.match(clause.text) is not None or clause.kind == ClauseKind.LIST_ITEM
             )
-            matches.extend(self._match_clause(clause, ctx, lead_in.text if continues and lead_in else ""))
+            lead = lead_in.text if continues and lead_in else ""
+            read.append((clause, lead, self._match_clause(clause, ctx, lead)))
             if not continues:
                 # A clause ending in a colon introduces the items that follow it.
                 lead_in = clause if clause.text.rstrip().endswith((":", "-", "—")) else None
-        return matches
+        return ctx, read
+
+    def detector_features(self, clause: Clause, lead: str, found: Sequence[Match]) -> set[str]:
+        """What the detector reads of a clause: its words, the library terms in it, the rules' findings."""
+        folded = fold(f"{lead} {clause.text}" if lead else clause.text)
+        hints = [
+            f"g:{self._controls[i].control.id}:{group}"
+            for i, groups in self._index.candidates(folded).items()
+            for group in groups
+        ]
+        hints.extend(f"r:{m.control}:{m.status.value}" for m in found)
+        return clause_features(clause.text, clause.heading, lead, hints)
+
+    def _proposals(self, read: list[tuple[Clause, str, list[Match]]], ctx: DocumentContext) -> list[Match]:
+        """Controls the detector finds with at least its ``propose_at`` probability and the rules missed.
+
+        The detector only proposes: who is bound, how firmly, the numbers and the weak language are read
+        by the same analysis as a rule's match (:meth:`_judge`), from the clause's own verbs.
+        """
+        detector = self.detector
+        assert detector is not None
+        features = [self.detector_features(c, lead, found) for c, lead, found in read]
+        probabilities = detector.probabilities(features)
+        by_id = {c.control.id: c for c in self._controls}
+        out: list[Match] = []
+        for (clause, lead, found), feats, row in zip(read, features, probabilities, strict=True):
+            have = {m.control for m in found}
+            for col in (row >= detector.propose_at).nonzero()[0]:
+                cid = detector.controls[col]
+                compiled = by_id.get(cid)
+                if compiled is None or cid in have:
+                    continue
+                prep = self._prepare(clause, ctx, lead)
+                why = detector.why(feats, cid)
+                hit = RuleHit("detector", why or ["(no single word)"])
+                match = self._judge(compiled, clause, prep, ctx, hit, _verb_positions(prep))
+                if match is None or match.status == Status.CONFLICT:
+                    continue
+                nearest = "; ".join(f"[{uid}] {text[:140]}" for uid, text in detector.nearest(feats, cid))
+                reason = (
+                    "detector",
+                    f"proposed by the learned detector (probability {row[col]:.2f}); words that weighed most: "
+                    f"{', '.join(why) or '–'}; nearest labelled clauses: {nearest or '–'}",
+                )
+                out.append(
+                    match.model_copy(
+                        update={
+                            "reasons": [reason[1], *match.reasons],
+                            "reason_codes": [reason[0], *match.reason_codes],
+                        }
+                    )
+                )
+        return out
 
     def match_text(self, text: str, heading: str = "", document: str = "example") -> list[Match]:
         """Matches for one sentence read on its own (library examples, the app's try-it box)."""
@@ -205,7 +276,13 @@ class Engine:
         return out
 
     def _judge(
-        self, compiled: CompiledControl, clause: Clause, prep: _Clause, ctx: DocumentContext, hit: RuleHit
+        self,
+        compiled: CompiledControl,
+        clause: Clause,
+        prep: _Clause,
+        ctx: DocumentContext,
+        hit: RuleHit,
+        actions: Sequence[_Span] | None = None,
     ) -> Match | None:
         control = compiled.control
         spec = control.match
@@ -250,8 +327,11 @@ class Engine:
             return None
 
         action = compiled.groups[spec.action]
-        # The item's own words carry the action; the lead-in only gives the party and the verb.
-        hits = [m for m in action.finditer(text) if m.start() >= prep.lead]
+        # The item's own words carry the action; the lead-in only gives the party and the verb. A detector
+        # proposal names no action word: the clause's own verbs stand for it.
+        hits: Sequence[_Span | re.Match[str]] = (
+            actions if actions is not None else [m for m in action.finditer(text) if m.start() >= prep.lead]
+        )
         if not hits:
             return None
         readings = [(m, ctx.reader.read(text, m.start(), prep.modals, prep.original)) for m in hits]
@@ -419,7 +499,7 @@ class Engine:
 _RIGHT = re.compile(r"\b(?:right|rights|entitled|option|permitted|authori[sz]ed|may)\b")
 
 
-def _is_right(ob: Obligation, text: str, act: re.Match[str]) -> bool:
+def _is_right(ob: Obligation, text: str, act: _Span | re.Match[str]) -> bool:
     """Whether the governing verb grants the party a right ("may audit", "shall have the right to audit")."""
     if ob.modality == "permissive" or ob.modal_text in ("has", "have"):
         # "Customer may object", "Customer has 30 days ... to object".
@@ -447,3 +527,22 @@ def _parentheticals(text: str) -> list[tuple[int, int]]:
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < pos < b for a, b in spans)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """An action position the detector supplies, read like a regex match (``start()``, ``end()``)."""
+
+    at: int
+
+    def start(self) -> int:
+        return self.at
+
+    def end(self) -> int:
+        return self.at
+
+
+def _verb_positions(prep: _Clause) -> list[_Span]:
+    """Where the duties of a clause begin: after each modal of its body, or at its start (an imperative)."""
+    spans = [_Span(end + 1) for start, end, _, _ in prep.modals if start >= prep.lead]
+    return spans or [_Span(prep.lead)]

@@ -1,0 +1,70 @@
+"""What the detector sees of a clause: its words and word pairs, its heading's words, its lead-in's words.
+
+Features are strings, so that the weights a finding shows are words a reviewer can read ("background
+checks", "h:personnel"). Numbers are reduced to a shape ("<n>") so that "24 hours" and "72 hours" are the
+same evidence of a notification window.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+
+from checker.match.phrases import fold
+
+__all__ = ["clause_features"]
+
+_WORD = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*|\d+(?:[.,]\d+)*")
+# Words too common to carry a control on their own; they still form word pairs ("shall not").
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "and",
+        "or",
+        "in",
+        "on",
+        "for",
+        "by",
+        "with",
+        "as",
+        "at",
+        "be",
+        "is",
+        "are",
+        "any",
+        "all",
+        "its",
+        "their",
+        "this",
+        "that",
+        "such",
+        "from",
+    ]
+)
+
+
+def _words(text: str) -> list[str]:
+    return ["<n>" if w[0].isdigit() else w for w in _WORD.findall(fold(text))]
+
+
+def clause_features(text: str, heading: str = "", lead: str = "", hints: Iterable[str] = ()) -> set[str]:
+    """The clause's features: words, adjacent word pairs, heading words (``h:``), lead-in words (``l:``).
+
+    ``hints`` are added as they are: the matcher passes the library terms the clause contains
+    (``g:control:group``) and what its rules found (``r:control:status``).
+    """
+    words = _words(text)
+    out = {w for w in words if w not in _STOP}
+    out.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    if heading:
+        last = heading.split(" > ")[-1]
+        out.update(f"h:{w}" for w in _words(last) if w not in _STOP)
+    if lead:
+        out.update(f"l:{w}" for w in _words(lead) if w not in _STOP)
+    out.update(hints)
+    return out

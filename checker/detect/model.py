@@ -1,0 +1,254 @@
+"""A linear detector per control over readable features, trained deterministically with NumPy.
+
+One logistic regression per control (one-vs-rest) over binary clause features, each clause's features
+scaled to unit length. Training is full-batch Adam for a fixed number of steps from zero weights, so the
+same data gives the same weights (rounded before saving, so the file's hash is stable too). A finding the
+detector raised is explained by the features that weighed most and by the nearest labelled clauses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Detector", "DetectorError", "Sample", "load_detector", "shipped_detector", "train_detector"]
+
+BIAS = "<bias>"
+
+
+class DetectorError(Exception):
+    """The shipped detector is missing, damaged, or does not match its recorded digest."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One labelled clause for training: its features and the controls it addresses (met or weak)."""
+
+    id: str
+    text: str
+    features: frozenset[str]
+    controls: frozenset[str]
+
+
+@dataclass
+class Detector:
+    """Weights per (feature, control), thresholds, and the labelled clauses used to explain a proposal."""
+
+    controls: tuple[str, ...]
+    vocabulary: dict[str, int]
+    weights: np.ndarray  # (features, controls), float32; the BIAS feature is in every clause
+    propose_at: float
+    examples: dict[str, list[tuple[str, str]]]
+    provenance: dict[str, Any] = field(default_factory=dict)
+    _example_index: dict[str, list[tuple[str, str, frozenset[int]]]] = field(default_factory=dict, repr=False)
+
+    def column(self, control: str) -> int | None:
+        """The control's column, or None when the detector was not trained on it."""
+        try:
+            return self.controls.index(control)
+        except ValueError:
+            return None
+
+    def _indices(self, features: Iterable[str]) -> np.ndarray:
+        vocab = self.vocabulary
+        idx = [vocab[f] for f in features if f in vocab]
+        idx.append(vocab[BIAS])
+        return np.asarray(sorted(set(idx)), dtype=np.int64)
+
+    def probabilities(self, clauses: Sequence[Iterable[str]]) -> np.ndarray:
+        """P(addresses control) for each clause (rows) and control (columns)."""
+        if not clauses:
+            return np.zeros((0, len(self.controls)), dtype=np.float32)
+        rows = [self._indices(f) for f in clauses]
+        lengths = np.asarray([len(r) for r in rows])
+        flat = np.concatenate(rows)
+        scale = np.repeat(1.0 / np.sqrt(lengths - 1 + 1e-9), lengths).astype(np.float32)
+        contrib = self.weights[flat] * scale[:, None]
+        # The bias is not a word: it is added once, unscaled.
+        is_bias = flat == self.vocabulary[BIAS]
+        contrib[is_bias] = self.weights[self.vocabulary[BIAS]]
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        scores = np.add.reduceat(contrib, starts, axis=0)
+        return 1.0 / (1.0 + np.exp(-scores))
+
+    def why(self, features: Iterable[str], control: str, k: int = 5) -> list[str]:
+        """The clause's features that weighed most towards the control, strongest first."""
+        col = self.column(control)
+        if col is None:
+            return []
+        present = [
+            (float(self.weights[self.vocabulary[f], col]), f) for f in set(features) if f in self.vocabulary
+        ]
+        return [f for w, f in sorted(present, reverse=True)[:k] if w > 0 and f != BIAS]
+
+    def nearest(self, features: Iterable[str], control: str, k: int = 2) -> list[tuple[str, str]]:
+        """The labelled clauses addressing the control that share most features with this one."""
+        if control not in self._example_index:
+            self._example_index[control] = [
+                (uid, text, frozenset(self._indices(_features_of(text)).tolist()))
+                for uid, text in self.examples.get(control, [])
+            ]
+        mine = frozenset(self._indices(features).tolist())
+        scored = []
+        for uid, text, theirs in self._example_index[control]:
+            overlap = len(mine & theirs) / np.sqrt(len(mine) * len(theirs))
+            scored.append((overlap, uid, text))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        return [(uid, text) for _, uid, text in scored[:k]]
+
+    # -- files ----------------------------------------------------------------------------------
+
+    def save(self, directory: Path) -> dict[str, str]:
+        """Write ``detector.json`` and ``detector.npy``; return their sha256."""
+        directory.mkdir(parents=True, exist_ok=True)
+        weights = np.round(self.weights.astype(np.float32), 4)
+        npy = directory / "detector.npy"
+        np.save(npy, weights, allow_pickle=False)
+        weights_sha256 = _sha256(npy)
+        meta: dict[str, Any] = {
+            "format": 1,
+            "controls": list(self.controls),
+            "features": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
+            "propose_at": self.propose_at,
+            "examples": {c: [list(e) for e in v] for c, v in sorted(self.examples.items())},
+            "provenance": {**self.provenance, "weights_sha256": weights_sha256},
+        }
+        path = directory / "detector.json"
+        path.write_text(
+            json.dumps(meta, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        return {"detector.json": _sha256(path), "detector.npy": weights_sha256}
+
+
+def _features_of(text: str) -> frozenset[str]:
+    from checker.detect.features import clause_features
+
+    return frozenset(clause_features(text))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_detector(directory: Path) -> Detector:
+    """The shipped detector, its weights checked against the digest recorded beside them."""
+    try:
+        meta = json.loads((directory / "detector.json").read_text(encoding="utf-8"))
+        npy = directory / "detector.npy"
+        if _sha256(npy) != meta["provenance"]["weights_sha256"]:
+            raise DetectorError(
+                f"{npy} does not match the digest recorded in detector.json; run `make model`"
+            )
+        weights = np.load(npy, allow_pickle=False)
+    except (OSError, ValueError, KeyError) as exc:
+        raise DetectorError(f"cannot load the detector from {directory}: {exc}") from exc
+    vocabulary = {f: i for i, f in enumerate(meta["features"])}
+    if weights.shape != (len(vocabulary), len(meta["controls"])):
+        raise DetectorError(
+            f"detector weights have shape {weights.shape}, expected {len(vocabulary)} features"
+        )
+    return Detector(
+        controls=tuple(meta["controls"]),
+        vocabulary=vocabulary,
+        weights=weights,
+        propose_at=float(meta["propose_at"]),
+        examples={c: [(a, b) for a, b in v] for c, v in meta["examples"].items()},
+        provenance=meta["provenance"],
+    )
+
+
+def shipped_detector(library_root: Path) -> Detector | None:
+    """The detector shipped beside a library (``<library>/model/``), or None for a library without one.
+
+    A user's own library has no model and is read by its rules alone; a damaged model is an error, never
+    silently skipped.
+    """
+    directory = Path(library_root) / "model"
+    if not (directory / "detector.json").exists():
+        return None
+    return load_detector(directory)
+
+
+def train_detector(
+    samples: Sequence[Sample],
+    controls: Sequence[str],
+    *,
+    propose_at: float,
+    min_count: int = 2,
+    steps: int = 100,
+    learning_rate: float = 0.3,
+    l2: float = 1e-4,
+    examples_per_control: int = 200,
+) -> Detector:
+    """Fit one logistic regression per control; deterministic for the same samples."""
+    counts: dict[str, int] = {}
+    for s in samples:
+        for f in s.features:
+            counts[f] = counts.get(f, 0) + 1
+    features = [*sorted(f for f, n in counts.items() if n >= min_count and f != BIAS), BIAS]
+    vocab = {f: i for i, f in enumerate(features)}
+    rows = [np.asarray(sorted({vocab[f] for f in s.features if f in vocab}), dtype=np.int64) for s in samples]
+    n, v, c = len(samples), len(features), len(controls)
+    lengths = np.asarray([len(r) for r in rows])
+    word_idx = np.concatenate(rows) if n else np.zeros(0, dtype=np.int64)
+    word_row = np.repeat(np.arange(n), lengths)
+    word_val = np.repeat(1.0 / np.sqrt(np.maximum(lengths, 1)), lengths).astype(np.float32)
+    # The bias: one more entry per row, value 1.
+    idx = np.concatenate([word_idx, np.full(n, vocab[BIAS])])
+    row = np.concatenate([word_row, np.arange(n)])
+    val = np.concatenate([word_val, np.ones(n, dtype=np.float32)])
+    by_row = np.lexsort((idx, row))
+    r_idx, r_row, r_val = idx[by_row], row[by_row], val[by_row]
+    r_starts = np.searchsorted(r_row, np.arange(n))
+    by_feat = np.lexsort((row, idx))
+    f_idx, f_row, f_val = idx[by_feat], row[by_feat], val[by_feat]
+    f_starts = np.searchsorted(f_idx, np.arange(v))
+
+    y = np.zeros((n, c), dtype=np.float32)
+    col = {cid: j for j, cid in enumerate(controls)}
+    for i, s in enumerate(samples):
+        for cid in s.controls:
+            if cid in col:
+                y[i, col[cid]] = 1.0
+    # Each control's positives and negatives weigh the same in total ("balanced" class weights).
+    positives = np.maximum(y.sum(axis=0), 1.0)
+    pos_weight = (n / (2.0 * positives)).astype(np.float32)
+    neg_weight = (n / (2.0 * np.maximum(n - positives, 1.0))).astype(np.float32)
+    sample_weight = y * pos_weight + (1.0 - y) * neg_weight
+
+    w = np.zeros((v, c), dtype=np.float32)
+    m = np.zeros_like(w)
+    s2 = np.zeros_like(w)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for step in range(1, steps + 1):
+        scores = np.add.reduceat(w[r_idx] * r_val[:, None], r_starts, axis=0)
+        p = 1.0 / (1.0 + np.exp(-scores))
+        g_rows = (p - y) * sample_weight / n
+        grad = np.add.reduceat(g_rows[f_row] * f_val[:, None], f_starts, axis=0) + l2 * w
+        m = beta1 * m + (1 - beta1) * grad
+        s2 = beta2 * s2 + (1 - beta2) * grad * grad
+        w -= learning_rate * (m / (1 - beta1**step)) / (np.sqrt(s2 / (1 - beta2**step)) + eps)
+    examples: dict[str, list[tuple[str, str]]] = {}
+    for cid in controls:
+        chosen = [(s.id, s.text[:400]) for s in samples if cid in s.controls]
+        examples[cid] = sorted(chosen)[:examples_per_control]
+    digest = hashlib.sha256()
+    for s in sorted(samples, key=lambda s: s.id):
+        digest.update(f"{s.id}\0{','.join(sorted(s.controls))}\0{s.text}\0".encode())
+    provenance = {
+        "method": "one-vs-rest logistic regression, full-batch Adam from zero weights",
+        "samples": n,
+        "features": v,
+        "steps": steps,
+        "learning_rate": learning_rate,
+        "l2": l2,
+        "min_count": min_count,
+        "training_data_sha256": digest.hexdigest(),
+    }
+    return Detector(tuple(controls), vocab, w, propose_at, examples, provenance)

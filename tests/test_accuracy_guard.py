@@ -1,0 +1,28 @@
+"""CI's regression guard: the matcher may not fall more than 0.02 below its recorded accuracy.
+
+The figures are clause-level detection F1 and status agreement, cross-validated by publisher on the open
+part of the labelled corpus (``python -m bench.accuracy``). ``bench/accuracy_floor.json`` records them and
+changes only in the commit that improves them (``python -m bench.accuracy --record-floor``). The lockbox
+is never read here.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bench.accuracy import FLOOR, Clausecheck, cross_validated
+from bench.labelled import load_labelled
+
+TOLERANCE = 0.02
+
+
+def test_cross_validated_accuracy_does_not_fall_below_the_recorded_floor() -> None:
+    floor = json.loads(FLOOR.read_text(encoding="utf-8"))
+    docs = load_labelled("open")
+    assert docs and all(d.record["split"] == "open" for d in docs)
+    result = cross_validated(Clausecheck(), docs)
+    assert result["f1"] >= floor["f1"] - TOLERANCE, (result["f1"], floor)
+    assert result["status_agreement"] >= floor["status_agreement"] - TOLERANCE, (
+        result["status_agreement"],
+        floor,
+    )
