@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
 PORT ?= 8501
 
-.PHONY: chromium run test lint typecheck bench sbom audit lock clean
+.PHONY: chromium run test lint typecheck bench sbom audit lock clean model
 
 $(VENV)/.runtime: requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,7 +59,12 @@ audit: $(VENV)/.dev
 sbom: $(VENV)/.dev
 	PYTHONWARNINGS=ignore::UserWarning $(VENV)/bin/cyclonedx-py requirements requirements/lock.txt \
 	  --pyproject pyproject.toml --output-reproducible --output-format JSON --output-file sbom.cdx.json
+	$(PY) -m checker.sbom_model sbom.cdx.json clause_library/model
 	$(PY) -m checker.sbom_check requirements/lock.txt sbom.cdx.json
+
+# The clause detector, trained from the open part of the labelled corpus: same corpus, same files (hashes).
+model: $(VENV)/.runtime
+	$(PY) -m checker.detect.train
 
 # Regenerate the lock files (needs pip-tools in a throwaway venv).
 lock:

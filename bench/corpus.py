@@ -31,7 +31,7 @@ DOCUMENTS = CORPUS / "documents"
 UNITS = CORPUS / "units"
 LABELS = CORPUS / "labels"
 SOURCES = CORPUS / "sources.json"
-INCOMING = CORPUS / "_incoming"
+INCOMING = CORPUS / "gathering"
 
 # The lockbox draw: a publisher is in the lockbox when its salted hash falls under the threshold; the
 # threshold starts at LOCKBOX_SHARE and rises only until the lockbox holds enough documents and publishers.
@@ -155,7 +155,7 @@ def lockbox_publishers(records: list[dict[str, Any]]) -> tuple[set[str], float]:
 
 
 def cmd_sources(_: argparse.Namespace) -> int:
-    """Merge ``_incoming/*/sources.jsonl`` into ``sources.json``, checking each file's hash."""
+    """Merge ``gathering/*/sources.jsonl`` into ``sources.json``, checking each file's hash."""
     existing = {r["file"]: r for r in load_sources()} if SOURCES.exists() else {}
     problems = []
     for path in sorted(INCOMING.glob("*/sources.jsonl")):

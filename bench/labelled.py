@@ -232,14 +232,21 @@ def corpus_figures(docs: list[LabelledDocument] | None = None) -> dict[str, Any]
     """Documents, publishers, units, and positives, publishers and hard negatives per control."""
     docs = docs if docs is not None else load_labelled(None)
     patterns = keyword_patterns(Path(__file__).with_name("keyword_reviewer.yaml"))
+    family = {p.stem: p.parent.name for p in CONTROL_IDS_FILE.rglob("*.yaml")}
     per_control = {}
     for cid in control_ids():
         pos = [u for d in docs for u in d.units if u.status.get(cid) in ("met", "weak")]
+        # Hard negatives: units that do not address the control but use its words, or address another
+        # control of its family (the neighbours a matcher confuses it with).
         hard = [
             u
             for d in docs
             for u in d.units
-            if cid not in u.status and cid in patterns and patterns[cid].search(u.text)
+            if cid not in u.status
+            and (
+                (cid in patterns and patterns[cid].search(u.text))
+                or any(family.get(other) == family[cid] for other in u.status)
+            )
         ]
         per_control[cid] = {
             "positives": len(pos),

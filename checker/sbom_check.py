@@ -93,7 +93,7 @@ def read_sbom(path: Path) -> dict[str, Pin]:
     found: dict[str, Pin] = {}
     for comp in _components(data.get("components", [])):
         purl = comp.get("purl", "")
-        if purl and not purl.startswith("pkg:pypi/"):
+        if (purl and not purl.startswith("pkg:pypi/")) or comp.get("type") == "machine-learning-model":
             continue
         name = comp.get("name", "")
         version = comp.get("version", "")

@@ -24,15 +24,18 @@ from bench.corpus import (
 )
 from bench.labelled import control_ids, corpus_figures, load_labelled
 from checker.extract import extract_file
+from checker.library.loader import load_library
 
 SOURCES = load_sources()
 CONTROLS = set(control_ids())
-PARAM_KEYS = {
-    "notification_hours", "notification_business_days", "notification_days", "critical_vuln_days",
-    "high_vuln_days", "kev_days", "deletion_days", "return_days", "log_retention_days",
-    "subprocessor_notice_days", "objection_days", "pentest_frequency_months", "training_frequency_months",
-    "insurance_amount", "sbom_delivery_days", "change_notice_days", "audit_notice_days",
+# Parameter keys are a parameter of the library (or of control-ids.md) and the unit it was stated in.
+_BASES = {p.key for c in load_library().controls.values() for p in c.parameters} | {
+    "notification", "critical_vuln", "high_vuln", "kev", "deletion", "return", "log_retention",
+    "subprocessor_notice", "objection", "pentest_frequency", "training_frequency", "insurance",
+    "sbom_delivery", "change_notice", "audit_notice",
 }  # fmt: skip
+_UNITS = ("hours", "days", "business_days", "weeks", "months", "years", "amount")
+PARAM_KEYS = {f"{b}_{u}" for b in _BASES for u in _UNITS}
 # Sources reserved for independent evaluation (shared/reference/reserved-sources.md) and the
 # development set's publishers: none may appear in the corpus, by name, repository or address.
 RESERVED = re.compile(

@@ -1,0 +1,74 @@
+"""The shipped detector in the SBOM: a CycloneDX ``machine-learning-model`` component with its digests.
+
+``python -m checker.sbom_model SBOM MODEL_DIR`` adds (or replaces) the component for the detector in
+``MODEL_DIR`` after checking that its weights match the digest recorded beside them, so that a customer
+auditing our SBOM sees the model, how it was made (trained by the project from the corpus in the
+repository with ``make model``, never downloaded) and the hashes to verify it against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main", "model_component"]
+
+NAME = "clausecheck-detector"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def model_component(model_dir: Path) -> dict[str, Any]:
+    """The CycloneDX component for the detector in ``model_dir``; ValueError when its files disagree."""
+    meta = json.loads((model_dir / "detector.json").read_text(encoding="utf-8"))
+    provenance = meta.get("provenance", {})
+    weights = model_dir / "detector.npy"
+    if _sha256(weights) != provenance.get("weights_sha256"):
+        raise ValueError(f"{weights} does not match the digest recorded in {model_dir / 'detector.json'}")
+    return {
+        "type": "machine-learning-model",
+        "bom-ref": NAME,
+        "name": NAME,
+        "version": str(provenance.get("training_data_sha256", ""))[:16],
+        "description": (
+            "Clause detector trained by the clausecheck project from the open part of its labelled corpus "
+            "(clause_library/corpus) with `make model`; never downloaded."
+        ),
+        "hashes": [
+            {"alg": "SHA-256", "content": _sha256(model_dir / name)}
+            for name in ("detector.json", "detector.npy")
+        ],
+        "properties": [
+            {"name": f"clausecheck:model:{key}", "value": str(value)}
+            for key, value in sorted(provenance.items())
+        ],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: ``SBOM MODEL_DIR``; exit 0 when the component was written, 1 on a bad model, 2 on usage."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 2:
+        print("usage: python -m checker.sbom_model SBOM MODEL_DIR", file=sys.stderr)
+        return 2
+    sbom_path, model_dir = map(Path, args)
+    try:
+        sbom = json.loads(sbom_path.read_text(encoding="utf-8"))
+        component = model_component(model_dir)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"sbom_model: {exc}", file=sys.stderr)
+        return 1
+    sbom["components"] = [c for c in sbom.get("components", []) if c.get("bom-ref") != NAME] + [component]
+    sbom_path.write_text(json.dumps(sbom, indent=2) + "\n", encoding="utf-8")
+    print(f"sbom_model: {NAME} ({component['hashes'][1]['content'][:12]}…) recorded in {sbom_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
