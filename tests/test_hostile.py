@@ -113,7 +113,9 @@ from checker.cli import main
 started = time.perf_counter()
 code = main(sys.argv[1:])
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM is this process image's own peak; ru_maxrss would also count the parent (pytest) it was
+# spawned from, since the high-water mark survives vfork and exec.
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(f"MEASURED seconds={{seconds:.2f}} peak_mb={{peak // 1024}}", file=sys.stderr)
 sys.exit(code)
 """
