@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from checker.detect import DetectorError, load_detector, shipped_detector, train_detector
+from checker.detect.features import clause_features, describe_feature
 from checker.detect.train import MODEL_DIR, document_samples
 from checker.extract import extract_file
 from checker.library.loader import DEFAULT_LIBRARY, load_library
@@ -117,3 +118,21 @@ def test_the_shipped_model_is_what_make_model_trains(tmp_path: Path) -> None:
     )  # fmt: skip
     assert _digests(tmp_path) == shipped
     assert shipped_detector(DEFAULT_LIBRARY) is not None
+
+
+def test_features_are_readable_words_and_explained_in_words() -> None:
+    feats = clause_features(
+        "The Supplier shall notify the Customer within 24 hours.",
+        "Security > Incidents",
+        "",
+        ["g:mfa:factor"],
+    )
+    assert {"supplier", "notify", "24 hours".replace("24", "<n>"), "h:incidents", "g:mfa:factor"} <= feats
+    assert "the" not in feats  # too common on its own, kept inside word pairs
+    assert (
+        describe_feature("g:incident_notification:notify")
+        == "'notify' (library words of incident_notification)"
+    )
+    assert describe_feature("r:mfa:weak") == "the rules read mfa as weak"
+    assert describe_feature("h:incidents") == "'incidents' in the heading"
+    assert describe_feature("background checks") == "'background checks'"

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from checker.match.phrases import fold
 
-__all__ = ["clause_features"]
+__all__ = ["clause_features", "describe_feature"]
 
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*|\d+(?:[.,]\d+)*")
 # Words too common to carry a control on their own; they still form word pairs ("shall not").
@@ -68,3 +68,19 @@ def clause_features(text: str, heading: str = "", lead: str = "", hints: Iterabl
         out.update(f"l:{w}" for w in _words(lead) if w not in _STOP)
     out.update(hints)
     return out
+
+
+def describe_feature(feature: str) -> str:
+    """A feature in words a reviewer reads: "'notify' (library words of incident_notification)"."""
+    kind, _, rest = feature.partition(":")
+    if kind == "g" and rest:
+        control, _, group = rest.partition(":")
+        return f"'{group.replace('_', ' ')}' (library words of {control})"
+    if kind == "r" and rest:
+        control, _, status = rest.partition(":")
+        return f"the rules read {control} as {status}"
+    if kind == "h" and rest:
+        return f"'{rest}' in the heading"
+    if kind == "l" and rest:
+        return f"'{rest}' in the lead-in"
+    return f"'{feature}'"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from checker.detect.features import clause_features
+from checker.detect.features import clause_features, describe_feature
 from checker.detect.model import Detector
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
@@ -190,8 +190,8 @@ class Engine:
                 nearest = "; ".join(f"[{uid}] {text[:140]}" for uid, text in detector.nearest(feats, cid))
                 reason = (
                     "detector",
-                    f"proposed by the learned detector (probability {row[col]:.2f}); words that weighed most: "
-                    f"{', '.join(why) or '–'}; nearest labelled clauses: {nearest or '–'}",
+                    f"proposed by the learned detector (probability {row[col]:.2f}); what weighed most: "
+                    f"{', '.join(describe_feature(f) for f in why) or '–'}; nearest labelled clauses: {nearest or '–'}",
                 )
                 out.append(
                     match.model_copy(
