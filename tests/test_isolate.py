@@ -89,3 +89,18 @@ def test_a_bundle_loses_only_the_document_that_was_killed(results: dict[object, 
     assert [d.path for d in bundle.assessment.documents] == [DPA, AI]
     assert [e.path for e in bundle.errors] == ["sleep-in-bundle.txt"]
     assert [e.path for e in bundle.assessment.errors] == ["sleep-in-bundle.txt"]
+
+
+def test_a_workers_peak_memory_is_its_own_not_its_parents() -> None:
+    """ru_maxrss would report a child spawned from a 400 MB process as using 400 MB; the worker reads VmHWM."""
+    import subprocess
+    import sys
+
+    ballast = bytearray(400 * 1024 * 1024)
+    ballast[::4096] = b"\x01" * len(ballast[::4096])  # touch every page so it is resident
+    out = subprocess.run(
+        [sys.executable, "-c", "from checker.isolate.worker import maxrss_kb; print(maxrss_kb())"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    del ballast
+    assert 0 < int(out) < 300 * 1024

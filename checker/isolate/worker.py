@@ -38,7 +38,18 @@ def _cap_memory(memory_mb: int) -> None:
 
 
 def maxrss_kb() -> int:
-    """This process's peak resident set size in KiB (Linux units)."""
+    """This process's peak resident set size in KiB (Linux units).
+
+    ``VmHWM`` is this process image's own peak. ``ru_maxrss`` also carries the high-water mark of the
+    parent a worker was spawned from (it survives fork and exec), so it is only the fallback.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:  # pragma: no cover
