@@ -173,3 +173,28 @@ def test_test_passes_on_the_template_control(capsys: pytest.CaptureFixture[str])
     pytest.importorskip("checker.match.examples")
     code, out, _ = run(capsys, "library", "test", "--control", "incident_notification")
     assert re.fullmatch(r"\d+ passed, 0 failed", out.splitlines()[-1]) and code == 0
+
+
+def test_explain_names_the_stage_that_decided(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "library",
+        "explain",
+        "Customer shall notify Provider of any Security Incident within 24 hours.",
+    )
+    assert code == 0
+    assert "(incident_notification): no finding, decided at the 'party' stage" in out
+    assert "a duty of the customer, not of the vendor [customer_duty]" in out
+    code, out, _ = run(
+        capsys,
+        "library",
+        "explain",
+        "--format",
+        "json",
+        "Provider shall notify Customer of any Security Incident within 3 days.",
+    )
+    found = {x["control"]: x for x in json.loads(out)}
+    assert found["incident_notification"]["status"] == "weak"
+    assert found["incident_notification"]["reason_codes"] == ["days_not_hours"]
+    code, out, _ = run(capsys, "library", "explain", "The weather was fine on the day of signing.")
+    assert code == 0 and "no rule of the library reads this sentence" in out

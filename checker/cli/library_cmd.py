@@ -1,8 +1,9 @@
 """``clausecheck library list|show|test|lint|schema``: browse, test and lint the clause library.
 
 ``list`` and ``show`` are for reviewers (what each control requires, where it comes from, what language
-to send back); ``test`` runs every control's examples through the matcher like a test runner; ``lint``
-finds problems the schema cannot see; ``schema`` prints the JSON Schema of control and playbook files.
+to send back); ``test`` runs every control's examples through the matcher like a test runner; ``explain``
+shows, for one sentence, every control whose rule it hits and the decision stage that made it a finding
+or not; ``lint`` finds problems the schema cannot see; ``schema`` prints the JSON Schema of control and playbook files.
 """
 
 from __future__ import annotations
@@ -51,6 +52,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("--control", action="append", metavar="ID", help="only these controls (repeatable)")
     p.set_defaults(handler=_test)
 
+    p = sub.add_parser(
+        "explain", parents=[common], help="why a sentence is, or is not, a finding: the stage that decided"
+    )
+    p.add_argument("text", metavar="TEXT", help="one clause, in quotes")
+    p.add_argument("--heading", default="", help="the heading to read it under")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=_explain)
+
     p = sub.add_parser("lint", parents=[common], help="find problems in control and playbook files")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--errors-only", action="store_true", help="hide warnings")
@@ -64,6 +73,29 @@ def register(subparsers: Any) -> None:
         help="write every schema into the library's schema/ folder instead of printing",
     )
     p.set_defaults(handler=_schema)
+
+
+# --- explain ---------------------------------------------------------------------------------------
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from checker.match.engine import Engine
+
+    library = load_library(args.library)
+    found = Engine(library).explain(args.text, args.heading)
+    if args.format == "json":
+        print(json.dumps([vars(x) for x in found], indent=2))
+        return EXIT_OK
+    if not found:
+        print("No control's words: no rule of the library reads this sentence.")
+        return EXIT_OK
+    for x in found:
+        title = library.controls[x.control].title
+        outcome = "no finding" if x.status == "none" else x.status
+        print(f"{title} ({x.control}): {outcome}, decided at the '{x.stage}' stage")
+        for code, reason in zip(x.reason_codes, x.reasons, strict=True):
+            print(f"  - {reason} [{code}]")
+    return EXIT_OK
 
 
 # --- list ------------------------------------------------------------------------------------------

@@ -18,40 +18,20 @@ from checker.detect.features import clause_features, describe_feature
 from checker.detect.model import Detector
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
-from checker.match.obligation import Obligation, ObligationReader, defined_party_names
+from checker.match.judge import Action, Explanation, Reading, Verdict, judge
+from checker.match.obligation import ObligationReader, defined_party_names
 from checker.match.parameters import pick_quantity
 from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise
 from checker.match.quantities import Quantity, defined_periods, find_quantities
-from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, negated_at, rule_hit
-from checker.models import Clause, ClauseKind, Document, Evidence, Match, Status
+from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit
+from checker.models import Clause, ClauseKind, Document, Match, Status
 
 __all__ = ["DocumentContext", "Engine"]
 
-_FEASIBILITY = re.compile(
-    r"(?:when|where|if|to the extent)(?: technically| reasonably)? (?:feasible|practicable|possible)"
-)
-_ONLY = re.compile(r"\b(?:only|solely|exclusively|strictly)\b")
 _LOWER_START = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?[a-z]")
-# The action belongs to the customer when the vendor only helps with it:
-# "Provider will assist Customer in meeting Customer's obligations to notify ...".
-_CUSTOMER_DUTY = re.compile(
-    r"\b(?:customer|controller|client|data exporter|you)(?:'s|s'|r)?\s+(?:own\s+)?(?:legal\s+|regulatory\s+)?"
-    r"(?:obligations?|duty|duties|compliance|responsibilit(?:y|ies))\b"
-    r"|\b(?:assist\w*|help\w*|support\w*)\s+(?:the\s+)?"
-    r"(?:customer|controller|client|data exporter|you)\s+(?:in\s+|to\s+|with\s+)?(?:\w+\s+){0,3}$"
-)
-# The vendor lets the customer do it: a right for the customer, not the vendor doing it.
-_ENABLES_CUSTOMER = re.compile(
-    r"\b(?:enabl\w*|allow\w*|permit\w*|let)\s+(?:the\s+)?(?:customer|controller|client|data exporter|you)"
-    r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){0,2}$"
-)
-_RESTRICTIVE = re.compile(r"\b(?:that|which|unless|except|other than|until|before|without)\b")
 # A modal inside a relative or conditional clause ("keys that may have been exposed", "if the other
 # party does not cure") is not another duty of the vendor.
 _SUBORDINATE = re.compile(r"\b(?:that|which|who|if|unless|where|when|whether)\b[^,;]*$")
-_IMPERATIVE = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?$")
-_RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3, "unresolved": 4}
-_RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "descriptive": 4, "none": 5}
 
 
 @dataclass(frozen=True)
@@ -255,8 +235,14 @@ class Engine:
         return _Clause(text, original, lead_len, modals, quantities, non_evidence, schedule)
 
     def _match_clause(self, clause: Clause, ctx: DocumentContext, lead: str) -> list[Match]:
+        return [m for _, m, _ in self._read_clause(clause, ctx, lead) if m is not None]
+
+    def _read_clause(
+        self, clause: Clause, ctx: DocumentContext, lead: str
+    ) -> list[tuple[str, Match | None, Verdict]]:
+        """Every control whose rule the clause hits: its id, the finding (or ``None``) and the deciding verdict."""
         prepared: _Clause | None = None
-        out: list[Match] = []
+        out: list[tuple[str, Match | None, Verdict]] = []
         # A list item is read together with its lead-in ("Provider shall: (a) notify Customer ...").
         folded = fold(f"{lead} {clause.text}" if lead else clause.text)
         candidates = self._index.candidates(folded)
@@ -270,10 +256,31 @@ class Engine:
                 continue
             if prepared is None:
                 prepared = self._prepare(clause, ctx, lead)
-            match = self._judge(compiled, clause, prepared, ctx, hit)
-            if match is not None:
-                out.append(match)
+            match, verdict = judge(self, Reading(compiled, clause, prepared, ctx, hit, None))
+            out.append((compiled.control.id, match, verdict))
         return out
+
+    def explain(self, text: str, heading: str = "") -> list[Explanation]:
+        """For one clause read on its own: every control whose rule it hits, and the stage that decided.
+
+        Unlike :meth:`match_text`, this also shows the hits that did *not* become a finding, and why
+        (a definition, a duty of the customer, no verb that binds anyone ...).
+        """
+        clause = Clause(
+            index=0, start=0, end=len(text), text=text, page=1,
+            heading_path=[heading] if heading else [], document="example",
+        )  # fmt: skip
+        ctx = DocumentContext("example", self.reader, defined_periods(text), False)
+        return [
+            Explanation(
+                control=cid,
+                stage=verdict.stage,
+                status=match.status.value if match else "none",
+                reason_codes=[code for code, _ in verdict.reasons],
+                reasons=[msg for _, msg in verdict.reasons],
+            )
+            for cid, match, verdict in self._read_clause(clause, ctx, "")
+        ]
 
     def _judge(
         self,
@@ -282,169 +289,10 @@ class Engine:
         prep: _Clause,
         ctx: DocumentContext,
         hit: RuleHit,
-        actions: Sequence[_Span] | None = None,
+        actions: Sequence[Action] | None = None,
     ) -> Match | None:
-        control = compiled.control
-        spec = control.match
-        text = prep.text
-
-        def make(status: Status, reasons: list[tuple[str, str]], ob: Obligation | None = None,
-                 params: dict[str, float] | None = None, rule: str = hit.rule) -> Match:  # fmt: skip
-            return Match(
-                control=control.id,
-                clause_index=clause.index,
-                document=clause.document,
-                status=status,
-                evidence=Evidence(
-                    text=clause.text,
-                    document=clause.document,
-                    page=clause.page,
-                    start=clause.start,
-                    end=clause.end,
-                    section=clause.section,
-                    heading=clause.heading,
-                    clause_index=clause.index,
-                ),
-                rule=rule,
-                terms=hit.words,
-                party=ob.party if ob else "",
-                modality=ob.modality if ob else "",
-                params=params or {},
-                reasons=[msg for _, msg in reasons],
-                reason_codes=[code for code, _ in reasons],
-            )
-
-        if prep.non_evidence in ("heading", "definition"):
-            return None
-        if hit.conflict:
-            return make(
-                Status.CONFLICT, [("express_exclusion", f"expressly excluded: '{' … '.join(hit.words)}'")]
-            )
-        # A disclaimer may still expressly refuse the control ("Vendor does not vet ... and makes no
-        # representation"), but it is never evidence that the control is met.
-        disclaimer = prep.non_evidence == "disclaimer"
-        if prep.non_evidence and not disclaimer:
-            return None
-
-        action = compiled.groups[spec.action]
-        # The item's own words carry the action; the lead-in only gives the party and the verb. A detector
-        # proposal names no action word: the clause's own verbs stand for it.
-        hits: Sequence[_Span | re.Match[str]] = (
-            actions if actions is not None else [m for m in action.finditer(text) if m.start() >= prep.lead]
-        )
-        if not hits:
-            return None
-        readings = [(m, ctx.reader.read(text, m.start(), prep.modals, prep.original)) for m in hits]
-        act, ob = min(
-            readings,
-            key=lambda r: (
-                # An explicit party outranks a subject the reader could not resolve.
-                _RANK_PARTY[
-                    "unresolved" if r[1].party == "assumed_vendor" and not r[1].party_text else r[1].party
-                ],
-                _RANK_MODAL.get(r[1].modality, 6),
-                not (0 <= r[1].modal_start < r[0].start()),  # a modal before its action reads best
-            ),
-        )
-        modality = ob.modality
-        if ob.modal_start >= 0 and ob.modal_start < act.start():
-            gap = text[ob.modal_start + len(ob.modal_text) : act.start()]
-            if _CUSTOMER_DUTY.search(gap) and not action.search(gap):
-                return None
-            enables = _ENABLES_CUSTOMER.search(gap) is not None
-        else:
-            enables = False
-
-        reasons: list[tuple[str, str]] = []
-        right = spec.customer_right != "none" and (
-            enables or (ob.party in ("customer", "mutual") and _is_right(ob, text, act))
-        )
-        if enables and not right:
-            reasons.append(("partial", "the vendor only enables the customer to do it"))
-        if ob.party == "customer" and not right:
-            if spec.customer_right == "met" and modality in ("prohibition", "negated"):
-                excluded = f"the customer's right is excluded: '{ob.modal_text}'"
-                return make(Status.CONFLICT, [("excluded_right", excluded)], ob)
-            return None
-        if right:
-            if spec.customer_right == "weak":
-                reasons.append(("customer_right", "a right of the customer, not a duty of the vendor"))
-            modality = "binding"
-        elif modality == "negated":
-            return make(Status.CONFLICT, [("negated", f"the duty is denied: '{ob.modal_text}'")], ob)
-        elif modality == "prohibition":
-            if not (spec.satisfy_by_prohibition or spec.limits_action):
-                if ob.party == "assumed_vendor" and not ob.party_text:
-                    # "This information cannot be recovered": nobody refuses anything.
-                    return None
-                distance = act.start() - (ob.modal_start + len(ob.modal_text))
-                scoped = _RESTRICTIVE.search(text[act.end() : act.end() + 80])
-                if 0 <= distance < 25 and not scoped:
-                    return make(
-                        Status.CONFLICT, [("negated", f"the vendor refuses it: '{ob.modal_text}'")], ob
-                    )
-                # "Provider will not delete Content that ..." limits something else; not evidence.
-                return None
-            modality = "binding"
-        elif modality == "permissive":
-            scoped_grant = ob.modal_text.startswith("may") and _ONLY.search(
-                text[ob.modal_start : act.end() + 200]
-            )
-            if (spec.satisfy_by_prohibition or spec.limits_action) and scoped_grant:
-                modality = "binding"
-            elif spec.limits_action and ob.modal_text.startswith(("may", "is entitled", "are entitled")):
-                # "Provider may transfer / use / disclose ...": a permission to do what the control
-                # limits, not a weak form of the limit (an express grant is a conflict rule's business).
-                return None
-            else:
-                msg = self._weak_messages.get("permissive", "permissive ({match})").format(
-                    match=ob.modal_text
-                )
-                reasons.append(("permissive", msg))
-        if disclaimer:
-            return None
-        if modality == "none" and _IMPERATIVE.match(text[prep.lead : act.start()]) is not None:
-            # A list item in the imperative ("Encrypt all Customer Data at rest."), as under a
-            # "Contractor shall apply the following controls:" lead-in.
-            modality = "binding"
-        if modality == "none" and not prep.schedule:
-            # No verb binds anyone to the action: a mention, a title, a cross-reference.
-            return None
-        if modality == "descriptive" and not prep.schedule:
-            if ob.party == "assumed_vendor" and not ob.party_text:
-                return None
-            reasons.append(
-                ("no_commitment", "stated as a description, not a commitment (no shall/will/must)")
-            )
-
-        params, param_reasons, firm = self._parameters(compiled, prep, act.start(), ob.modal_start)
-        reasons.extend(param_reasons)
-        body = text[prep.lead :]
-        asides = _parentheticals(body)
-        for reason, pattern in compiled.weak.items():
-            m = next(
-                (
-                    h
-                    for h in pattern.finditer(body)
-                    if not _inside(h.start(), asides) and not negated_at(body, h.start())
-                ),
-                None,
-            )
-            if m is None:
-                continue
-            if firm and reason == "vague_timing":
-                continue
-            if firm and reason == "effort_qualifier" and _FEASIBILITY.fullmatch(m.group(0).lower()):
-                continue
-            reasons.append((reason, self._weak_messages.get(reason, reason).format(match=m.group(0))))
-        partial = hit.partial
-        if compiled.weak_terms is not None and (w := compiled.weak_terms.search(body)):
-            partial = True
-            hit.words.append(w.group(0))
-        if partial:
-            reasons.append(("partial", "addresses only part of what the control requires"))
-        status = Status.WEAK if reasons else Status.MET
-        return make(status, reasons, ob, params)
+        """The finding the stages of :mod:`checker.match.judge` make of one hit, or ``None``."""
+        return judge(self, Reading(compiled, clause, prep, ctx, hit, actions))[0]
 
     def _parameters(
         self, compiled: CompiledControl, prep: _Clause, action_at: int, governing_at: int = -1
@@ -494,39 +342,6 @@ class Engine:
             msg = self._weak_messages.get("no_parameter", "no fixed {param}")
             reasons.append(("no_parameter", msg.format(param=unstated[0].key.replace("_", " "))))
         return params, reasons, firm
-
-
-_RIGHT = re.compile(r"\b(?:right|rights|entitled|option|permitted|authori[sz]ed|may)\b")
-
-
-def _is_right(ob: Obligation, text: str, act: _Span | re.Match[str]) -> bool:
-    """Whether the governing verb grants the party a right ("may audit", "shall have the right to audit")."""
-    if ob.modality == "permissive" or ob.modal_text in ("has", "have"):
-        # "Customer may object", "Customer has 30 days ... to object".
-        return True
-    if ob.modality in ("binding", "descriptive") and 0 <= ob.modal_start < act.start():
-        return bool(_RIGHT.search(text[ob.modal_start : act.start()]))
-    return False
-
-
-def _parentheticals(text: str) -> list[tuple[int, int]]:
-    """Spans of parenthetical asides; qualifiers inside them do not weaken the main obligation."""
-    spans = []
-    depth, start = 0, 0
-    for i, ch in enumerate(text):
-        if ch == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-            if depth == 0 and i - start > 4:
-                spans.append((start, i))
-    return spans
-
-
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a < pos < b for a, b in spans)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,396 @@
+"""How a clause that names a control becomes a finding: small named stages, each with its reason codes.
+
+A rule's hit (or a detector's proposal) is read by :func:`judge`, which runs :data:`STAGES` in order on
+one :class:`Reading`. Each stage looks at one question and either lets the reading go on (it may add a
+reason, change the modality) or ends it with a :class:`Verdict`: a status, or no finding at all, and
+always the stage's name. The trace of stages is what :meth:`checker.match.engine.Engine.explain` shows,
+so that a reviewer can see why a clause that uses a control's words was *not* a finding too.
+
+| stage | question | ends with |
+|---|---|---|
+| ``evidence`` | is the clause a heading, definition or other non-evidence? | nothing |
+| ``exclusion`` | does a conflict rule expressly exclude the control? | conflict ``express_exclusion`` |
+| ``governing_verb`` | which action word, with which party and modal, governs the duty? | nothing (no action) |
+| ``customer_duty`` | is the vendor only helping with the customer's own duty? | nothing |
+| ``party`` | is it the customer's duty, or a right the customer holds? | nothing, or conflict ``excluded_right`` |
+| ``modality`` | denied, refused, permitted, or a disclaimer? | conflict ``negated`` or nothing |
+| ``commitment`` | does any verb bind anyone (imperative items, schedules of measures)? | nothing |
+| ``parameters`` | which numbers belong to the duty, against what the control needs? | – |
+| ``weak_language`` | qualifiers outside parentheses that weaken the duty | – |
+| ``scope`` | does it address only part of the control? | met, or weak with every reason |
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from checker.match.obligation import Obligation
+from checker.match.rules import CompiledControl, RuleHit, negated_at
+from checker.models import Clause, Evidence, Match, Status
+
+if TYPE_CHECKING:
+    from checker.match.engine import DocumentContext, _Clause
+
+__all__ = ["STAGES", "Action", "Explanation", "Reading", "Verdict", "judge"]
+
+_FEASIBILITY = re.compile(
+    r"(?:when|where|if|to the extent)(?: technically| reasonably)? (?:feasible|practicable|possible)"
+)
+_ONLY = re.compile(r"\b(?:only|solely|exclusively|strictly)\b")
+# The action belongs to the customer when the vendor only helps with it:
+# "Provider will assist Customer in meeting Customer's obligations to notify ...".
+_CUSTOMER_DUTY = re.compile(
+    r"\b(?:customer|controller|client|data exporter|you)(?:'s|s'|r)?\s+(?:own\s+)?(?:legal\s+|regulatory\s+)?"
+    r"(?:obligations?|duty|duties|compliance|responsibilit(?:y|ies))\b"
+    r"|\b(?:assist\w*|help\w*|support\w*)\s+(?:the\s+)?"
+    r"(?:customer|controller|client|data exporter|you)\s+(?:in\s+|to\s+|with\s+)?(?:\w+\s+){0,3}$"
+)
+# The vendor lets the customer do it: a right for the customer, not the vendor doing it.
+_ENABLES_CUSTOMER = re.compile(
+    r"\b(?:enabl\w*|allow\w*|permit\w*|let)\s+(?:the\s+)?(?:customer|controller|client|data exporter|you)"
+    r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){0,2}$"
+)
+_RESTRICTIVE = re.compile(r"\b(?:that|which|unless|except|other than|until|before|without)\b")
+_IMPERATIVE = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?$")
+_RIGHT = re.compile(r"\b(?:right|rights|entitled|option|permitted|authori[sz]ed|may)\b")
+_RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3, "unresolved": 4}
+_RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "descriptive": 4, "none": 5}
+
+
+class Action(Protocol):
+    """Where an action word sits in the clause: a regex match, or a position the detector supplies."""
+
+    def start(self) -> int: ...
+
+    def end(self) -> int: ...
+
+
+class Judge(Protocol):
+    """What the stages need of the engine: the language file's messages and the parameter reader."""
+
+    _weak_messages: dict[str, str]
+
+    def _parameters(
+        self, compiled: CompiledControl, prep: _Clause, action_at: int, governing_at: int = -1
+    ) -> tuple[dict[str, float], list[tuple[str, str]], bool]: ...
+
+
+@dataclass
+class Reading:
+    """One clause read against one control, as the stages fill it in."""
+
+    compiled: CompiledControl
+    clause: Clause
+    prep: _Clause
+    ctx: DocumentContext
+    hit: RuleHit
+    actions: Sequence[Action] | None
+    reasons: list[tuple[str, str]] = field(default_factory=list)
+    act: Action | None = None
+    ob: Obligation | None = None
+    modality: str = ""
+    enables: bool = False
+    right: bool = False
+    disclaimer: bool = False
+    params: dict[str, float] = field(default_factory=dict)
+    firm: bool = False
+
+    @property
+    def text(self) -> str:
+        """The folded lead-in and clause."""
+        return self.prep.text
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a reading ended: a status (``None``: no finding), the stage that decided, and its reasons."""
+
+    stage: str
+    status: Status | None
+    reasons: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why one clause is or is not a finding of one control: the stage that decided, with its reasons."""
+
+    control: str
+    stage: str
+    status: str  # met, weak, conflict, or "none" (the clause's words hit a rule, but it is no finding)
+    reason_codes: list[str]
+    reasons: list[str]
+
+
+Stage = Callable[["Judge", Reading], Verdict | None]
+
+
+def _evidence(engine: Judge, r: Reading) -> Verdict | None:
+    kind = r.prep.non_evidence
+    if kind in ("heading", "definition"):
+        return Verdict("evidence", None, ((kind, f"the clause is a {kind}, not a commitment"),))
+    return None
+
+
+def _exclusion(engine: Judge, r: Reading) -> Verdict | None:
+    if r.hit.conflict:
+        why = ("express_exclusion", f"expressly excluded: '{' … '.join(r.hit.words)}'")
+        return Verdict("exclusion", Status.CONFLICT, (why,))
+    # A disclaimer may still expressly refuse the control ("Vendor does not vet ... and makes no
+    # representation"), but it is never evidence that the control is met.
+    r.disclaimer = r.prep.non_evidence == "disclaimer"
+    if r.prep.non_evidence and not r.disclaimer:
+        kind = r.prep.non_evidence
+        return Verdict("exclusion", None, ((kind, f"the clause is {kind.replace('_', ' ')} text"),))
+    return None
+
+
+def _governing_verb(engine: Judge, r: Reading) -> Verdict | None:
+    action = r.compiled.groups[r.compiled.control.match.action]
+    text, prep = r.text, r.prep
+    # The item's own words carry the action; the lead-in only gives the party and the verb. A detector
+    # proposal names no action word: the clause's own verbs stand for it.
+    hits: Sequence[Action] = (
+        r.actions if r.actions is not None else [m for m in action.finditer(text) if m.start() >= prep.lead]
+    )
+    if not hits:
+        return Verdict("governing_verb", None, (("no_action", "none of the control's action words"),))
+    readings = [(m, r.ctx.reader.read(text, m.start(), prep.modals, prep.original)) for m in hits]
+    r.act, r.ob = min(
+        readings,
+        key=lambda x: (
+            # An explicit party outranks a subject the reader could not resolve.
+            _RANK_PARTY[
+                "unresolved" if x[1].party == "assumed_vendor" and not x[1].party_text else x[1].party
+            ],
+            _RANK_MODAL.get(x[1].modality, 6),
+            not (0 <= x[1].modal_start < x[0].start()),  # a modal before its action reads best
+        ),
+    )
+    r.modality = r.ob.modality
+    return None
+
+
+def _customer_duty(engine: Judge, r: Reading) -> Verdict | None:
+    assert r.act is not None and r.ob is not None
+    ob, text = r.ob, r.text
+    if 0 <= ob.modal_start < r.act.start():
+        gap = text[ob.modal_start + len(ob.modal_text) : r.act.start()]
+        action = r.compiled.groups[r.compiled.control.match.action]
+        if _CUSTOMER_DUTY.search(gap) and not action.search(gap):
+            return Verdict(
+                "customer_duty", None, (("customer_duty", "the vendor assists the customer's own duty"),)
+            )
+        r.enables = _ENABLES_CUSTOMER.search(gap) is not None
+    return None
+
+
+def _party(engine: Judge, r: Reading) -> Verdict | None:
+    assert r.act is not None and r.ob is not None
+    spec, ob = r.compiled.control.match, r.ob
+    r.right = spec.customer_right != "none" and (
+        r.enables or (ob.party in ("customer", "mutual") and _is_right(ob, r.text, r.act))
+    )
+    if r.enables and not r.right:
+        r.reasons.append(("partial", "the vendor only enables the customer to do it"))
+    if ob.party == "customer" and not r.right:
+        if spec.customer_right == "met" and r.modality in ("prohibition", "negated"):
+            excluded = f"the customer's right is excluded: '{ob.modal_text}'"
+            return Verdict("party", Status.CONFLICT, (("excluded_right", excluded),))
+        return Verdict("party", None, (("customer_duty", "a duty of the customer, not of the vendor"),))
+    if r.right:
+        if spec.customer_right == "weak":
+            r.reasons.append(("customer_right", "a right of the customer, not a duty of the vendor"))
+        r.modality = "binding"
+    return None
+
+
+def _modality(engine: Judge, r: Reading) -> Verdict | None:
+    if r.right:
+        return _disclaimer(r)
+    assert r.act is not None and r.ob is not None
+    spec, ob, text, act = r.compiled.control.match, r.ob, r.text, r.act
+    if r.modality == "negated":
+        return Verdict("modality", Status.CONFLICT, (("negated", f"the duty is denied: '{ob.modal_text}'"),))
+    if r.modality == "prohibition":
+        if not (spec.satisfy_by_prohibition or spec.limits_action):
+            if ob.party == "assumed_vendor" and not ob.party_text:
+                # "This information cannot be recovered": nobody refuses anything.
+                return Verdict("modality", None, (("no_party", "a prohibition that binds no party"),))
+            distance = act.start() - (ob.modal_start + len(ob.modal_text))
+            scoped = _RESTRICTIVE.search(text[act.end() : act.end() + 80])
+            if 0 <= distance < 25 and not scoped:
+                why = ("negated", f"the vendor refuses it: '{ob.modal_text}'")
+                return Verdict("modality", Status.CONFLICT, (why,))
+            # "Provider will not delete Content that ..." limits something else; not evidence.
+            return Verdict("modality", None, (("limits_other", "the prohibition limits something else"),))
+        r.modality = "binding"
+    elif r.modality == "permissive":
+        scoped_grant = ob.modal_text.startswith("may") and _ONLY.search(
+            text[ob.modal_start : act.end() + 200]
+        )
+        if (spec.satisfy_by_prohibition or spec.limits_action) and scoped_grant:
+            r.modality = "binding"
+        elif spec.limits_action and ob.modal_text.startswith(("may", "is entitled", "are entitled")):
+            # "Provider may transfer / use / disclose ...": a permission to do what the control
+            # limits, not a weak form of the limit (an express grant is a conflict rule's business).
+            why = ("permission", "a permission to do what the control limits")
+            return Verdict("modality", None, (why,))
+        else:
+            msg = engine._weak_messages.get("permissive", "permissive ({match})").format(match=ob.modal_text)
+            r.reasons.append(("permissive", msg))
+    return _disclaimer(r)
+
+
+def _disclaimer(r: Reading) -> Verdict | None:
+    if r.disclaimer:
+        return Verdict(
+            "modality", None, (("disclaimer", "a disclaimer is never evidence that a control is met"),)
+        )
+    return None
+
+
+def _commitment(engine: Judge, r: Reading) -> Verdict | None:
+    assert r.act is not None and r.ob is not None
+    prep = r.prep
+    if r.modality == "none" and _IMPERATIVE.match(r.text[prep.lead : r.act.start()]) is not None:
+        # A list item in the imperative ("Encrypt all Customer Data at rest."), as under a
+        # "Contractor shall apply the following controls:" lead-in.
+        r.modality = "binding"
+    if r.modality == "none" and not prep.schedule:
+        # No verb binds anyone to the action: a mention, a title, a cross-reference.
+        return Verdict("commitment", None, (("no_commitment", "no verb binds anyone to it"),))
+    if r.modality == "descriptive" and not prep.schedule:
+        if r.ob.party == "assumed_vendor" and not r.ob.party_text:
+            return Verdict("commitment", None, (("no_party", "a description that names no party"),))
+        r.reasons.append(("no_commitment", "stated as a description, not a commitment (no shall/will/must)"))
+    return None
+
+
+def _parameters(engine: Judge, r: Reading) -> Verdict | None:
+    assert r.act is not None and r.ob is not None
+    r.params, param_reasons, r.firm = engine._parameters(r.compiled, r.prep, r.act.start(), r.ob.modal_start)
+    r.reasons.extend(param_reasons)
+    return None
+
+
+def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
+    body = r.text[r.prep.lead :]
+    asides = _parentheticals(body)
+    for reason, pattern in r.compiled.weak.items():
+        m = next(
+            (
+                h
+                for h in pattern.finditer(body)
+                if not _inside(h.start(), asides) and not negated_at(body, h.start())
+            ),
+            None,
+        )
+        if m is None:
+            continue
+        if r.firm and reason == "vague_timing":
+            continue
+        if r.firm and reason == "effort_qualifier" and _FEASIBILITY.fullmatch(m.group(0).lower()):
+            continue
+        r.reasons.append((reason, engine._weak_messages.get(reason, reason).format(match=m.group(0))))
+    return None
+
+
+def _scope(engine: Judge, r: Reading) -> Verdict | None:
+    partial = r.hit.partial
+    body = r.text[r.prep.lead :]
+    if r.compiled.weak_terms is not None and (w := r.compiled.weak_terms.search(body)):
+        partial = True
+        r.hit.words.append(w.group(0))
+    if partial:
+        r.reasons.append(("partial", "addresses only part of what the control requires"))
+    return Verdict("scope", Status.WEAK if r.reasons else Status.MET, tuple(r.reasons))
+
+
+#: The stages, in the order they read.
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("evidence", _evidence),
+    ("exclusion", _exclusion),
+    ("governing_verb", _governing_verb),
+    ("customer_duty", _customer_duty),
+    ("party", _party),
+    ("modality", _modality),
+    ("commitment", _commitment),
+    ("parameters", _parameters),
+    ("weak_language", _weak_language),
+    ("scope", _scope),
+)
+
+
+def judge(engine: Judge, reading: Reading) -> tuple[Match | None, Verdict]:
+    """Run the stages on one reading: the finding (``None`` if there is none) and the verdict that decided."""
+    for _, stage in STAGES:
+        verdict = stage(engine, reading)
+        if verdict is not None:
+            break
+    else:  # pragma: no cover - the last stage always decides
+        raise AssertionError("no stage decided")
+    if verdict.status is None:
+        return None, verdict
+    return _finding(reading, verdict), verdict
+
+
+def _finding(r: Reading, verdict: Verdict) -> Match:
+    clause, ob = r.clause, r.ob
+    # A conflict ends the reading early: the reasons gathered before it (a partial "enables") do not count.
+    reasons = list(verdict.reasons)
+    return Match(
+        control=r.compiled.control.id,
+        clause_index=clause.index,
+        document=clause.document,
+        status=verdict.status,
+        evidence=Evidence(
+            text=clause.text,
+            document=clause.document,
+            page=clause.page,
+            start=clause.start,
+            end=clause.end,
+            section=clause.section,
+            heading=clause.heading,
+            clause_index=clause.index,
+        ),
+        rule=r.hit.rule,
+        terms=r.hit.words,
+        party=ob.party if ob and verdict.stage != "exclusion" else "",
+        modality=ob.modality if ob and verdict.stage != "exclusion" else "",
+        params=r.params if verdict.stage == "scope" else {},
+        reasons=[msg for _, msg in reasons],
+        reason_codes=[code for code, _ in reasons],
+    )
+
+
+def _is_right(ob: Obligation, text: str, act: Action) -> bool:
+    """Whether the governing verb grants the party a right ("may audit", "shall have the right to audit")."""
+    if ob.modality == "permissive" or ob.modal_text in ("has", "have"):
+        # "Customer may object", "Customer has 30 days ... to object".
+        return True
+    if ob.modality in ("binding", "descriptive") and 0 <= ob.modal_start < act.start():
+        return bool(_RIGHT.search(text[ob.modal_start : act.start()]))
+    return False
+
+
+def _parentheticals(text: str) -> list[tuple[int, int]]:
+    """Spans of parenthetical asides; qualifiers inside them do not weaken the main obligation."""
+    spans = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0 and i - start > 4:
+                spans.append((start, i))
+    return spans
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < pos < b for a, b in spans)

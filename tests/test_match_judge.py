@@ -1,0 +1,103 @@
+"""The decision stages (checker/match/judge.py): each question answered by one named stage, with reasons.
+
+``Engine.explain`` shows every control whose rule a clause hits and the stage that decided, including
+the hits that are not findings; it must agree with what the matcher reports.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.library.loader import load_library
+from checker.match.engine import Engine
+from checker.match.judge import STAGES
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_library())
+
+
+def _one(engine: Engine, text: str, control: str) -> tuple[str, str, list[str]]:
+    found = [x for x in engine.explain(text) if x.control == control]
+    assert len(found) == 1, engine.explain(text)
+    return found[0].stage, found[0].status, found[0].reason_codes
+
+
+def test_stage_names_are_unique_and_the_last_stage_always_decides() -> None:
+    names = [name for name, _ in STAGES]
+    assert len(names) == len(set(names))
+    assert names[-1] == "scope"
+
+
+@pytest.mark.parametrize(
+    ("text", "control", "stage", "status", "codes"),
+    [
+        # A firm duty of the vendor with its number: every stage passes it, the last says met.
+        (
+            "Provider shall notify Customer of any Security Incident within 24 hours.",
+            "incident_notification",
+            "scope",
+            "met",
+            [],
+        ),
+        # The same words as the customer's duty are no finding, and the stage that said so is named.
+        (
+            "Customer shall notify Provider of any Security Incident within 24 hours.",
+            "incident_notification",
+            "party",
+            "none",
+            ["customer_duty"],
+        ),
+        # An express refusal is a conflict, decided before any verb is read.
+        (
+            "Provider will not encrypt Customer Data at rest.",
+            "encryption_at_rest",
+            "exclusion",
+            "conflict",
+            ["express_exclusion"],
+        ),
+        # Weak language and a missing number both count, in order.
+        (
+            "Provider will use commercially reasonable efforts to notify Customer of Security Incidents.",
+            "incident_notification",
+            "scope",
+            "weak",
+            ["no_parameter", "effort_qualifier"],
+        ),
+    ],
+)
+def test_each_outcome_names_its_stage_and_reasons(
+    engine: Engine, text: str, control: str, stage: str, status: str, codes: list[str]
+) -> None:
+    assert _one(engine, text, control) == (stage, status, codes)
+
+
+def test_a_qualifier_inside_parentheses_does_not_weaken_the_duty(engine: Engine) -> None:
+    plain = "Provider shall notify Customer of any Security Incident within 24 hours."
+    aside = (
+        "Provider shall notify Customer of any Security Incident (using commercially reasonable efforts to "
+        "identify the affected records) within 24 hours."
+    )
+    assert _one(engine, plain, "incident_notification")[1] == "met"
+    assert _one(engine, aside, "incident_notification")[1] == "met"
+
+
+def test_explain_agrees_with_the_matcher_on_every_library_example(engine: Engine) -> None:
+    library = load_library()
+    checked = 0
+    for control in library.controls.values():
+        ex = control.examples
+        for example in [*ex.met, *ex.weak, *ex.conflict, *ex.negative]:
+            heading = example.heading or ""
+            found = {
+                m.control: (m.status.value, m.reason_codes) for m in engine.match_text(example.text, heading)
+            }
+            explained = {
+                x.control: (x.status, x.reason_codes)
+                for x in engine.explain(example.text, heading)
+                if x.status != "none"
+            }
+            assert explained == found, example.text
+            checked += 1
+    assert checked > 100
