@@ -101,3 +101,19 @@ def test_explain_agrees_with_the_matcher_on_every_library_example(engine: Engine
             assert explained == found, example.text
             checked += 1
     assert checked > 100
+
+
+def test_a_qualifier_weakens_only_its_own_limb(engine: Engine) -> None:
+    limbs = (
+        "Provider shall (i) encrypt Customer Data at rest using AES-256 and (ii) use commercially reasonable "
+        "efforts to encrypt Customer Data in transit."
+    )
+    assert _one(engine, limbs, "encryption_at_rest")[1:] == ("met", [])
+    assert _one(engine, limbs, "encryption_in_transit")[1:] == ("weak", ["effort_qualifier"])
+    # In the stem, before the first limb, the qualifier governs every limb.
+    stem = (
+        "Provider shall use commercially reasonable efforts to (i) encrypt Customer Data at rest and (ii) "
+        "encrypt Customer Data in transit."
+    )
+    assert _one(engine, stem, "encryption_at_rest")[1:] == ("weak", ["effort_qualifier"])
+    assert _one(engine, stem, "encryption_in_transit")[1:] == ("weak", ["effort_qualifier"])

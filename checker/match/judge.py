@@ -22,6 +22,7 @@ so that a reviewer can see why a clause that uses a control's words was *not* a 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -277,14 +278,20 @@ def _parameters(engine: Judge, r: Reading) -> Verdict | None:
 
 
 def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
+    assert r.act is not None
     body = r.text[r.prep.lead :]
     asides = _parentheticals(body)
+    # In a clause of limbs ("(i) ... and (ii) ..."), a qualifier weakens only the limb it stands in; the
+    # stem before the first limb governs them all.
+    other_limbs = _other_limbs(body, r.hit.words)
     for reason, pattern in r.compiled.weak.items():
         m = next(
             (
                 h
                 for h in pattern.finditer(body)
-                if not _inside(h.start(), asides) and not negated_at(body, h.start())
+                if not _inside(h.start(), asides)
+                and not _inside_any(h.start(), other_limbs)
+                and not negated_at(body, h.start())
             ),
             None,
         )
@@ -394,3 +401,30 @@ def _parentheticals(text: str) -> list[tuple[int, int]]:
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < pos < b for a, b in spans)
+
+
+def _inside_any(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+# A limb marker inside a sentence: "(i)", "(ii)", "(a)", "(b)", "(1)", after a space, a colon or a dash.
+_LIMB = re.compile(r"(?:(?<=\s)|^|(?<=[:;,\u2014\u2013-]))\((?:[ivx]{1,5}|[a-h]|\d{1,2})\)\s")
+
+
+def _other_limbs(body: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """The limbs of ``body`` that are not the duty's own: those holding fewer of the rule's words than the best.
+
+    "(i) encrypt Customer Data at rest ... and (ii) ... encrypt Customer Data in transit": for encryption
+    at rest, limb (i) holds "encrypt", "at rest" and "data", limb (ii) only two of them. With fewer than
+    two limbs, or no rule word in any limb (the duty is in the stem), no limb is set aside.
+    """
+    starts = [m.start() for m in _LIMB.finditer(body)]
+    if len(starts) < 2:
+        return []
+    spans = list(itertools.pairwise([*starts, len(body)]))
+    wanted = {w for w in words if w}
+    score = [sum(w in body[a:b] for w in wanted) for a, b in spans]
+    best = max(score)
+    if best == 0:
+        return []
+    return [span for span, n in zip(spans, score, strict=True) if n < best]
