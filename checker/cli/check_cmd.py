@@ -27,6 +27,12 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT, MD, HTML)")
     p.add_argument("--playbook", default="baseline", help="playbook name, 'all', or a playbook YAML file")
     p.add_argument("--bundle", action="store_true", help="assess all files as one vendor's bundle")
+    p.add_argument(
+        "--vendor",
+        metavar="NAME",
+        help="the vendor party as the contract names it (e.g. 'Acme' or 'Provider'); by default the"
+        " parties block and definitions decide, and an unknown role is reported",
+    )
     p.add_argument("--format", choices=("table", *FORMATS), default="table", dest="fmt")
     p.add_argument("--out", help="write the report to this file (required for xlsx and docx)")
     p.add_argument("--password", help="password for encrypted PDFs")
@@ -81,7 +87,8 @@ def _check_isolated(
 ) -> tuple[list[Assessment], list[InputError]]:
     """Each document (or the bundle) in a worker process with a time and a memory limit."""
     playbook = checker.playbook(args.playbook)
-    sources = [Source(name=Path(p).name, label=str(p), path=str(p)) for p in args.paths]
+    vendor = (args.vendor or "").strip() or None
+    sources = [Source(name=Path(p).name, label=str(p), path=str(p), vendor=vendor) for p in args.paths]
     jobs = [Job(0, tuple(sources))] if args.bundle else [Job(i, (s,)) for i, s in enumerate(sources)]
     limits = isolation_limits(args)
     results = {
@@ -109,7 +116,12 @@ def run(args: argparse.Namespace) -> int:
     if args.no_isolation or args.password:
         # A password stays in this process: it is never handed to a worker.
         assessments, errors = checker.check_paths(
-            args.paths, args.playbook, bundle=args.bundle, password=args.password, limits=extract_limits(args)
+            args.paths,
+            args.playbook,
+            bundle=args.bundle,
+            password=args.password,
+            limits=extract_limits(args),
+            vendor=(args.vendor or "").strip() or None,
         )
     else:
         assessments, errors = _check_isolated(checker, args)
