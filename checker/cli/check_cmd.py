@@ -15,6 +15,7 @@ from checker.cli.limit_options import add_limit_options, extract_limits, isolati
 from checker.isolate import Job, Source, assess_isolated
 from checker.models import Assessment, InputError, Status
 from checker.report import FORMATS, write_report
+from checker.report.wording import parties_text
 
 __all__ = ["register", "render_table"]
 
@@ -61,6 +62,8 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
         out.append(f"{names}  ·  playbook {a.playbook}  ·  score {a.score:g}/100")
         out.append(f"  {a.score_explanation}")
         for d in a.documents:
+            for line in parties_text(d).splitlines():
+                out.append(f"  party ({d.name}): {line}")
             for warning in d.warnings:
                 out.append(f"  note ({d.name}): {warning}")
         for f in a.findings:

@@ -33,19 +33,6 @@ _FEASIBILITY = re.compile(
 )
 _ONLY = re.compile(r"\b(?:only|solely|exclusively|strictly)\b")
 _LOWER_START = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?[a-z]")
-# The action belongs to the customer when the vendor only helps with it:
-# "Provider will assist Customer in meeting Customer's obligations to notify ...".
-_CUSTOMER_DUTY = re.compile(
-    r"\b(?:customer|controller|client|data exporter|you)(?:'s|s'|r)?\s+(?:own\s+)?(?:legal\s+|regulatory\s+)?"
-    r"(?:obligations?|duty|duties|compliance|responsibilit(?:y|ies))\b"
-    r"|\b(?:assist\w*|help\w*|support\w*)\s+(?:the\s+)?"
-    r"(?:customer|controller|client|data exporter|you)\s+(?:in\s+|to\s+|with\s+)?(?:\w+\s+){0,3}$"
-)
-# The vendor lets the customer do it: a right for the customer, not the vendor doing it.
-_ENABLES_CUSTOMER = re.compile(
-    r"\b(?:enabl\w*|allow\w*|permit\w*|let)\s+(?:the\s+)?(?:customer|controller|client|data exporter|you)"
-    r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){0,2}$"
-)
 _RESTRICTIVE = re.compile(r"\b(?:that|which|unless|except|other than|until|before|without)\b")
 # A modal inside a relative or conditional clause ("keys that may have been exposed", "if the other
 # party does not cure") is not another duty of the vendor.
@@ -357,9 +344,9 @@ class Engine:
         modality = ob.modality
         if ob.modal_start >= 0 and ob.modal_start < act.start():
             gap = text[ob.modal_start + len(ob.modal_text) : act.start()]
-            if _CUSTOMER_DUTY.search(gap) and not action.search(gap):
+            if ctx.reader.customer_duty.search(gap) and not action.search(gap):
                 return None
-            enables = _ENABLES_CUSTOMER.search(gap) is not None
+            enables = ctx.reader.enables_customer.search(gap) is not None
         else:
             enables = False
 

@@ -143,6 +143,20 @@ _DETERMINER = re.compile(r"\b(?:all|any|each|every|the|such|these|those|this|tha
 _PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
 
 
+# The action belongs to the customer when the vendor only helps with it: "Provider will assist Customer
+# in meeting Customer's obligations to notify ...". {customer} is the customer side of the vocabulary.
+_CUSTOMER_DUTY = (
+    r"\b(?:{customer})(?:'s|s'|r)?\s+(?:own\s+)?(?:legal\s+|regulatory\s+)?"
+    r"(?:obligations?|duty|duties|compliance|responsibilit(?:y|ies))\b"
+    r"|\b(?:assist\w*|help\w*|support\w*)\s+(?:the\s+)?(?:{customer})\s+(?:in\s+|to\s+|with\s+)?(?:\w+\s+){{0,3}}$"
+)
+# The vendor lets the customer do it: a right for the customer, not the vendor doing it.
+_ENABLES_CUSTOMER = (
+    r"\b(?:enabl\w*|allow\w*|permit\w*|let)\s+(?:the\s+)?(?:{customer})"
+    r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){{0,2}}$"
+)
+
+
 @dataclass(frozen=True)
 class Obligation:
     """The reading of one clause around one action: who is bound, and how."""
@@ -162,6 +176,8 @@ class ObligationReader:
     language: dict[str, Any]
     _modal: re.Pattern[str] = field(init=False)
     _party: dict[str, re.Pattern[str]] = field(init=False)
+    customer_duty: re.Pattern[str] = field(init=False)
+    enables_customer: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
         modality = self.language.get("modality", {})
@@ -182,6 +198,13 @@ class ObligationReader:
             # A word only the document can place ("the Company") reads as an assumed vendor until it does.
             "undecided": compile_phrases(parties.get("undecided", [])),
         }
+        customer = [*parties.get("customer", []), *parties.get("customer_pronouns", [])]
+        words = "|".join(
+            phrase_pattern(p, bounded=False) for p in sorted(set(customer), key=len, reverse=True)
+        )
+        words = words or r"(?!x)x"
+        self.customer_duty = re.compile(_CUSTOMER_DUTY.format(customer=words))
+        self.enables_customer = re.compile(_ENABLES_CUSTOMER.format(customer=words))
 
     def with_names(
         self, vendor: Sequence[str], customer: Sequence[str], unknown: Sequence[str] = ()

@@ -50,6 +50,12 @@ _MEANS = re.compile(
 # Where the stretch of text that introduces a defined name begins: the last of these before it.
 _SEGMENT_BREAK = re.compile(r"\n|;|:|\)|\bbetween\b|\band\b(?!\s+its\b)|\.\s+(?=[A-Z])", re.IGNORECASE)
 _ROLE_WINDOW = 60
+_NAME = re.compile(r"[A-Z][\w&.\- ]{1,40}")
+# What may stand before a role word that introduces a name: "..., as service provider (“Acme”)",
+# "..., the customer (“Bank”)"; not "law enforcement agency (a “Relevant Disclosure”)".
+_INTRODUCES = re.compile(r"(?:\bas|\bthe|\ba|\ban|\bacting as|,)\s*$")
+# A definition that names a party begins with its name: "“GitHub” means GitHub, Inc., ...".
+_NAMED_BODY = re.compile(r"^(?!(?:The|A|An|Any|All|Each|Such)\b)[A-Z0-9]")
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class _Words:
     pronoun: dict[str, str]
     undecided: re.Pattern[str]
     legal_form: re.Pattern[str]
+    vendor_pronoun: re.Pattern[str]
 
     @classmethod
     def of(cls, language: dict[str, Any]) -> _Words:
@@ -110,7 +117,12 @@ class _Words:
             pronoun,
             compile_phrases(parties.get("undecided", [])),
             compile_phrases(parties.get("legal_forms", [])),
+            compile_phrases(parties.get("vendor_pronouns", [])),
         )
+
+    def legal_form_in(self, original: str) -> bool:
+        """Whether ``original`` names a legal form, written with a capital ("Ltd", not "a company")."""
+        return any(original[m.start()].isupper() for m in self.legal_form.finditer(fold(original)))
 
     def side_of_name(self, name: str) -> str:
         """The side a defined name itself gives: "vendor", "customer", "undecided" or ""."""
@@ -125,8 +137,11 @@ class _Words:
             return "undecided"
         return ""
 
-    def side_in(self, original: str) -> tuple[str, str]:
-        """The last role word in ``original`` that names a party (not "Customer Data", not "to Customer")."""
+    def side_in(self, original: str, introducing: bool = False) -> tuple[str, str]:
+        """The last role word in ``original`` that names a party (not "Customer Data", not "to Customer").
+
+        ``introducing``: only a role word that ends ``original`` after "as", "the" or a comma counts.
+        """
         folded = fold(original)
         best: tuple[int, str, str] = (-1, "", "")
         for side, pattern in (("vendor", self.vendor), ("customer", self.customer)):
@@ -135,6 +150,8 @@ class _Words:
                 if ATTRIBUTIVE.match(rest) or CAPITALISED_NOUN.match(original[m.end() :]):
                     continue
                 if PREPOSITION.search(before) or rest.lstrip().startswith("("):
+                    continue
+                if introducing and (rest.strip(" ,") or not _INTRODUCES.search(original[: m.start()])):
                     continue
                 if m.start() > best[0]:
                     best = (m.start(), side, original[m.start() : m.end()])
@@ -155,9 +172,9 @@ def _paren_definitions(head: str, words: _Words) -> list[_Definition]:
         while segment[:1].isspace() or segment[:1] in ",":
             segment, seg_start = segment[1:], seg_start + 1
         sides = {words.side_of_name(n) for n in names} - {""}
-        said, said_word = words.side_in(head[max(seg_start, m.start() - _ROLE_WINDOW) : m.start()])
+        said, said_word = words.side_in(head[max(seg_start, m.start() - _ROLE_WINDOW) : m.start()], True)
         pronouns = [n for n in names if fold(n) in words.pronoun]
-        party = bool(sides or said or words.legal_form.search(fold(segment)))
+        party = bool(sides or said or words.legal_form_in(segment))
         definition = _Definition(names, seg_start, m.end(), "undecided", "", party)
         if len(sides - {"undecided"}) == 1:
             (side,) = sides - {"undecided"}
@@ -183,7 +200,7 @@ def _means_definitions(head: str, words: _Words) -> list[_Definition]:
         names = [q.group(1).strip() for q in _QUOTED.finditer(m.group(1))]
         body = m.group(2)
         sides = {words.side_of_name(n) for n in names} - {""}
-        party = bool(sides) or bool(words.legal_form.search(fold(body)))
+        party = bool(sides) or bool(_NAMED_BODY.match(body) and words.legal_form_in(body[:80]))
         if not names or not party:
             continue
         definition = _Definition(names, m.start(), m.end(), "undecided", "", True)
@@ -277,9 +294,14 @@ def read_roles(
     def where(start: int, end: int) -> str:
         return f"chars {start}–{end}, page {page(start)}"
 
-    definitions = sorted(
-        _paren_definitions(head, words) + _means_definitions(head, words), key=lambda d: d.start
-    )
+    definitions: list[_Definition] = []
+    seen: set[tuple[str, ...]] = set()
+    for d in sorted(_paren_definitions(head, words) + _means_definitions(head, words), key=lambda d: d.start):
+        key = (d.role, *map(fold, d.names))
+        if d.party and key in seen:  # the same party defined again the same way: the first place says it
+            continue
+        seen.add(key)
+        definitions.append(d)
     notes: list[str] = []
     named = (vendor or "").strip()
     mention = _apply_named_vendor(named, definitions, head, notes, where) if named else None
@@ -310,7 +332,7 @@ def read_roles(
         if d.role == "undecided" and not vocabulary and (not d.party or both_known):
             # A defined thing, or a third party beside a known vendor and customer ("GitHub, Inc.
             # ("GitHub")" in a list of subprocessors): read on the vendor's side, as any unknown name is.
-            vendor_names.extend(n for n in d.names if n[:1].isupper())
+            vendor_names.extend(n for n in d.names if _NAME.fullmatch(n))
             continue
         if not d.party:
             continue
@@ -374,6 +396,13 @@ def _no_vendor_defined(head: str, words: _Words, where: Callable[[int, int], str
                 " role word of the library, and a party with any other name is assumed to be the vendor."
                 " Name the vendor party (--vendor) if that is wrong."
             )
+    m = words.vendor_pronoun.search(folded)
+    if m is not None:
+        return (
+            "No parties block or definition names the vendor: the contract speaks as the vendor"
+            f" (“{head[m.start() : m.end()]}”, {where(m.start(), m.end())}), as online terms do, and a party"
+            " with any other name is assumed to be the vendor. Name the vendor party (--vendor) if that is wrong."
+        )
     return (
         "No parties block, definition or role word names the vendor: clauses binding an unnamed or"
         " unknown party are read as an assumed vendor's. Name the vendor party (--vendor) to decide."
