@@ -18,6 +18,7 @@ from checker.library.coverage import coverage
 from checker.library.loader import DEFAULT_LIBRARY, Library, load_library, resolve_playbook
 from checker.library.schema import Playbook
 from checker.match.engine import Engine
+from checker.match.roles import Roles
 from checker.models import Assessment, Clause, Document, DocumentInfo, InputError, Match
 from checker.score import assess
 from checker.segment import Segmenter
@@ -27,15 +28,19 @@ __all__ = ["ContractChecker", "ReadDocument", "document_info", "input_error"]
 
 @dataclass(frozen=True)
 class ReadDocument:
-    """A document with its clauses and matches: everything the app shows beside a finding."""
+    """A document with its clauses and matches: everything the app shows beside a finding.
+
+    ``roles`` are its parties as read (which is the vendor, and why); None where they were not read.
+    """
 
     document: Document
     clauses: list[Clause]
     matches: list[Match]
+    roles: Roles | None = None
 
 
-def document_info(doc: Document) -> DocumentInfo:
-    """The summary of a document that goes into an assessment."""
+def document_info(doc: Document, roles: Roles | None = None) -> DocumentInfo:
+    """The summary of a document that goes into an assessment, with its parties and any role notes."""
     return DocumentInfo(
         path=doc.path,
         name=doc.name,
@@ -43,7 +48,8 @@ def document_info(doc: Document) -> DocumentInfo:
         format=doc.format.value,
         pages=doc.pages,
         has_tracked_changes=doc.has_tracked_changes,
-        warnings=list(doc.warnings),
+        warnings=[*doc.warnings, *(roles.notes if roles else ())],
+        parties=list(roles.parties) if roles else [],
     )
 
 
@@ -68,23 +74,35 @@ class ContractChecker:
             return name_or_path
         return resolve_playbook(name_or_path, self.library)
 
-    def read(self, doc: Document) -> ReadDocument:
-        """Segment and match one extracted document."""
+    def read(self, doc: Document, *, vendor: str | None = None) -> ReadDocument:
+        """Segment and match one extracted document; ``vendor`` names the vendor party as the contract does."""
         ensure_english(doc)
         clauses = self.segmenter.segment(doc)
-        return ReadDocument(doc, clauses, self.engine.match_document(doc, clauses))
+        roles = self.engine.roles(doc, vendor)
+        return ReadDocument(doc, clauses, self.engine.match_document(doc, clauses, roles), roles)
 
     def read_file(
-        self, path: str | Path, *, password: str | None = None, limits: Limits | None = None
+        self,
+        path: str | Path,
+        *,
+        password: str | None = None,
+        limits: Limits | None = None,
+        vendor: str | None = None,
     ) -> ReadDocument:
         """Extract, segment and match a file."""
-        return self.read(extract_file(path, password=password, limits=limits))
+        return self.read(extract_file(path, password=password, limits=limits), vendor=vendor)
 
     def read_bytes(
-        self, data: bytes, name: str, *, password: str | None = None, limits: Limits | None = None
+        self,
+        data: bytes,
+        name: str,
+        *,
+        password: str | None = None,
+        limits: Limits | None = None,
+        vendor: str | None = None,
     ) -> ReadDocument:
         """Extract, segment and match an uploaded file."""
-        return self.read(extract_bytes(data, name, password=password, limits=limits))
+        return self.read(extract_bytes(data, name, password=password, limits=limits), vendor=vendor)
 
     def assess(
         self,
@@ -96,7 +114,8 @@ class ContractChecker:
         """One assessment of the documents taken together (a vendor bundle, or a single document)."""
         chosen = self.playbook(playbook)
         matches = [m for d in documents for m in d.matches]
-        draft = assess([document_info(d.document) for d in documents], matches, chosen, self.library, errors)
+        infos = [document_info(d.document, d.roles) for d in documents]
+        draft = assess(infos, matches, chosen, self.library, errors)
         statuses = {f.control: f.status.value for f in draft.findings}
         return draft.model_copy(update={"coverage": coverage(chosen, self.library, statuses)})
 
@@ -108,14 +127,18 @@ class ContractChecker:
         bundle: bool = False,
         password: str | None = None,
         limits: Limits | None = None,
+        vendor: str | None = None,
     ) -> tuple[list[Assessment], list[InputError]]:
-        """Assess files one by one (or as one bundle); unreadable files become errors, never exceptions."""
+        """Assess files one by one (or as one bundle); unreadable files become errors, never exceptions.
+
+        ``vendor`` names the vendor party as the contracts do ("Acme", "Provider").
+        """
         chosen = self.playbook(playbook)
         read: list[ReadDocument] = []
         errors: list[InputError] = []
         for path in paths:
             try:
-                read.append(self.read_file(path, password=password, limits=limits))
+                read.append(self.read_file(path, password=password, limits=limits, vendor=vendor))
             except ClauseCheckError as exc:
                 errors.append(input_error(str(path), exc))
         if bundle:

@@ -26,6 +26,7 @@ __all__ = [
     "InputError",
     "Line",
     "Match",
+    "PartyRole",
     "Provenance",
     "ReviewerOverride",
     "Status",
@@ -198,6 +199,22 @@ class Finding(_Frozen):
     override: ReviewerOverride | None = None
 
 
+class PartyRole(_Frozen):
+    """A party of the document, the side it is on, and the text that decided it.
+
+    ``names`` are what the contract calls it ("Acme Cloud Ltd." is introduced as "Provider"); ``role``
+    is ``unknown`` where nothing decides it or two definitions disagree (a warning says which).
+    """
+
+    names: list[str]
+    role: Literal["vendor", "customer", "unknown"]
+    basis: str = Field(description="Why: the role word that names it, the user's choice, the other party.")
+    text: str
+    start: int
+    end: int
+    page: int = 1
+
+
 class DocumentInfo(_Frozen):
     """What an assessment says about one input file."""
 
@@ -210,7 +227,11 @@ class DocumentInfo(_Frozen):
     warnings: list[str] = Field(
         default_factory=list,
         description="What the reader noticed and set aside: tracked changes resolved, macros or scripts"
-        " never run, pages without text, a misleading file extension.",
+        " never run, pages without text, a misleading file extension, a party whose role is unknown.",
+    )
+    parties: list[PartyRole] = Field(
+        default_factory=list,
+        description="The parties the document defines and which is the vendor, with the text that says so.",
     )
 
 

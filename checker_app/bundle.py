@@ -15,7 +15,7 @@ from typing import Final
 
 from checker.api import ContractChecker, ReadDocument, input_error
 from checker.errors import ClauseCheckError
-from checker.models import InputError
+from checker.models import InputError, PartyRole
 
 __all__ = ["SAMPLE_BUNDLES", "Bundle", "FileOutcome", "Upload", "read_bundle", "sample_uploads"]
 
@@ -51,8 +51,16 @@ class FileOutcome:
 
     @property
     def warnings(self) -> list[str]:
-        """What the extractor noticed but could work around (e.g. a name that says another format)."""
-        return list(self.read.document.warnings) if self.read else []
+        """What the extractor noticed but could work around (e.g. a name that says another format), and
+        a party whose role the document leaves unknown or contradicts."""
+        if self.read is None:
+            return []
+        return [*self.read.document.warnings, *(self.read.roles.notes if self.read.roles else ())]
+
+    @property
+    def parties(self) -> list[PartyRole]:
+        """The parties the document defines, each with its side and the text that decided it."""
+        return list(self.read.roles.parties) if self.read and self.read.roles else []
 
 
 @dataclass(frozen=True)
@@ -86,9 +94,13 @@ class Bundle:
         return self.sources.get(read.document.name if read else name)
 
 
-def bundle_key(uploads: Sequence[Upload], passwords: Mapping[str, str] | None = None) -> str:
-    """A digest of the names, contents and given passwords, stable across reruns of the page."""
+def bundle_key(
+    uploads: Sequence[Upload], passwords: Mapping[str, str] | None = None, vendor: str = ""
+) -> str:
+    """A digest of the names, contents, given passwords and vendor party, stable across reruns of the page."""
     digest = hashlib.sha256()
+    if vendor:
+        digest.update(b"vendor party\0" + vendor.encode() + b"\0")
     for up in uploads:
         digest.update(up.name.encode() + b"\0" + hashlib.sha256(up.data).digest())
     for name, password in sorted((passwords or {}).items()):
@@ -96,9 +108,9 @@ def bundle_key(uploads: Sequence[Upload], passwords: Mapping[str, str] | None = 
     return digest.hexdigest()[:16]
 
 
-def _read_one(checker: ContractChecker, up: Upload, password: str | None) -> FileOutcome:
+def _read_one(checker: ContractChecker, up: Upload, password: str | None, vendor: str | None) -> FileOutcome:
     try:
-        read = checker.read_bytes(up.data, up.name, password=password)
+        read = checker.read_bytes(up.data, up.name, password=password, vendor=vendor)
         return FileOutcome(up.name, len(up.data), read=read)
     except ClauseCheckError as exc:
         return FileOutcome(up.name, len(up.data), error=input_error(up.name, exc))
@@ -121,10 +133,12 @@ def read_bundle(
     on_file: Callable[[int, Upload], None] | None = None,
     on_done: Callable[[int, FileOutcome], None] | None = None,
     passwords: Mapping[str, str] | None = None,
+    vendor: str = "",
 ) -> Bundle:
     """Read every upload; ``on_file``/``on_done`` report progress (index, file) for a progress display.
 
-    ``passwords`` maps a file name to the password of an encrypted file.
+    ``passwords`` maps a file name to the password of an encrypted file; ``vendor`` names the vendor
+    party as the contracts do (empty: their parties blocks and definitions decide).
     """
     passwords = passwords or {}
     outcomes: list[FileOutcome] = []
@@ -137,13 +151,13 @@ def read_bundle(
         seen.add(ident)
         if on_file:
             on_file(i, up)
-        outcome = _read_one(checker, up, passwords.get(up.name) or None)
+        outcome = _read_one(checker, up, passwords.get(up.name) or None, vendor.strip() or None)
         outcomes.append(outcome)
         if outcome.read is not None:
             sources[up.name] = up.data
         if on_done:
             on_done(i, outcome)
-    return Bundle(bundle_key(uploads, passwords), outcomes, sources)
+    return Bundle(bundle_key(uploads, passwords, vendor.strip()), outcomes, sources)
 
 
 def sample_uploads(label: str) -> list[Upload]:

@@ -110,7 +110,7 @@ def _empty_state() -> None:
         st.rerun()
 
 
-def _read_with_progress(uploads: list[Upload], passwords: dict[str, str]) -> Bundle:
+def _read_with_progress(uploads: list[Upload], passwords: dict[str, str], vendor: str) -> Bundle:
     checker = get_checker()
     total = len(uploads)
     with st.status(f"Reading {total} file{'s' if total != 1 else ''}…", expanded=True) as status:
@@ -124,7 +124,7 @@ def _read_with_progress(uploads: list[Upload], passwords: dict[str, str]) -> Bun
             mark = ":material/check_circle:" if outcome.read else ":material/error:"
             st.markdown(f"{mark} {escape_markdown(outcome.name)}")
 
-        bundle = read_bundle(checker, uploads, on_file, on_done, passwords)
+        bundle = read_bundle(checker, uploads, on_file, on_done, passwords, vendor)
         failed = len(bundle.errors)
         label = f"Read {total - failed} of {total} files" + (
             f"; {failed} could not be read" if failed else ""
@@ -147,12 +147,12 @@ def _remember_password(name: str) -> None:
     st.session_state.setdefault(_STATE_PASSWORDS, {})[name] = st.session_state[f"review_password_{name}"]
 
 
-def _bundle(uploads: list[Upload]) -> Bundle:
+def _bundle(uploads: list[Upload], vendor: str) -> Bundle:
     passwords = _passwords(uploads)
-    key = bundle_key(uploads, passwords)
+    key = bundle_key(uploads, passwords, vendor.strip())
     cached: Bundle | None = st.session_state.get(_STATE_BUNDLE)
     if cached is None or cached.key != key:
-        cached = _read_with_progress(uploads, passwords)
+        cached = _read_with_progress(uploads, passwords, vendor)
         st.session_state[_STATE_BUNDLE] = cached
     return cached
 
@@ -182,6 +182,12 @@ def _show_files(bundle: Bundle) -> None:
         st.caption(
             f":material/check_circle: **{name}** — {doc.format.value.upper()}, {pages}{len(outcome.read.clauses)} clauses"
         )
+        sides = [
+            f"{p.role}: **{escape_markdown(' / '.join(p.names))}** (p{p.page}, {escape_markdown(p.basis)})"
+            for p in outcome.parties
+        ]
+        if sides:
+            st.caption(":material/handshake: Parties — " + "; ".join(sides))
         for warning in outcome.warnings:
             st.warning(f"**{name}**: {escape_markdown(warning)}", icon=":material/warning:")
 
@@ -279,12 +285,19 @@ def render() -> None:
         uploads = _uploads()
     with pb_col:
         playbook = _choose_playbook(library)
+        vendor = st.text_input(
+            "Vendor party",
+            key="review_vendor_party",
+            placeholder="e.g. Acme or Provider",
+            help="The vendor as the contract names it. Leave empty to let the parties block and the"
+            " definitions decide; an unknown or contradictory role is shown as a warning.",
+        )
     if not uploads:
         _empty_state()
         return
     if st.session_state.get(_STATE_SAMPLE):
         st.caption(f"Showing the sample bundle: {escape_markdown(st.session_state[_STATE_SAMPLE])}.")
-    bundle = _bundle(uploads)
+    bundle = _bundle(uploads, vendor)
     _show_files(bundle)
     if not bundle.documents or playbook is None:
         if not bundle.documents:

@@ -1,7 +1,7 @@
 """The result cache that lets an interrupted batch resume: one JSON file per job.
 
-The key is the SHA-256 of everything a result depends on: the documents' contents and names, the
-playbook as applied, the library's content hash and the tool's version. A changed contract, playbook,
+The key is the SHA-256 of everything a result depends on: the documents' contents and names, the vendor
+party the user named, the playbook as applied, the library's content hash and the tool's version. A changed contract, playbook,
 library or release therefore misses the cache and is scored again. Results that hit a time or memory
 limit are not cached: the next run, perhaps with a higher limit, tries again. Files are written to a
 temporary name and renamed, so an interruption never leaves half a result behind.
@@ -28,11 +28,15 @@ __all__ = ["ResultCache", "cache_key"]
 _UNCACHED_CODES = frozenset({"limit_exceeded", "internal"})
 
 
-def cache_key(documents: Sequence[tuple[str, str]], playbook: Playbook, library_hash: str) -> str:
+def cache_key(
+    documents: Sequence[tuple[str, str]], playbook: Playbook, library_hash: str, vendor_party: str = ""
+) -> str:
     """The key of a job: ``documents`` are (sha256, name) pairs in bundle order."""
     digest = hashlib.sha256()
     for sha, name in documents:
         digest.update(f"doc\0{sha}\0{name}\0".encode())
+    if vendor_party:  # absent from older keys, so results cached without a vendor party still hit
+        digest.update(f"vendor party\0{vendor_party}\0".encode())
     digest.update(playbook.model_dump_json().encode())
     digest.update(f"\0{library_hash}\0{__version__}".encode())
     return digest.hexdigest()

@@ -1,8 +1,9 @@
-"""Which columns of the input sheet name the vendor, the contract file and pasted clause text.
+"""Which columns of the input sheet name the vendor, its party in the contract, the file and pasted text.
 
 Detected from the header ("Vendor", "Supplier name", "Contract file", "Security clause text", ...); the
 user can name a column explicitly by its header, its letter (``C``) or its 1-based number. Other columns
-(agreement type, owner, renewal date) are not needed to score and are given back unchanged.
+(agreement type, owner, renewal date) are not needed to score and are given back unchanged. A "Vendor
+party" column names the vendor as the contract does ("Provider", "Acme"), as ``--vendor`` does.
 """
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ class Columns:
     vendor: int | None
     file: int | None
     text: int | None
+    vendor_party: int | None = None
 
 
 # Words that identify each role, strongest first. A header is compared word by word after normalising.
 _ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    # Before "vendor", whose words it contains: "Vendor party" is this column, not the vendor's name.
+    "vendor_party": ("vendor party", "vendor party name", "party as named", "contract party", "vendor role"),
     "text": ("clause text", "contract text", "security clause", "pasted text", "text", "clause", "clauses"),
     "file": ("contract file", "file name", "filename", "file", "path", "document", "documents", "contract"),
     "vendor": ("vendor", "supplier", "company", "provider", "counterparty", "third party", "partner"),
@@ -80,14 +84,15 @@ def detect_columns(
     vendor: str | None = None,
     file: str | None = None,
     text: str | None = None,
+    vendor_party: str | None = None,
 ) -> Columns:
-    """Find the vendor, file and text columns; explicit choices win over detection."""
+    """Find the vendor, vendor party, file and text columns; explicit choices win over detection."""
     chosen: dict[str, int | None] = {}
     taken: set[int] = set()
-    explicit = {"vendor": vendor, "file": file, "text": text}
+    explicit = {"vendor": vendor, "file": file, "text": text, "vendor_party": vendor_party}
     for role, spec in explicit.items():
         if spec:
-            index = _explicit(spec, headers, f"--{role}-col")
+            index = _explicit(spec, headers, f"--{role.replace('_', '-')}-col")
             chosen[role] = index
             taken.add(index)
     for role, words in _ROLE_WORDS.items():
@@ -104,4 +109,6 @@ def detect_columns(
             hint="Name the columns with --file-col and/or --text-col (a header, letter or number); the"
             " headers are: " + ", ".join(headers),
         )
-    return Columns(vendor=chosen["vendor"], file=chosen["file"], text=chosen["text"])
+    return Columns(
+        vendor=chosen["vendor"], file=chosen["file"], text=chosen["text"], vendor_party=chosen["vendor_party"]
+    )

@@ -40,6 +40,8 @@ class BatchOptions:
     vendor_col: str | None = None
     file_col: str | None = None
     text_col: str | None = None
+    vendor_party_col: str | None = None
+    vendor_party: str = ""
     cache_dir: Path | None = None
     resume: bool = False
     reader: Reader = read_source
@@ -119,12 +121,13 @@ def _fingerprint(doc: DocRef, docs: DocsLocator) -> str:
     return digest.hexdigest()
 
 
-def _source(doc: DocRef, docs: DocsLocator) -> Source:
+def _source(doc: DocRef, docs: DocsLocator, vendor_party: str = "") -> Source:
+    vendor = vendor_party or None
     if doc.text is not None:
-        return Source(doc.name, doc.label, data=doc.text.encode("utf-8"))
+        return Source(doc.name, doc.label, data=doc.text.encode("utf-8"), vendor=vendor)
     if doc.path is not None:
-        return Source(doc.name, doc.label, path=doc.path)
-    return Source(doc.name, doc.label, data=docs.load(doc))
+        return Source(doc.name, doc.label, path=doc.path, vendor=vendor)
+    return Source(doc.name, doc.label, data=docs.load(doc), vendor=vendor)
 
 
 def _row_outcome(plan: RowPlan, results: Mapping[int, JobResult]) -> RowOutcome:
@@ -152,9 +155,15 @@ def run_batch(
         else resolve_playbook(options.playbook, library)
     )
     columns = detect_columns(
-        sheet.headers, vendor=options.vendor_col, file=options.file_col, text=options.text_col
+        sheet.headers,
+        vendor=options.vendor_col,
+        file=options.file_col,
+        text=options.text_col,
+        vendor_party=options.vendor_party_col,
     )
-    plans, jobs = plan_rows(sheet, columns, docs, group_by_vendor=options.group_by_vendor)
+    plans, jobs = plan_rows(
+        sheet, columns, docs, group_by_vendor=options.group_by_vendor, vendor_party=options.vendor_party
+    )
     cache = ResultCache(options.cache_dir) if options.cache_dir else None
     results: MutableMapping[int, JobResult] = SpilledResults()
     keys: dict[int, str] = {}
@@ -173,7 +182,7 @@ def run_batch(
         if not readable:
             results[job.key] = JobResult(job.key, None, early.get(job.key, []))
             continue
-        keys[job.key] = cache_key(prints, playbook, library.content_hash)
+        keys[job.key] = cache_key(prints, playbook, library.content_hash, job.vendor_party)
         hit = cache.get(keys[job.key], job.key) if cache and options.resume else None
         if hit is not None:
             results[job.key] = _with_early(hit, early.get(job.key, []))
@@ -192,7 +201,7 @@ def run_batch(
             sources: list[Source] = []
             for doc in job.docs:
                 try:
-                    sources.append(_source(doc, docs))
+                    sources.append(_source(doc, docs, job.vendor_party))
                 except ClauseCheckError as exc:
                     early.setdefault(job.key, []).append(as_input_error(doc.label, exc))
             if sources:

@@ -32,6 +32,7 @@ class PlannedJob:
     vendor: str
     docs: list[DocRef]
     rows: list[int] = field(default_factory=list)
+    vendor_party: str = ""
 
 
 @dataclass
@@ -41,6 +42,7 @@ class RowPlan:
     row: SheetRow
     vendor: str
     docs: list[DocRef] = field(default_factory=list)
+    vendor_party: str = ""
     job: int | None = None
     errors: list[InputError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -69,9 +71,18 @@ def _row_docs(row: SheetRow, columns: Columns, docs: DocsLocator, plan: RowPlan)
 
 
 def plan_rows(
-    sheet: InputSheet, columns: Columns, docs: DocsLocator, *, group_by_vendor: bool = False
+    sheet: InputSheet,
+    columns: Columns,
+    docs: DocsLocator,
+    *,
+    group_by_vendor: bool = False,
+    vendor_party: str = "",
 ) -> tuple[list[RowPlan], list[PlannedJob]]:
-    """Plan every row (in sheet order) and the jobs they need."""
+    """Plan every row (in sheet order) and the jobs they need.
+
+    A row's vendor party (its column, else ``vendor_party`` for every row) goes with its job: the same
+    document read with another vendor party is another job.
+    """
     plans: list[RowPlan] = []
     jobs: list[PlannedJob] = []
     by_identity: dict[tuple[str, ...], PlannedJob] = {}
@@ -79,6 +90,7 @@ def plan_rows(
     first_row_of: dict[tuple[str, str], int] = {}  # (job group, document identity) → first row naming it
     for index, row in enumerate(sheet.rows):
         plan = RowPlan(row, vendor=row.get(columns.vendor))
+        plan.vendor_party = row.get(columns.vendor_party).strip() or vendor_party
         plans.append(plan)
         _row_docs(row, columns, docs, plan)
         if not plan.docs:
@@ -87,10 +99,12 @@ def plan_rows(
         if group_by_vendor and plan.vendor:
             job = by_vendor.get(group)
             if job is None:
-                job = by_vendor[group] = PlannedJob(len(jobs), plan.vendor, [])
+                job = by_vendor[group] = PlannedJob(
+                    len(jobs), plan.vendor, [], vendor_party=plan.vendor_party
+                )
                 jobs.append(job)
         else:
-            identity = tuple(d.identity for d in plan.docs)
+            identity = (*(d.identity for d in plan.docs), f"vendor party:{plan.vendor_party}")
             job = by_identity.get(identity)
             if job is not None:
                 first = plans[job.rows[0]].row.number
@@ -98,7 +112,9 @@ def plan_rows(
                     f"Same document(s) as row {first}: scored once, the result is repeated here."
                 )
             else:
-                job = by_identity[identity] = PlannedJob(len(jobs), plan.vendor, [])
+                job = by_identity[identity] = PlannedJob(
+                    len(jobs), plan.vendor, [], vendor_party=plan.vendor_party
+                )
                 jobs.append(job)
             group = f"job:{job.key}"
         for doc in plan.docs:

@@ -50,6 +50,12 @@ def register(sub: Any) -> None:
     p.add_argument("--vendor-col", help="the vendor column (header, letter or 1-based number)")
     p.add_argument("--file-col", help="the contract file column")
     p.add_argument("--text-col", help="the pasted clause text column")
+    p.add_argument(
+        "--vendor",
+        help="the vendor party as the contracts name it (e.g. 'Acme' or 'Provider'), for every row;"
+        " a 'Vendor party' column overrides it per row",
+    )
+    p.add_argument("--vendor-party-col", help="the vendor party column (header, letter or 1-based number)")
     add_limit_options(p)
     p.add_argument(
         "--max-rows", type=int, default=MAX_ROWS, help=f"refuse sheets over this (default {MAX_ROWS:,})"
@@ -120,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
         vendor_col=args.vendor_col,
         file_col=args.file_col,
         text_col=args.text_col,
+        vendor_party_col=args.vendor_party_col,
+        vendor_party=(args.vendor or "").strip(),
         cache_dir=cache_dir,
         resume=args.resume,
     )

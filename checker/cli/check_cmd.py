@@ -15,6 +15,7 @@ from checker.cli.limit_options import add_limit_options, extract_limits, isolati
 from checker.isolate import Job, Source, assess_isolated
 from checker.models import Assessment, InputError, Status
 from checker.report import FORMATS, write_report
+from checker.report.wording import parties_text
 
 __all__ = ["register", "render_table"]
 
@@ -27,6 +28,12 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT, MD, HTML)")
     p.add_argument("--playbook", default="baseline", help="playbook name, 'all', or a playbook YAML file")
     p.add_argument("--bundle", action="store_true", help="assess all files as one vendor's bundle")
+    p.add_argument(
+        "--vendor",
+        metavar="NAME",
+        help="the vendor party as the contract names it (e.g. 'Acme' or 'Provider'); by default the"
+        " parties block and definitions decide, and an unknown role is reported",
+    )
     p.add_argument("--format", choices=("table", *FORMATS), default="table", dest="fmt")
     p.add_argument("--out", help="write the report to this file (required for xlsx and docx)")
     p.add_argument("--password", help="password for encrypted PDFs")
@@ -55,6 +62,8 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
         out.append(f"{names}  ·  playbook {a.playbook}  ·  score {a.score:g}/100")
         out.append(f"  {a.score_explanation}")
         for d in a.documents:
+            for line in parties_text(d).splitlines():
+                out.append(f"  party ({d.name}): {line}")
             for warning in d.warnings:
                 out.append(f"  note ({d.name}): {warning}")
         for f in a.findings:
@@ -81,7 +90,8 @@ def _check_isolated(
 ) -> tuple[list[Assessment], list[InputError]]:
     """Each document (or the bundle) in a worker process with a time and a memory limit."""
     playbook = checker.playbook(args.playbook)
-    sources = [Source(name=Path(p).name, label=str(p), path=str(p)) for p in args.paths]
+    vendor = (args.vendor or "").strip() or None
+    sources = [Source(name=Path(p).name, label=str(p), path=str(p), vendor=vendor) for p in args.paths]
     jobs = [Job(0, tuple(sources))] if args.bundle else [Job(i, (s,)) for i, s in enumerate(sources)]
     limits = isolation_limits(args)
     results = {
@@ -109,7 +119,12 @@ def run(args: argparse.Namespace) -> int:
     if args.no_isolation or args.password:
         # A password stays in this process: it is never handed to a worker.
         assessments, errors = checker.check_paths(
-            args.paths, args.playbook, bundle=args.bundle, password=args.password, limits=extract_limits(args)
+            args.paths,
+            args.playbook,
+            bundle=args.bundle,
+            password=args.password,
+            limits=extract_limits(args),
+            vendor=(args.vendor or "").strip() or None,
         )
     else:
         assessments, errors = _check_isolated(checker, args)

@@ -20,13 +20,15 @@ __all__ = ["IsolationLimits", "Job", "JobResult", "Reader", "Source", "limit_err
 class Source:
     """One document of a job: a file on disk (``path``) or bytes in memory (``data``, e.g. a ZIP member).
 
-    ``label`` is what reports and errors call it (the sheet's file name, ``row 7 (pasted text)``).
+    ``label`` is what reports and errors call it (the sheet's file name, ``row 7 (pasted text)``);
+    ``vendor`` the vendor party as the contract names it, when the user gave one (``--vendor``).
     """
 
     name: str
     label: str
     path: str | None = None
     data: bytes | None = None
+    vendor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ Reader = Callable[["ContractChecker", Source, Limits], "ReadDocument"]
 def read_source(checker: ContractChecker, source: Source, limits: Limits) -> ReadDocument:
     """Extract, segment and match one source: the default :data:`Reader`."""
     if source.data is not None:
-        return checker.read_bytes(source.data, source.name, limits=limits)
-    return checker.read_file(source.path or source.name, limits=limits)
+        return checker.read_bytes(source.data, source.name, limits=limits, vendor=source.vendor)
+    return checker.read_file(source.path or source.name, limits=limits, vendor=source.vendor)
 
 
 def limit_error(label: str, reason: str, limits: IsolationLimits) -> InputError:

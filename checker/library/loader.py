@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from checker.errors import LibraryError, PlaybookError
-from checker.library.schema import Control, Playbook, PlaybookControl
+from checker.library.schema import Control, LanguageFile, Playbook, PlaybookControl
 
 __all__ = [
     "DEFAULT_LIBRARY",
@@ -120,6 +120,8 @@ def load_library(root: Path | str = DEFAULT_LIBRARY) -> Library:
             raise LibraryError(f"duplicate control id {control.id!r}", path=str(path))
         controls[control.id] = control
     lang_text, language = _read_yaml(root / "language.yaml", LibraryError)
+    if language is not None:
+        _validate(root / "language.yaml", lang_text, language, LanguageFile, LibraryError)
     digest.update(b"language.yaml\0" + lang_text.encode())
     version = (root / "VERSION").read_text(encoding="utf-8").strip()
     playbooks: dict[str, Playbook] = {}

@@ -23,6 +23,7 @@ __all__ = [
     "FrameworkReference",
     "MatchSpec",
     "Parameter",
+    "PartyVocabulary",
     "Playbook",
     "PlaybookControl",
     "Severity",
@@ -267,6 +268,58 @@ class Control(_Strict):
         if unknown:
             raise ValueError(f"unknown weak reasons {unknown}; known: {', '.join(WEAK_REASONS)}")
         return value
+
+
+#: The lists of :class:`PartyVocabulary` that give a word a side; a word may stand in one of them only.
+PARTY_SIDES = ("vendor", "customer", "vendor_pronouns", "customer_pronouns", "undecided", "mutual")
+
+
+class PartyVocabulary(_Strict):
+    """The one party vocabulary (``parties:`` in ``language.yaml``), read by every analyser.
+
+    Phrases as in control terms. A word in two lists would make the same party the vendor in one
+    reading and the customer in another, so it is an error, like an unknown key.
+    """
+
+    vendor: list[str] = Field(
+        min_length=1, description="Words that name the vendor side wherever they appear."
+    )
+    customer: list[str] = Field(min_length=1, description="Words that name the customer side.")
+    vendor_pronouns: list[str] = Field(
+        default_factory=list,
+        description="'we', 'us': the vendor in online terms; never name a defined party.",
+    )
+    customer_pronouns: list[str] = Field(
+        default_factory=list, description="'you': the customer in online terms; never name a defined party."
+    )
+    undecided: list[str] = Field(
+        default_factory=list,
+        description="Words whose side only the document decides ('the Company', 'the Bank').",
+    )
+    mutual: list[str] = Field(default_factory=list, description="Both parties or either of them.")
+    legal_forms: list[str] = Field(
+        default_factory=list,
+        description="Legal forms (Inc, Ltd, plc, GmbH) that mark a defined name as a party of the agreement.",
+    )
+
+    @model_validator(mode="after")
+    def _one_side_per_word(self) -> PartyVocabulary:
+        seen: dict[str, str] = {}
+        for side in PARTY_SIDES:
+            for phrase in getattr(self, side):
+                key = " ".join(phrase.lower().replace("-", " ").split())
+                if key in seen and seen[key] != side:
+                    raise ValueError(f"{phrase!r} is in both {seen[key]!r} and {side!r}: one side per word")
+                seen[key] = side
+        return self
+
+
+class LanguageFile(BaseModel):
+    """``language.yaml`` as far as it is schema-checked: the party vocabulary (other sections pass)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    parties: PartyVocabulary | None = None
 
 
 class PlaybookControl(_Strict):

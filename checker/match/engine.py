@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from checker.detect.features import clause_features, describe_feature
 from checker.detect.model import Detector
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
 from checker.match.judge import Action, Explanation, Reading, Verdict, judge
-from checker.match.obligation import ObligationReader, defined_party_names
+from checker.match.obligation import ObligationReader
 from checker.match.parameters import pick_quantity
 from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise
 from checker.match.quantities import Quantity, defined_periods, find_quantities
+from checker.match.roles import Roles, read_roles
 from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit
 from checker.models import Clause, ClauseKind, Document, Match, Status
 
@@ -42,6 +43,7 @@ class DocumentContext:
     reader: ObligationReader
     periods: dict[str, Quantity]
     schedule: bool = False
+    roles: Roles = field(default_factory=Roles)
 
 
 @dataclass(frozen=True)
@@ -90,32 +92,38 @@ class Engine:
 
     # -- document level -------------------------------------------------------------------------
 
-    def context(self, doc: Document) -> DocumentContext:
-        """Party names, defined periods and schedule status of a document."""
-        vendor, customer = defined_party_names(doc.text, self.language)
-        schedule = bool(self._schedule.search(fold(doc.name.replace("_", " ").replace("-", " "))))
-        return DocumentContext(
-            doc.name, self.reader.with_names(vendor, customer), defined_periods(doc.text), schedule
-        )
+    def roles(self, doc: Document, vendor: str | None = None) -> Roles:
+        """Who the vendor and the customer are in ``doc`` (``vendor``: the vendor party the user names)."""
+        return read_roles(doc.text, self.language, vendor, doc.page_of)
 
-    def match_document(self, doc: Document, clauses: Sequence[Clause]) -> list[Match]:
+    def context(self, doc: Document, roles: Roles | None = None) -> DocumentContext:
+        """Party roles, defined periods and schedule status of a document."""
+        roles = roles if roles is not None else self.roles(doc)
+        schedule = bool(self._schedule.search(fold(doc.name.replace("_", " ").replace("-", " "))))
+        reader = self.reader.with_names(roles.vendor, roles.customer, roles.unknown)
+        return DocumentContext(doc.name, reader, defined_periods(doc.text), schedule, roles)
+
+    def match_document(
+        self, doc: Document, clauses: Sequence[Clause], roles: Roles | None = None
+    ) -> list[Match]:
         """Every match of every clause of ``doc`` against every control.
 
+        ``roles`` are the document's parties (:meth:`roles`), read from the document when not given.
         The rules read each clause first; then, with a detector, every clause's features (its words, the
         library terms it contains, what the rules found) are scored at once and the detector proposes the
         controls the rules did not find (:meth:`_proposals`).
         """
-        ctx, read = self.read_clauses(doc, clauses)
+        ctx, read = self.read_clauses(doc, clauses, roles)
         matches = [m for _, _, found in read for m in found]
         if self.detector is not None and read:
             matches.extend(self._proposals(read, ctx))
         return matches
 
     def read_clauses(
-        self, doc: Document, clauses: Sequence[Clause]
+        self, doc: Document, clauses: Sequence[Clause], roles: Roles | None = None
     ) -> tuple[DocumentContext, list[tuple[Clause, str, list[Match]]]]:
         """The rules' reading of every clause that can be evidence: (clause, its lead-in, its matches)."""
-        ctx = self.context(doc)
+        ctx = self.context(doc, roles)
         read: list[tuple[Clause, str, list[Match]]] = []
         lead_in: Clause | None = None
         for clause in clauses:

@@ -41,19 +41,6 @@ _FEASIBILITY = re.compile(
     r"(?:when|where|if|to the extent)(?: technically| reasonably)? (?:feasible|practicable|possible)"
 )
 _ONLY = re.compile(r"\b(?:only|solely|exclusively|strictly)\b")
-# The action belongs to the customer when the vendor only helps with it:
-# "Provider will assist Customer in meeting Customer's obligations to notify ...".
-_CUSTOMER_DUTY = re.compile(
-    r"\b(?:customer|controller|client|data exporter|you)(?:'s|s'|r)?\s+(?:own\s+)?(?:legal\s+|regulatory\s+)?"
-    r"(?:obligations?|duty|duties|compliance|responsibilit(?:y|ies))\b"
-    r"|\b(?:assist\w*|help\w*|support\w*)\s+(?:the\s+)?"
-    r"(?:customer|controller|client|data exporter|you)\s+(?:in\s+|to\s+|with\s+)?(?:\w+\s+){0,3}$"
-)
-# The vendor lets the customer do it: a right for the customer, not the vendor doing it.
-_ENABLES_CUSTOMER = re.compile(
-    r"\b(?:enabl\w*|allow\w*|permit\w*|let)\s+(?:the\s+)?(?:customer|controller|client|data exporter|you)"
-    r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){0,2}$"
-)
 _RESTRICTIVE = re.compile(r"\b(?:that|which|unless|except|other than|until|before|without)\b")
 _IMPERATIVE = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?$")
 _RIGHT = re.compile(r"\b(?:right|rights|entitled|option|permitted|authori[sz]ed|may)\b")
@@ -180,11 +167,11 @@ def _customer_duty(engine: Judge, r: Reading) -> Verdict | None:
     if 0 <= ob.modal_start < r.act.start():
         gap = text[ob.modal_start + len(ob.modal_text) : r.act.start()]
         action = r.compiled.groups[r.compiled.control.match.action]
-        if _CUSTOMER_DUTY.search(gap) and not action.search(gap):
+        if r.ctx.reader.customer_duty.search(gap) and not action.search(gap):
             return Verdict(
                 "customer_duty", None, (("customer_duty", "the vendor assists the customer's own duty"),)
             )
-        r.enables = _ENABLES_CUSTOMER.search(gap) is not None
+        r.enables = r.ctx.reader.enables_customer.search(gap) is not None
     return None
 
 

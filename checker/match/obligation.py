@@ -10,17 +10,25 @@ vendor for an unknown name or a passive clause).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from checker.match.phrases import compile_phrases, fold, phrase_pattern
 
-__all__ = ["Obligation", "ObligationReader", "defined_party_names"]
+__all__ = [
+    "ATTRIBUTIVE",
+    "CAPITALISED_NOUN",
+    "PREPOSITION",
+    "Obligation",
+    "ObligationReader",
+    "defined_party_names",
+]
 
 MODAL_ORDER = ("negated", "prohibition", "soft", "binding", "permissive", "descriptive")
 
 # Words after a party name that make it an attribute ("Customer Data"), not the subject.
-_ATTRIBUTIVE = re.compile(
+ATTRIBUTIVE = re.compile(
     r"^(?:'s|’s|s'|\s+(?:data|content|information|materials?|systems?|accounts?|personal|confidential|"
     r"property|premises|environment|networks?|instructions?|users?|employees|personnel|request|"
     r"requests|approval|consent|behalf|affiliates?|end\s+users|inputs?|outputs?|records|assets|"
@@ -29,7 +37,7 @@ _ATTRIBUTIVE = re.compile(
     r"logs?|name|names|orders?|materials|resources|infrastructure|obligations?|rights?|agreement)\b)",
     re.IGNORECASE,
 )
-_PREPOSITION = re.compile(
+PREPOSITION = re.compile(
     r"(?:\b(?:of|to|by|for|with|from|against|behalf of|affecting|concerning|regarding|about|than|"
     r"between|upon|on|under|via|through|notify|inform|provide|give|allow|permit|enable)\s+(?:the\s+|any\s+|its\s+|each\s+)?)$",
     re.IGNORECASE,
@@ -40,7 +48,7 @@ _PASSIVE_AFTER = re.compile(
 )
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?(\w+)", re.IGNORECASE)
 # "Customer Data", "Provider Personnel": a capitalised noun after a party name makes it an attribute.
-_CAPITALISED_NOUN = re.compile(r"^\s+(?!(?:Shall|Will|Must|May|Agrees?|Is|Are|Has|Have)\b)[A-Z][a-z]")
+CAPITALISED_NOUN = re.compile(r"^\s+(?!(?:Shall|Will|Must|May|Agrees?|Is|Are|Has|Have)\b)[A-Z][a-z]")
 _CONDITION = re.compile(
     r"\b(?:if|unless|where|when|whether|in the event(?: that)?|in case|provided that)\b[^;:]*$"
 )
@@ -135,6 +143,20 @@ _DETERMINER = re.compile(r"\b(?:all|any|each|every|the|such|these|those|this|tha
 _PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
 
 
+# The action belongs to the customer when the vendor only helps with it: "Provider will assist Customer
+# in meeting Customer's obligations to notify ...". {customer} is the customer side of the vocabulary.
+_CUSTOMER_DUTY = (
+    r"\b(?:{customer})(?:'s|s'|r)?\s+(?:own\s+)?(?:legal\s+|regulatory\s+)?"
+    r"(?:obligations?|duty|duties|compliance|responsibilit(?:y|ies))\b"
+    r"|\b(?:assist\w*|help\w*|support\w*)\s+(?:the\s+)?(?:{customer})\s+(?:in\s+|to\s+|with\s+)?(?:\w+\s+){{0,3}}$"
+)
+# The vendor lets the customer do it: a right for the customer, not the vendor doing it.
+_ENABLES_CUSTOMER = (
+    r"\b(?:enabl\w*|allow\w*|permit\w*|let)\s+(?:the\s+)?(?:{customer})"
+    r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){{0,2}}$"
+)
+
+
 @dataclass(frozen=True)
 class Obligation:
     """The reading of one clause around one action: who is bound, and how."""
@@ -154,6 +176,8 @@ class ObligationReader:
     language: dict[str, Any]
     _modal: re.Pattern[str] = field(init=False)
     _party: dict[str, re.Pattern[str]] = field(init=False)
+    customer_duty: re.Pattern[str] = field(init=False)
+    enables_customer: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
         modality = self.language.get("modality", {})
@@ -165,14 +189,39 @@ class ObligationReader:
                 groups.append(f"(?P<{name}>{body})")
         self._modal = re.compile(rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)")
         parties = self.language.get("parties", {})
-        self._party = {k: compile_phrases(parties.get(k, [])) for k in ("mutual", "vendor", "customer")}
+        self._party = {
+            "mutual": compile_phrases(parties.get("mutual", [])),
+            "vendor": compile_phrases([*parties.get("vendor", []), *parties.get("vendor_pronouns", [])]),
+            "customer": compile_phrases(
+                [*parties.get("customer", []), *parties.get("customer_pronouns", [])]
+            ),
+            # A word only the document can place ("the Company") reads as an assumed vendor until it does.
+            "undecided": compile_phrases(parties.get("undecided", [])),
+        }
+        customer = [*parties.get("customer", []), *parties.get("customer_pronouns", [])]
+        words = "|".join(
+            phrase_pattern(p, bounded=False) for p in sorted(set(customer), key=len, reverse=True)
+        )
+        words = words or r"(?!x)x"
+        self.customer_duty = re.compile(_CUSTOMER_DUTY.format(customer=words))
+        self.enables_customer = re.compile(_ENABLES_CUSTOMER.format(customer=words))
 
-    def with_names(self, vendor: list[str], customer: list[str]) -> ObligationReader:
-        """A reader that also knows the party names a document defines."""
-        if not vendor and not customer:
+    def with_names(
+        self, vendor: Sequence[str], customer: Sequence[str], unknown: Sequence[str] = ()
+    ) -> ObligationReader:
+        """A reader that also knows the party names a document defines (:mod:`checker.match.roles`).
+
+        A name given one side leaves every other list, so that a document (or the user) can make "the
+        Company" the customer, or even call the vendor "Customer"; ``unknown`` names leave all lists.
+        """
+        if not vendor and not customer and not unknown:
             return self
+        placed = {fold(n).strip() for n in [*vendor, *customer, *unknown]}
         language = dict(self.language)
-        parties = dict(language.get("parties", {}))
+        parties = {
+            key: [p for p in words if fold(p).strip() not in placed]
+            for key, words in language.get("parties", {}).items()
+        }
         parties["vendor"] = [*parties.get("vendor", []), *vendor]
         parties["customer"] = [*parties.get("customer", []), *customer]
         language["parties"] = parties
@@ -263,11 +312,9 @@ class ObligationReader:
         kinds_found: set[str] = set()
         for kind, pattern in self._party.items():
             for m in pattern.finditer(window):
-                if _ATTRIBUTIVE.match(window[m.end() :]) or _CAPITALISED_NOUN.match(
-                    window_original[m.end() :]
-                ):
+                if ATTRIBUTIVE.match(window[m.end() :]) or CAPITALISED_NOUN.match(window_original[m.end() :]):
                     continue
-                if _PREPOSITION.search(window[: m.start()]):
+                if PREPOSITION.search(window[: m.start()]):
                     continue
                 kinds_found.add(kind)
                 if best is None or m.start() > best[0]:
@@ -276,7 +323,7 @@ class ObligationReader:
             if {"vendor", "customer"} <= kinds_found and _JOINT.search(window):
                 # "The data importer and, during transmission, also the data exporter shall ...".
                 return "mutual", best[2]
-            return best[1], best[2]
+            return ("assumed_vendor" if best[1] == "undecided" else best[1]), best[2]
         if _PRONOUN_SUBJECT.search(window) and window_start > 0:
             # "The data exporter agrees and warrants: that it will ...": "it" is the earlier subject.
             return self.subject(text, window_start - 1, original)
@@ -290,53 +337,9 @@ class ObligationReader:
         return "assumed_vendor", ""
 
 
-_DEFINED_NAME = re.compile(
-    r"\(\s*(?:each\s+|collectively\s+|hereinafter\s+|the\s+|as\s+)*[\"“]([A-Z][\w&.\- ]{1,40})[\"”]\s*\)"
-)
-
-
-def _role_ends(pattern: re.Pattern[str], folded: str, original: str, skip: tuple[str, ...]) -> list[int]:
-    """Ends of role words in ``folded`` that name a party (not "Customer Data")."""
-    return [
-        x.end()
-        for x in pattern.finditer(folded)
-        if x.group(0) not in skip
-        and not _ATTRIBUTIVE.match(folded[x.end() :])
-        and not _CAPITALISED_NOUN.match(original[x.end() :])
-        and not _OWN_DEFINITION.match(original[x.end() :])
-    ]
-
-
-# 'the customer ("Bank")': the role word already names another defined party.
-_OWN_DEFINITION = re.compile(r"^\s*\(")
-
-
 def defined_party_names(text: str, language: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Names the document defines for the vendor and the customer.
+    """Names the document defines for the vendor and the customer (:func:`checker.match.roles.read_roles`)."""
+    from checker.match.roles import read_roles  # roles reads clauses with this module's patterns
 
-    "Acme Ltd. (the "Supplier")" adds nothing new; "Acme Ltd., as service provider ("Acme")" makes
-    "Acme" a vendor name. A defined name is given the role of the role word nearest before it.
-    """
-    parties = language.get("parties", {})
-    vendor_re = compile_phrases(parties.get("vendor", []))
-    customer_re = compile_phrases(parties.get("customer", []))
-    vendor: list[str] = []
-    customer: list[str] = []
-    head = text[:200_000]
-    folded = fold(head)
-    for m in _DEFINED_NAME.finditer(head):
-        name = m.group(1).strip()
-        if vendor_re.fullmatch(name.lower()) or customer_re.fullmatch(name.lower()):
-            continue
-        lo = max(0, m.start() - 60)
-        before, before_original = folded[lo : m.start()], head[lo : m.start()]
-
-        v = _role_ends(vendor_re, before, before_original, ("we", "us"))
-        c = _role_ends(customer_re, before, before_original, ("you", "user"))
-        # A name the document defines is the vendor's unless a customer role word introduces it:
-        # customers are almost always called "Customer" or "you" in the vendor's paper.
-        if c and (not v or c[-1] > v[-1]):
-            customer.append(name)
-        else:
-            vendor.append(name)
-    return vendor, customer
+    roles = read_roles(text, language)
+    return list(roles.vendor), list(roles.customer)

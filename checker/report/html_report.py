@@ -91,6 +91,17 @@ def _summary(a: Assessment) -> str:
         "<h3>Documents</h3>",
         _table(["Document", "Format", "Pages", "SHA-256", "Tracked changes"], doc_rows),
     ]
+    party_rows = [
+        [_e(d.name or d.path), _e(p.role), _e(" / ".join(p.names)), _e(p.basis), _e(p.page), _e(p.text)]
+        for d in bundle_documents(a)
+        for p in d.parties
+    ]
+    if party_rows:
+        parts.append("<h3>Parties</h3>")
+        parts.append(_table(["Document", "Role", "Called", "Why", "Page", "Defined in"], party_rows))
+    notes = [f"<li>{_e(d.name or d.path)}: {_e(w)}</li>" for d in bundle_documents(a) for w in d.warnings]
+    if notes:
+        parts.append('<h3>Notes</h3><ul class="notes">' + "".join(notes) + "</ul>")
     if a.errors:
         rows = ([_e(err.path), _e(err.code), _e(err.message), _e(err.hint)] for err in a.errors)
         parts.append("<h3>Inputs that could not be read</h3>")

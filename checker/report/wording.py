@@ -25,6 +25,7 @@ __all__ = [
     "is_gap",
     "open_gaps",
     "override_text",
+    "parties_text",
     "reason_label",
     "status_counts",
 ]
@@ -170,6 +171,14 @@ def bundle_documents(assessment: Assessment) -> list[DocumentInfo]:
     if assessment.document not in docs:
         docs.insert(0, assessment.document)
     return docs
+
+
+def parties_text(info: DocumentInfo) -> str:
+    """Who is the vendor and who the customer in a document, with where and why: one line per party."""
+    return "\n".join(
+        f"{p.role}: {' / '.join(p.names)} (page {p.page}, chars {p.start}–{p.end}; {p.basis})"
+        for p in info.parties
+    )
 
 
 def assessment_label(assessment: Assessment) -> str:

@@ -33,6 +33,7 @@ from checker.report.wording import (
     gap_reason,
     open_gaps,
     override_text,
+    parties_text,
     status_counts,
 )
 
@@ -248,6 +249,8 @@ _PROVENANCE_COLS = [
     _Col("Tool version", 10),
     _Col("Created", 20),
     _Col("Schema version", 8),
+    _Col("Parties", 60, wrap=True),
+    _Col("Notes", 60, wrap=True),
 ]
 
 
@@ -257,7 +260,8 @@ def _provenance_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]
         for d in bundle_documents(a):
             yield [assessment_label(a), d.name, d.path, d.sha256, d.format, d.pages,
                    "yes" if d.has_tracked_changes else "no", p.playbook, p.playbook_hash, p.library_version,
-                   p.library_hash, p.tool_version, p.created, a.schema_version]  # fmt: skip
+                   p.library_hash, p.tool_version, p.created, a.schema_version, parties_text(d),
+                   "\n".join(d.warnings)]  # fmt: skip
 
 
 _ERROR_COLS = [_Col("File", 36, wrap=True), _Col("Code", 18), _Col("Problem", 50, wrap=True),

@@ -1,0 +1,276 @@
+"""Roles from the document (checker.match.roles): who is the vendor, why, and what stays unknown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import ValidationError
+from test_library_lint import base_control, write_library
+
+from checker.api import ContractChecker, ReadDocument
+from checker.batch import read_sheet_bytes
+from checker.batch.columns import detect_columns
+from checker.batch.plan import plan_rows
+from checker.cli import main
+from checker.errors import LibraryError
+from checker.extract import extract_bytes
+from checker.library.loader import DEFAULT_LIBRARY, load_library
+from checker.library.schema import LanguageFile
+from checker.match.roles import read_roles
+from checker.models import Assessment, Status
+from checker_app.bundle import Upload, read_bundle
+
+CHECKER = ContractChecker()
+LANGUAGE = CHECKER.library.language
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+
+# A procurement contract on the customer's paper: the Company hires a Contractor.
+PROCUREMENT = """# Master Services Agreement
+
+This Agreement is made between Globex Bank plc, a company incorporated in England (the "Company"), and
+Acme Cloud Ltd (the "Contractor").
+
+## 1. Security
+
+1.1 Company shall notify Contractor of any Security Incident within 24 hours.
+
+1.2 Contractor shall encrypt all Company Data at rest using AES-256.
+"""
+
+# A bank's outsourcing agreement: the Bank is the customer, the Supplier the vendor.
+BANK = """# Outsourcing Agreement
+
+This Agreement is between Acme Cloud Ltd (the "Supplier") and Globex Bank plc (the "Bank").
+
+## 7. Audit
+
+7.1 The Bank may audit the Supplier's compliance with this Agreement on thirty (30) days' notice.
+"""
+
+
+def _read(text: str, vendor: str | None = None, name: str = "contract.md") -> ReadDocument:
+    return CHECKER.read(extract_bytes(text.encode(), name), vendor=vendor)
+
+
+def _assess(read: ReadDocument) -> Assessment:
+    return CHECKER.assess([read], "all")
+
+
+def _finding(assessment: Assessment, control: str):  # type: ignore[no-untyped-def]
+    return next(f for f in assessment.findings if f.control == control)
+
+
+def _sides(read: ReadDocument) -> dict[str, str]:
+    assert read.roles is not None
+    return {name: p.role for p in read.roles.parties for name in p.names}
+
+
+def test_the_parties_block_decides_who_the_vendor_is_with_its_offsets() -> None:
+    read = _read(PROCUREMENT)
+    assert _sides(read) == {"Company": "customer", "Contractor": "vendor"}
+    assert read.roles is not None
+    for party in read.roles.parties:
+        assert read.document.text[party.start : party.end] == party.text
+        assert party.page == 1
+    company = next(p for p in read.roles.parties if p.names == ["Company"])
+    assert "Globex Bank plc" in company.text and "“Contractor”" in company.basis
+    assert read.roles.notes == ()
+
+
+def test_a_company_that_is_the_customer_does_not_meet_incident_notice_for_the_vendor() -> None:
+    read = _read(PROCUREMENT)
+    notices = [m for m in read.matches if m.control == "incident_notification"]
+    assert all(m.party != "vendor" for m in notices)
+    assessment = _assess(read)
+    assert _finding(assessment, "incident_notification").status == Status.MISSING
+    # The Contractor's own duty in the same contract is still read as the vendor's.
+    assert _finding(assessment, "encryption_at_rest").status == Status.MET
+
+
+def test_the_same_sentence_binds_the_vendor_when_the_company_is_the_vendor() -> None:
+    text = PROCUREMENT.replace(
+        "Globex Bank plc, a company incorporated in England", "Acme Cloud Ltd"
+    ).replace('Acme Cloud Ltd (the "Contractor")', 'Globex Bank plc, as customer (the "Client")')
+    read = _read(text)
+    assert _sides(read) == {"Company": "vendor", "Client": "customer"}
+    assessment = _assess(read)
+    notice = _finding(assessment, "incident_notification")
+    assert notice.status == Status.MET and notice.params == {"notification_hours": 24}
+
+
+def test_the_bank_that_is_the_customer_has_an_audit_right_not_a_weak_vendor_duty() -> None:
+    read = _read(BANK)
+    assert _sides(read) == {"Supplier": "vendor", "Bank": "customer"}
+    audits = [m for m in read.matches if m.control == "audit_rights"]
+    assert audits and all(m.party == "customer" for m in audits)
+    finding = _finding(_assess(read), "audit_rights")
+    assert finding.status == Status.MET, finding.reasons
+    assert "permissive" not in finding.reason_codes
+
+
+def test_without_a_parties_block_the_bank_is_an_unknown_role_and_the_assessment_says_so() -> None:
+    read = _read(BANK.split("## 7. Audit", 1)[1])
+    assert read.roles is not None and read.roles.parties == ()
+    finding = _finding(_assess(read), "audit_rights")
+    assert finding.status == Status.WEAK and "permissive" in finding.reason_codes
+    notes = _assess(read).document.warnings
+    assert any("No parties block" in n and "--vendor" in n for n in notes), notes
+
+
+def test_the_user_names_the_vendor_party_and_the_other_party_is_the_customer() -> None:
+    by_name = _read(PROCUREMENT, vendor="Acme")
+    assert _sides(by_name) == {"Company": "customer", "Contractor": "vendor"}
+    assert by_name.roles is not None and by_name.roles.notes == ()
+    assert all("“Acme”" in p.basis for p in by_name.roles.parties)
+    by_alias = _read(PROCUREMENT, vendor="contractor")
+    assert _sides(by_alias) == _sides(by_name)
+
+
+def test_naming_the_other_party_overrides_the_role_words_and_says_so() -> None:
+    read = _read(PROCUREMENT, vendor="Globex")
+    assert _sides(read) == {"Company": "vendor", "Contractor": "customer"}
+    assert read.roles is not None
+    (note,) = read.roles.notes
+    text = read.document.text  # offsets are into the extracted text (Markdown marks set aside)
+    start, end = text.index("Acme Cloud Ltd"), text.index('"Contractor")') + len('"Contractor")')
+    assert "“Contractor” the vendor" in note and f"chars {start}–{end}" in note and "“Globex”" in note
+    assessment = _assess(read)
+    assert _finding(assessment, "incident_notification").status == Status.MET
+    assert note in assessment.document.warnings
+
+
+def test_a_named_vendor_missing_from_the_document_is_reported_not_guessed() -> None:
+    read = _read(PROCUREMENT, vendor="Initech")
+    assert _sides(read) == {"Company": "customer", "Contractor": "vendor"}
+    assert read.roles is not None
+    assert any("“Initech”, does not appear in this document" in n for n in read.roles.notes)
+
+
+def test_a_named_vendor_found_only_in_the_text_becomes_a_vendor_name() -> None:
+    text = "Initech shall notify Customer of any Security Incident within 24 hours.\n"
+    read = _read(text, vendor="Initech")
+    assert read.roles is not None and read.roles.vendor == ("Initech",)
+    (party,) = read.roles.parties
+    assert (party.start, party.end, party.role) == (0, 7, "vendor")
+    assert any("is not defined in a parties block" in n for n in read.roles.notes)
+
+
+def test_two_definitions_that_disagree_are_reported_with_both_places() -> None:
+    text = (
+        'This Agreement is between Acme Cloud Ltd, as service provider (the "Company"), and Globex Bank'
+        ' plc, as customer (the "Bank").\n\n'
+        '"Company" means Globex Bank plc, the customer named in the Order Form.\n\n'
+        "Company shall notify the Bank of any Security Incident within 24 hours.\n"
+    )
+    roles = read_roles(text, LANGUAGE)
+    assert roles.unknown == ("company",)
+    (note,) = [n for n in roles.notes if "more than one side" in n]
+    first, second = text.index("Acme Cloud Ltd"), text.index('"Company" means')
+    assert f"chars {first}–" in note and f"chars {second}–" in note
+    assert {p.role for p in roles.parties if p.names == ["Company"]} == {"unknown"}
+    assert "Company" not in roles.vendor and "Company" not in roles.customer
+
+
+def test_online_terms_speak_as_we_and_a_pronoun_definition_names_the_vendor() -> None:
+    text = (
+        'These terms are between you and Acme, Inc. ("Acme", "we", "us" or "our").\n\n'
+        "We will notify you of any Security Incident within 48 hours.\n"
+    )
+    roles = read_roles(text, LANGUAGE)
+    (party,) = roles.parties
+    assert party.role == "vendor" and party.names == ["Acme", "we", "us", "our"]
+    assert "“we”" in party.basis
+    assert "Acme" in roles.vendor and roles.notes == ()
+
+
+@pytest.mark.parametrize(
+    ("fixture", "says"),
+    [
+        ("far-52.204-21-basic-safeguarding.txt", "calls “Contractor”"),
+        ("commonpaper-data-processing-agreement.md", "calls “Processor”"),
+        ("37signals-terms-of-service.md", "speaks as the vendor (“We”"),
+    ],
+)
+def test_fixture_agreements_without_a_parties_block_say_what_the_vendor_is_taken_to_be(
+    fixture: str, says: str
+) -> None:
+    read = CHECKER.read_file(CORPUS / fixture)
+    assert read.roles is not None
+    (note,) = read.roles.notes
+    assert note.startswith("No parties block") and says in note
+
+
+def test_a_fixture_dpa_defines_controller_and_processor() -> None:
+    read = CHECKER.read_file(CORPUS / "37signals-data-processing-addendum-2023-04.pdf")
+    sides = _sides(read)
+    assert sides["Processor"] == "vendor" and sides["Controller"] == "customer"
+    assert sides["Customer"] == "customer"
+    assert read.roles is not None
+    for party in read.roles.parties:
+        assert party.page >= 1 and party.text in read.document.text
+
+
+def test_check_vendor_option_reaches_the_json_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "msa.md"
+    path.write_text(PROCUREMENT, encoding="utf-8")
+    code = main(["check", str(path), "--playbook", "all", "--vendor", "Globex", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    document = report["assessments"][0]["document"]
+    assert {p["names"][0]: p["role"] for p in document["parties"]} == {
+        "Company": "vendor",
+        "Contractor": "customer",
+    }
+    assert any("you named “Globex”" in w for w in document["warnings"])
+    notice = next(f for f in report["assessments"][0]["findings"] if f["control"] == "incident_notification")
+    assert notice["status"] == "met"
+
+
+def test_a_vendor_party_column_goes_with_its_row_and_splits_jobs() -> None:
+    sheet = read_sheet_bytes(
+        b"Vendor,Vendor party,Clause text\nAcme,Contractor,x shall y\nGlobex,,x shall y\n", "v.csv"
+    )
+    columns = detect_columns(sheet.headers)
+    assert (columns.vendor, columns.vendor_party, columns.text) == (0, 1, 2)
+    plans, jobs = plan_rows(sheet, columns, docs=None, vendor_party="Provider")  # type: ignore[arg-type]
+    assert [p.vendor_party for p in plans] == ["Contractor", "Provider"]
+    assert [j.vendor_party for j in jobs] == ["Contractor", "Provider"]  # same text, two jobs
+
+
+def test_the_app_bundle_reads_with_the_vendor_party_and_shows_role_notes() -> None:
+    upload = Upload("msa.md", PROCUREMENT.encode())
+    plain = read_bundle(CHECKER, [upload])
+    named = read_bundle(CHECKER, [upload], vendor="Globex")
+    assert plain.key != named.key
+    (outcome,) = named.outcomes
+    assert {p.names[0]: p.role for p in outcome.parties} == {"Company": "vendor", "Contractor": "customer"}
+    assert any("you named “Globex”" in w for w in outcome.warnings)
+    assert plain.outcomes[0].warnings == []
+
+
+def test_the_shipped_party_vocabulary_gives_every_word_one_side() -> None:
+    parties = LanguageFile.model_validate(load_library().language).parties
+    assert parties is not None
+    assert "company" in parties.undecided and "company" not in parties.vendor
+    audit = CHECKER.library.control("audit_rights").match.terms["customer_tester"]
+    assert not any(p.split()[0] in parties.undecided for p in audit)
+
+
+def test_a_word_on_two_sides_or_a_misspelt_party_key_is_a_load_error(tmp_path: Path) -> None:
+    shipped = yaml.safe_load((DEFAULT_LIBRARY / "language.yaml").read_text(encoding="utf-8"))
+    both = {
+        **shipped,
+        "parties": {**shipped["parties"], "customer": [*shipped["parties"]["customer"], "Vendor"]},
+    }
+    with pytest.raises(ValidationError, match="'Vendor' is in both 'vendor' and 'customer'"):
+        LanguageFile.model_validate(both)
+    root = write_library(tmp_path / "lib", [base_control()])
+    typo = {**shipped, "parties": {**shipped["parties"], "vendors": ["acme"]}}
+    (root / "language.yaml").write_text(yaml.safe_dump(typo), encoding="utf-8")
+    with pytest.raises(LibraryError, match=r"parties\.vendors: unknown key"):
+        load_library(root)
