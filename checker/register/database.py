@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,18 +87,20 @@ class Register:
 
 
 def _sqlite_file(url: str) -> Path | None:
-    database = make_url(url).database
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return None
+    database = parsed.database
     return Path(database) if database and database != ":memory:" else None
 
 
 def _create_private(path: Path) -> None:
     """Create the SQLite file 0600 before SQLite does (SQLite would follow the umask)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except FileExistsError:
-        pass
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True)
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except OSError as exc:
         raise RegisterError(
             f"The register {path} cannot be created: {exc.strerror}.", hint="Check the folder's permissions."
@@ -128,12 +130,12 @@ def _migration_lock(url: str) -> Iterator[None]:
     if path is None:
         yield
         return
-    with open(f"{path}.lock", "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    fd = os.open(f"{path}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _alembic_config() -> Config:
