@@ -18,7 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from checker.register.sbom import Component, SbomError, parse_purl
 
-__all__ = ["AffectedPackage", "Range", "read_osv", "version_affected"]
+__all__ = ["AffectedPackage", "Range", "from_purl", "read_osv", "read_osv_bytes", "version_affected"]
 
 MAX_OSV_BYTES = 5 * 1024 * 1024
 #: OSV ecosystems as package-URL types.
@@ -169,11 +169,20 @@ def read_osv(path: str | Path) -> list[AffectedPackage]:
             raise SbomError(
                 f"The advisory is over {MAX_OSV_BYTES // 2**20} MB; it is refused.", path=str(path)
             )
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = path.read_bytes()
     except OSError as exc:
         raise SbomError(f"The advisory cannot be read: {exc.strerror}.", path=str(path)) from None
+    return read_osv_bytes(data, str(path))
+
+
+def read_osv_bytes(data: bytes, path: str) -> list[AffectedPackage]:
+    """The affected packages of an OSV advisory given as bytes (an upload); ``path`` names it in messages."""
+    if len(data) > MAX_OSV_BYTES:
+        raise SbomError(f"The advisory is over {MAX_OSV_BYTES // 2**20} MB; it is refused.", path=path)
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise SbomError(f"The advisory is not valid JSON: {exc}.", path=str(path)) from None
+        raise SbomError(f"The advisory is not valid JSON: {exc}.", path=path) from None
     affected = doc.get("affected") if isinstance(doc, dict) else None
     if not isinstance(affected, list) or not affected:
         raise SbomError(
@@ -181,7 +190,7 @@ def read_osv(path: str | Path) -> list[AffectedPackage]:
             hint="Give an OSV JSON advisory (https://ossf.github.io/osv-schema/).",
             path=str(path),
         )
-    source = str(doc.get("id", path.name))
+    source = str(doc.get("id", Path(path).name))
     out: list[AffectedPackage] = []
     try:
         for entry in affected:
