@@ -293,3 +293,16 @@ def test_a_register_that_cannot_be_opened_is_a_clear_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(RegisterError, match="cannot be created"):
         open_register(str(blocker / "reg.sqlite"))
+
+
+def test_the_tables_and_the_migrations_describe_the_same_schema(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from checker.register.tables import Base
+
+    register = open_register(db_url)
+    with register.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    register.close()
+    assert differences == []

@@ -8,9 +8,8 @@ agree, so a change here without a migration fails.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
@@ -76,9 +75,9 @@ class AssessmentRow(Base):
     library_version: Mapped[str] = mapped_column(String(40))
     library_hash: Mapped[str] = mapped_column(String(80))
     tool_version: Mapped[str] = mapped_column(String(40))
-    score: Mapped[float] = mapped_column()
+    score: Mapped[float] = mapped_column(Float)
     document_ids: Mapped[list[int]] = mapped_column(JSON)
-    text_stored: Mapped[bool] = mapped_column()
+    text_stored: Mapped[bool] = mapped_column(Boolean)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     vendor: Mapped[VendorRow] = relationship(back_populates="assessments")
     findings: Mapped[list[FindingRow]] = relationship(back_populates="assessment", order_by="FindingRow.id")
@@ -160,8 +159,3 @@ class ComponentRow(Base):
     name: Mapped[str] = mapped_column(String(500))
     version: Mapped[str | None] = mapped_column(String(200), nullable=True)
     sbom: Mapped[SbomRow] = relationship(back_populates="components")
-
-
-def as_dict(row: Any) -> dict[str, Any]:
-    """A row's columns as a plain dict (for JSON output)."""
-    return {c.key: getattr(row, c.key) for c in row.__table__.columns}
