@@ -14,7 +14,13 @@ from checker.errors import ClauseCheckError
 from checker.register import Register, open_register
 from checker.register.database import register_url
 from checker.register.diff import diff_vendor
-from checker.register.views import VendorSummary, list_vendors, vendor_assessments, vendor_detail
+from checker.register.views import (
+    VendorSummary,
+    list_vendors,
+    status_counts,
+    vendor_assessments,
+    vendor_detail,
+)
 from checker_app.safe_text import escape_markdown
 
 __all__ = ["open_chosen_register", "render", "vendors_matching"]
@@ -50,9 +56,7 @@ def vendors_matching(
 def _vendor_table(vendors: list[VendorSummary]) -> pd.DataFrame:
     rows = []
     for v in vendors:
-        counts = {
-            s: sum(1 for x in v.statuses.values() if x == s) for s in ("met", "weak", "conflict", "missing")
-        }
+        counts = status_counts(v.statuses.values())
         rows.append(
             {
                 "Vendor": v.vendor,

@@ -20,7 +20,13 @@ from checker.register.diff import ContractDiff, diff_vendor
 from checker.register.export import write_register_xlsx
 from checker.register.record import record_review, record_sbom
 from checker.register.sbom import read_sbom
-from checker.register.views import EvidenceView, list_vendors, vendor_assessments, vendor_detail
+from checker.register.views import (
+    EvidenceView,
+    list_vendors,
+    status_counts,
+    vendor_assessments,
+    vendor_detail,
+)
 
 __all__ = ["register"]
 
@@ -89,9 +95,7 @@ def _list(args: argparse.Namespace) -> int:
         f"{'vendor':30} {'score':>6} {'met':>4} {'weak':>5} {'confl':>5} {'miss':>5} {'SBOMs':>5}  last assessed"
     )
     for v in vendors:
-        counts = {
-            s: sum(1 for x in v.statuses.values() if x == s) for s in ("met", "weak", "conflict", "missing")
-        }
+        counts = status_counts(v.statuses.values())
         score = f"{v.score:g}" if v.score is not None else "–"
         when = v.last_assessed.strftime("%Y-%m-%d %H:%M") if v.last_assessed else "never"
         print(

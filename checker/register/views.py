@@ -7,6 +7,7 @@ reviewer overrode it, and ``engine_status`` keeps what the engine said.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -27,9 +28,16 @@ __all__ = [
     "VendorDetail",
     "VendorSummary",
     "list_vendors",
+    "status_counts",
     "vendor_assessments",
     "vendor_detail",
 ]
+
+
+def status_counts(statuses: Iterable[str]) -> dict[str, int]:
+    """How many of ``statuses`` are met, weak, conflict and missing (in that order)."""
+    counted = Counter(statuses)
+    return {s: counted.get(s, 0) for s in ("met", "weak", "conflict", "missing")}
 
 
 class _View(BaseModel):
@@ -113,8 +121,7 @@ class AssessmentView(_View):
 
     def counts(self) -> dict[str, int]:
         """How many controls are met, weak, in conflict and missing."""
-        counted = Counter(f.status for f in self.findings)
-        return {s: counted.get(s, 0) for s in ("met", "weak", "conflict", "missing")}
+        return status_counts(f.status for f in self.findings)
 
 
 class SbomView(_View):
