@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from checker.api import ContractChecker
-from checker.models import Assessment, ReviewerOverride
+from checker.models import Assessment, ReviewerOverride, Status
 from checker.register import RegisterError, open_register, record_assessment, record_review
 from checker.register.database import head_revision, register_url
 from checker.register.diff import diff_vendor
@@ -115,14 +115,18 @@ def test_vendor_names_are_data_not_sql(db_url, contracts):
 
 def test_the_review_trail_is_append_only_and_decides_the_status(db_url, contracts):
     register = open_register(db_url)
-    overridden = contracts["initech-msa.md"].model_copy(deep=True)
-    findings = [
-        f.model_copy(update={"override": ReviewerOverride(decision="accepted", reviewer="ana")})
-        if f.control == "incident_notification"
-        else f
-        for f in overridden.findings
-    ]
-    record_assessment(register, overridden.model_copy(update={"findings": findings}), "Initech LLC")
+
+    def reviewed(override: ReviewerOverride) -> Assessment:
+        a = contracts["initech-msa.md"]
+        findings = [
+            f.model_copy(update={"override": override}) if f.control == "incident_notification" else f
+            for f in a.findings
+        ]
+        return a.model_copy(update={"findings": findings})
+
+    accepted = ReviewerOverride(decision="accepted", reviewer="ana")
+    record_assessment(register, reviewed(accepted), "Initech LLC")
+    record_assessment(register, reviewed(accepted), "Initech LLC")  # the same decision again: not repeated
     record_review(
         register,
         "Initech LLC",
@@ -141,6 +145,14 @@ def test_the_review_trail_is_append_only_and_decides_the_status(db_url, contract
         with pytest.raises(DBAPIError, match="append-only"), register.engine.begin() as conn:
             conn.execute(text(statement))
     assert _count(register, "reviews") == 2
+    # The app records the same assessment with a changed decision: appended to the trail, and it decides.
+    changed = ReviewerOverride(
+        decision="overridden", status=Status.WEAK, comment="48 h is too slow", reviewer="cy"
+    )
+    assert not record_assessment(register, reviewed(changed), "Initech LLC").created
+    notice = vendor_detail(register, "Initech LLC").latest.finding("incident_notification")  # type: ignore[union-attr]
+    assert notice is not None and [r.reviewer for r in notice.reviews] == ["ana", "cy"]
+    assert (notice.engine_status, notice.status) == ("met", "weak")
     with pytest.raises(RegisterError, match="no assessed control"):
         record_review(
             register,

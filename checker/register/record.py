@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from checker.models import Assessment, DocumentInfo, Finding
+from checker.models import Assessment, DocumentInfo, Finding, ReviewerOverride
 from checker.register.database import Register, RegisterError
 from checker.register.sbom import ParsedSbom
 from checker.register.tables import (
@@ -156,17 +156,42 @@ def _finding_row(finding: Finding, store_text: bool) -> FindingRow:
         for e in finding.evidence
     ]
     if finding.override is not None:
-        o = finding.override
-        row.reviews = [
-            ReviewRow(
-                decision=o.decision,
-                status=o.status.value if o.status else None,
-                comment=o.comment if store_text else "",
-                reviewer=o.reviewer,
-                created=_now(),
-            )
-        ]
+        row.reviews = [_review_row(finding.override, store_text)]
     return row
+
+
+def _review_row(o: ReviewerOverride, store_text: bool) -> ReviewRow:
+    return ReviewRow(
+        decision=o.decision,
+        status=o.status.value if o.status else None,
+        comment=o.comment if store_text else "",
+        reviewer=o.reviewer,
+        created=_now(),
+    )
+
+
+def _append_new_decisions(
+    session: Session, assessment_id: int, assessment: Assessment, store_text: bool
+) -> None:
+    """Recording an assessment again appends the reviewer decisions that differ from the newest on file."""
+    rows = {
+        f.control: f
+        for f in session.scalars(select(FindingRow).where(FindingRow.assessment_id == assessment_id))
+    }
+    for finding in assessment.findings:
+        row = rows.get(finding.control)
+        if finding.override is None or row is None:
+            continue
+        new = _review_row(finding.override, store_text)
+        last = row.reviews[-1] if row.reviews else None
+        if last is None or (last.decision, last.status, last.comment, last.reviewer) != (
+            new.decision,
+            new.status,
+            new.comment,
+            new.reviewer,
+        ):
+            new.finding_id = row.id
+            session.add(new)
 
 
 def record_assessment(
@@ -187,6 +212,7 @@ def record_assessment(
     def work(session: Session) -> Recorded:
         existing = session.scalar(select(AssessmentRow.id).where(AssessmentRow.fingerprint == fingerprint))
         if existing is not None:
+            _append_new_decisions(session, existing, assessment, store_text)
             return Recorded(existing, name, created=False)
         row_vendor = _vendor(session, name)
         docs = assessment.documents or [assessment.document]
