@@ -111,3 +111,37 @@ def test_incident_page_names_the_exposed_vendor_with_its_deadline(register_db, m
     at.text_input(key="incident_at").input("next tuesday")
     at.button(key="incident_run").click().run()
     assert any("not an ISO" in e.value and "8601 time" in e.value for e in at.error)
+
+
+def test_review_and_bulk_pages_record_into_the_register(tmp_path, monkeypatch):
+    from checker.register import open_register
+    from checker.register.views import list_vendors, vendor_detail
+
+    db = str(tmp_path / "app.sqlite")
+    monkeypatch.setenv("CLAUSECHECK_DB", str(tmp_path / "not-this-one.sqlite"))
+    exhibit = FIXTURES / "acme-security-exhibit-2026.md"
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.file_uploader(key="review_upload").upload(exhibit.name, exhibit.read_bytes(), "text/markdown")
+    at.run()
+    at.text_input(key="review_register_vendor").input("Acme Assist Ltd")
+    at.text_input(key="review_register_db").input(db).run()
+    at.button(key="review_register_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("1 new assessments" in s.value for s in at.success)
+
+    at.switch_page("checker_app/pages/bulk.py").run()
+    sheet = b"Vendor,Contract file\nGlobex Corporation,globex-dpa.md\n"
+    at.file_uploader(key="bulk_sheet").upload("vendors.csv", sheet, "text/csv").run()
+    dpa = FIXTURES / "globex-dpa.md"
+    at.file_uploader(key="bulk_docs").upload(dpa.name, dpa.read_bytes(), "text/markdown").run()
+    at.button(key="bulk_run").click().run(timeout=180)
+    at.text_input(key="bulk_register_db").input(db).run()
+    at.button(key="bulk_register_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+    register = open_register(db)
+    assert [v.vendor for v in list_vendors(register)] == ["Acme Assist Ltd", "Globex Corporation"]
+    latest = vendor_detail(register, "Acme Assist Ltd").latest
+    assert latest is not None and latest.finding("termination_for_security_breach").status == "met"  # type: ignore[union-attr]
+    register.close()
+    assert not (tmp_path / "not-this-one.sqlite").exists()

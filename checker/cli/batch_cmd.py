@@ -26,6 +26,7 @@ from checker.batch import (
 from checker.cli.limit_options import add_limit_options, isolation_limits
 from checker.cli.register_options import add_register_options, record_into_register
 from checker.errors import ClauseCheckError
+from checker.register.record import scored_rows
 
 __all__ = ["ProgressLine", "register"]
 
@@ -97,17 +98,9 @@ def _usage(message: str) -> int:
 
 def _record(args: argparse.Namespace, outcome: BatchOutcome) -> None:
     """Record every scored row under its vendor column's name; a row without a vendor name is named."""
-    pairs, seen = [], set()
-    for row in outcome.rows:
-        result = outcome.results[row.job] if row.job is not None else None
-        if result is None or result.assessment is None:
-            continue
-        if not row.vendor.strip():
-            print(f"clausecheck: row {row.row.number}: no vendor name, not recorded", file=sys.stderr)
-            continue
-        if (row.vendor, row.job) not in seen:
-            seen.add((row.vendor, row.job))
-            pairs.append((row.vendor, result.assessment))
+    pairs, unnamed = scored_rows(outcome)
+    for number in unnamed:
+        print(f"clausecheck: row {number}: no vendor name, not recorded", file=sys.stderr)
     record_into_register(args, pairs)
 
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -35,7 +35,18 @@ from checker.register.tables import (
     VendorRow,
 )
 
-__all__ = ["Recorded", "document_kind", "find_vendor", "record_assessment", "record_review", "record_sbom"]
+__all__ = [
+    "Recorded",
+    "document_kind",
+    "find_vendor",
+    "record_assessment",
+    "record_review",
+    "record_sbom",
+    "scored_rows",
+]
+
+if TYPE_CHECKING:
+    from checker.batch import BatchOutcome
 
 _T = TypeVar("_T")
 _RETRIES = 8
@@ -318,3 +329,21 @@ def record_sbom(
         return row.id, True
 
     return _retrying(register, work)
+
+
+def scored_rows(outcome: BatchOutcome) -> tuple[list[tuple[str, Assessment]], list[int]]:
+    """A batch run's (vendor, assessment) pairs to record, once per vendor and job, and the numbers of
+    scored rows that name no vendor (they cannot be recorded)."""
+    pairs: list[tuple[str, Assessment]] = []
+    unnamed: list[int] = []
+    seen: set[tuple[str, int]] = set()
+    for row in outcome.rows:
+        result = outcome.results[row.job] if row.job is not None else None
+        if result is None or result.assessment is None or row.job is None:
+            continue
+        if not row.vendor.strip():
+            unnamed.append(row.row.number)
+        elif (row.vendor, row.job) not in seen:
+            seen.add((row.vendor, row.job))
+            pairs.append((row.vendor, result.assessment))
+    return pairs, unnamed
