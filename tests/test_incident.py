@@ -59,6 +59,12 @@ def test_package_names_compare_as_the_ecosystem_does():
     assert package.affects(Component("x", "1.82.7", "pkg:pypi/lite-llm@1.82.7", "pypi")) is False
     assert package.affects(Component("litellm", "1.82.7", "pkg:pypi/litellm@1.82.7", "pypi"))
     assert not package.affects(Component("litellm", "1.82.7", "pkg:npm/litellm@1.82.7", "npm"))
+    scoped = from_purl("pkg:npm/%40angular/core", ["1.0.0"])
+    assert scoped.affects(Component("core", "1.0.0", "pkg:npm/%40angular/core@1.0.0", "npm"))
+    assert not scoped.affects(Component("core", "1.0.0", "pkg:npm/core@1.0.0", "npm"))
+    log4j = from_purl("pkg:maven/org.apache.logging.log4j/log4j-core", ["2.14.1"])
+    jar = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar#sub/path"
+    assert log4j.affects(Component("log4j-core", "2.14.1", jar, "maven"))
     with pytest.raises(SbomError, match="No affected versions"):
         from_purl("pkg:pypi/litellm", [""])
     with pytest.raises(SbomError, match="not a package URL"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from checker.models import Assessment
@@ -37,10 +38,24 @@ def add_register_options(parser: Any, *, vendor: bool) -> None:
         action="store_true",
         help="record only statuses, parameters and evidence locations, never contract text",
     )
+    if vendor:
+        group.add_argument(
+            "--effective-date",
+            metavar="YYYY-MM-DD",
+            type=_date,
+            help="the documents' effective date, for the register",
+        )
     # Another command may already define --vendor (the vendor party for role detection) with the same
     # meaning: then that one serves the register too.
     if vendor and "--vendor" not in parser._option_string_actions:
         group.add_argument("--vendor", metavar="NAME", help=VENDOR_HELP)
+
+
+def _date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def record_into_register(args: argparse.Namespace, recorded: Iterable[tuple[str, Assessment]]) -> int:
@@ -49,7 +64,11 @@ def record_into_register(args: argparse.Namespace, recorded: Iterable[tuple[str,
     try:
         created = existing = 0
         for vendor, assessment in recorded:
-            result = record_assessment(register, assessment, vendor, store_text=not args.no_text)
+            when = getattr(args, "effective_date", None)
+            dates = {d.name: when for d in assessment.documents or [assessment.document]} if when else None
+            result = record_assessment(
+                register, assessment, vendor, store_text=not args.no_text, effective_dates=dates
+            )
             created += result.created
             existing += not result.created
         print(

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import semantic_version
 from packaging.utils import canonicalize_name
@@ -70,9 +71,9 @@ class AffectedPackage:
         """Whether ``component`` is this package (names compared as the ecosystem does)."""
         if component.purl is None or component.purl_type != self.purl_type:
             return False
-        other = parse_purl(component.purl)
-        return _norm(self.purl_type, other.name) == _norm(self.purl_type, self.name) and (
-            (other.namespace or "").lower() == (self.namespace or "").lower()
+        namespace, name = _purl_path(component.purl)
+        return _norm(self.purl_type, name) == _norm(self.purl_type, self.name) and (
+            namespace.lower() == (self.namespace or "").lower()
         )
 
     def affects(self, component: Component) -> bool:
@@ -80,6 +81,15 @@ class AffectedPackage:
         if not self.same_package(component):
             return False
         return component.version is None or version_affected(self, component.version)
+
+
+def _purl_path(purl: str) -> tuple[str, str]:
+    """Namespace and name of a canonical package URL (as stored), without parsing it in full: an SBOM
+    of a large portfolio holds tens of thousands, and an incident reads them all."""
+    path = purl.split("#", 1)[0].split("?", 1)[0]
+    path = path.rsplit("@", 1)[0] if "@" in path else path  # a name's own "@" is percent-encoded
+    segments = path.removeprefix("pkg:").split("/")[1:]
+    return unquote("/".join(segments[:-1])), unquote(segments[-1] if segments else "")
 
 
 def _norm(purl_type: str, name: str) -> str:

@@ -15,14 +15,13 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from checker.register.advisory import AffectedPackage
 from checker.register.database import Register
 from checker.register.deadlines import windows
 from checker.register.sbom import Component
-from checker.register.tables import SbomRow, VendorRow
-from checker.register.views import AssessmentView, EvidenceView, FindingView, vendor_assessments
+from checker.register.tables import ComponentRow, SbomRow, VendorRow
+from checker.register.views import AssessmentView, EvidenceView, FindingView, latest_assessment
 
 __all__ = ["Duty", "IncidentReport", "VendorExposure", "assess_incident", "parse_when"]
 
@@ -154,34 +153,41 @@ def _gaps(latest: AssessmentView | None) -> list[str]:
 def assess_incident(register: Register, packages: Sequence[AffectedPackage], at: datetime) -> IncidentReport:
     """Every vendor of the register against the compromised ``packages`` at time ``at``."""
     with register.session() as session:
-        vendors = session.scalars(
-            select(VendorRow)
-            .order_by(VendorRow.name)
-            .options(selectinload(VendorRow.sboms).selectinload(SbomRow.components))
+        vendors = session.execute(select(VendorRow.id, VendorRow.name).order_by(VendorRow.name)).all()
+        sboms = session.execute(select(SbomRow.id, SbomRow.vendor_id, SbomRow.file_name)).all()
+        # Only components of the compromised packages' ecosystems are read (purl_type is indexed).
+        components = session.execute(
+            select(
+                ComponentRow.sbom_id,
+                ComponentRow.name,
+                ComponentRow.version,
+                ComponentRow.purl,
+                ComponentRow.purl_type,
+            ).where(ComponentRow.purl_type.in_({p.purl_type for p in packages}))
         ).all()
-        inventory = [
-            (
-                v.name,
-                [
-                    (s.file_name, [Component(c.name, c.version, c.purl, c.purl_type) for c in s.components])
-                    for s in v.sboms
-                ],
-            )
-            for v in vendors
-        ]
+    files = {sbom_id: file_name for sbom_id, _, file_name in sboms}
+    by_sbom: dict[int, list[Component]] = {}
+    for sbom_id, name, version, purl, purl_type in components:
+        by_sbom.setdefault(sbom_id, []).append(Component(name, version, purl, purl_type))
+    inventory = [
+        (
+            name,
+            [(files[sbom_id], by_sbom.get(sbom_id, [])) for sbom_id, owner, _ in sboms if owner == vendor_id],
+        )
+        for vendor_id, name in vendors
+    ]
     groups: dict[str, list[VendorExposure]] = {"affected": [], "unknown": [], "not_affected": []}
-    for name, sboms in inventory:
+    for name, held in inventory:
         hits = [
             ExposedComponent(name=c.name, version=c.version, purl=c.purl, sbom=sbom)
-            for sbom, components in sboms
-            for c in components
+            for sbom, parts in held
+            for c in parts
             if any(p.affects(c) for p in packages)
         ]
-        exposure = "affected" if hits else "unknown" if not sboms else "not_affected"
-        entry = VendorExposure(vendor=name, exposure=exposure, components=hits, sboms=[s for s, _ in sboms])
+        exposure = "affected" if hits else "unknown" if not held else "not_affected"
+        entry = VendorExposure(vendor=name, exposure=exposure, components=hits, sboms=[s for s, _ in held])
         if exposure != "not_affected":
-            _, assessments = vendor_assessments(register, name)
-            latest = assessments[-1] if assessments else None
+            latest = latest_assessment(register, name)
             duties = [
                 _duty(f, at)
                 for control in (*DEADLINE_CONTROLS, *RIGHT_CONTROLS)

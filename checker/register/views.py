@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from checker.register.database import Register, RegisterError
@@ -27,6 +28,7 @@ __all__ = [
     "SbomView",
     "VendorDetail",
     "VendorSummary",
+    "latest_assessment",
     "list_vendors",
     "status_counts",
     "vendor_assessments",
@@ -258,36 +260,85 @@ def _sbom(row: SbomRow) -> SbomView:
 
 def vendor_detail(register: Register, name: str) -> VendorDetail:
     """Everything the register holds on one vendor, with its newest assessment in full."""
-    vendor, assessments = vendor_assessments(register, name)
     with register.session() as session:
-        row = _vendor_row(session, vendor)
+        row = _vendor_row(session, name)
+        vendor = row.name
         documents = [_document(d) for d in row.documents]
         sboms = [_sbom(s) for s in row.sboms]
     return VendorDetail(
-        vendor=vendor, documents=documents, sboms=sboms, latest=assessments[-1] if assessments else None
+        vendor=vendor, documents=documents, sboms=sboms, latest=latest_assessment(register, vendor)
     )
 
 
+def _counts_by_vendor(session: Session, column: Any) -> dict[int, int]:
+    return dict(session.execute(select(column, func.count()).group_by(column)).all())
+
+
 def list_vendors(register: Register) -> list[VendorSummary]:
-    """Every vendor, by name, with its newest assessment's score and status per control."""
-    out: list[VendorSummary] = []
+    """Every vendor, by name, with its newest assessment's score and status per control.
+
+    A fixed number of queries however many vendors: the newest assessment of each, its findings' statuses,
+    and the newest overriding review of each of those findings.
+    """
     with register.session() as session:
-        names = session.scalars(select(VendorRow.name).order_by(VendorRow.name)).all()
-    for name in names:
-        detail = vendor_detail(register, name)
-        latest = detail.latest
-        with register.session() as session:
-            count = len(_vendor_row(session, name).assessments)
+        vendors = session.execute(select(VendorRow.id, VendorRow.name).order_by(VendorRow.name)).all()
+        documents = _counts_by_vendor(session, DocumentRow.vendor_id)
+        assessments = _counts_by_vendor(session, AssessmentRow.vendor_id)
+        sboms = _counts_by_vendor(session, SbomRow.vendor_id)
+        newest_ids = select(func.max(AssessmentRow.id)).group_by(AssessmentRow.vendor_id)
+        newest = {
+            a.vendor_id: a
+            for a in session.scalars(select(AssessmentRow).where(AssessmentRow.id.in_(newest_ids)))
+        }
+        findings = session.execute(
+            select(FindingRow.id, FindingRow.assessment_id, FindingRow.control, FindingRow.status)
+            .where(FindingRow.assessment_id.in_(newest_ids))
+            .order_by(FindingRow.id)
+        ).all()
+        overrides = {
+            finding_id: status
+            for finding_id, status in session.execute(
+                select(ReviewRow.finding_id, ReviewRow.status)
+                .join(FindingRow)
+                .where(FindingRow.assessment_id.in_(newest_ids), ReviewRow.decision == "overridden")
+                .order_by(ReviewRow.id)
+            )
+            if status
+        }
+    statuses: dict[int, dict[str, str]] = {}
+    for finding_id, assessment_id, control, status in findings:
+        statuses.setdefault(assessment_id, {})[control] = overrides.get(finding_id, status)
+    out: list[VendorSummary] = []
+    for vendor_id, name in vendors:
+        latest = newest.get(vendor_id)
         out.append(
             VendorSummary(
-                vendor=detail.vendor,
-                documents=len(detail.documents),
-                assessments=count,
-                sboms=len(detail.sboms),
+                vendor=name,
+                documents=documents.get(vendor_id, 0),
+                assessments=assessments.get(vendor_id, 0),
+                sboms=sboms.get(vendor_id, 0),
                 score=latest.score if latest else None,
                 playbook=latest.playbook if latest else None,
                 last_assessed=latest.created if latest else None,
-                statuses={f.control: f.status for f in latest.findings} if latest else {},
+                statuses=statuses.get(latest.id, {}) if latest else {},
             )
         )
     return out
+
+
+def latest_assessment(register: Register, name: str) -> AssessmentView | None:
+    """The vendor's newest assessment in full (the others are not loaded)."""
+    with register.session() as session:
+        vendor = _vendor_row(session, name)
+        documents = {d.id: _document(d) for d in vendor.documents}
+        row = session.scalar(
+            select(AssessmentRow)
+            .where(AssessmentRow.vendor_id == vendor.id)
+            .order_by(AssessmentRow.id.desc())
+            .limit(1)
+            .options(
+                selectinload(AssessmentRow.findings).selectinload(FindingRow.evidence),
+                selectinload(AssessmentRow.findings).selectinload(FindingRow.reviews),
+            )
+        )
+        return _assessment(row, documents) if row is not None else None
