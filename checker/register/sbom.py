@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -143,12 +144,18 @@ def _cyclonedx_components(bom: Any) -> tuple[str, list[Component]]:
     return subject, found
 
 
+@lru_cache(maxsize=16)
+def _validator(kind: Any, version: Any) -> Any:
+    """A schema validator, built once per format and version (compiling the schema is most of its cost)."""
+    return kind(version)
+
+
 def _read_cyclonedx_json(doc: dict[str, Any], data: bytes) -> tuple[str, str, list[Component]]:
     from cyclonedx.model.bom import Bom
     from cyclonedx.validation.json import JsonStrictValidator
 
     version = _cyclonedx_version(doc.get("specVersion"))
-    error = JsonStrictValidator(version).validate_str(data.decode("utf-8-sig"))
+    error = _validator(JsonStrictValidator, version).validate_str(data.decode("utf-8-sig"))
     if error is not None:
         raise SbomError(f"The CycloneDX JSON does not follow schema {version.to_version()}: {_short(error)}.")
     try:
@@ -173,7 +180,7 @@ def _read_cyclonedx_xml(data: bytes) -> tuple[str, str, list[Component]]:
     if not namespace.startswith("http://cyclonedx.org/schema/bom/") or not root.tag.endswith("}bom"):
         raise SbomError("The XML is not a CycloneDX BOM (no cyclonedx.org <bom> root).", hint=_HINT)
     version = _cyclonedx_version(namespace.rsplit("/", 1)[-1])
-    error = XmlValidator(version).validate_str(data.decode("utf-8-sig"))
+    error = _validator(XmlValidator, version).validate_str(data.decode("utf-8-sig"))
     if error is not None:
         raise SbomError(f"The CycloneDX XML does not follow schema {version.to_version()}: {_short(error)}.")
     try:
