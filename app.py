@@ -15,6 +15,8 @@ pages = [
     st.Page("checker_app/pages/review.py", title="Review", icon=":material/fact_check:", default=True),
     st.Page("checker_app/pages/bulk.py", title="Bulk", icon=":material/table_view:"),
     st.Page("checker_app/pages/library.py", title="Library", icon=":material/menu_book:"),
+    st.Page("checker_app/pages/portfolio.py", title="Portfolio", icon=":material/inventory_2:"),
+    st.Page("checker_app/pages/incident.py", title="Incident", icon=":material/crisis_alert:"),
 ]
 with st.sidebar:
     st.markdown("### :material/policy: clausecheck")

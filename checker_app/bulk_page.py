@@ -32,6 +32,7 @@ from checker_app.bulk_inputs import UploadedDocs
 from checker_app.engine import get_checker
 from checker_app.findings_table import STATUS_ICONS
 from checker_app.playbooks import playbook_label, shipped_playbooks
+from checker_app.register_record import record_outcome
 from checker_app.safe_text import escape_markdown
 
 __all__ = ["outcome_rows", "render"]
@@ -137,6 +138,7 @@ def _show_result(outcome: BatchOutcome, workbook: bytes) -> None:
         type="primary",
         key="bulk_download",
     )
+    record_outcome(outcome)
     st.dataframe(
         pd.DataFrame(outcome_rows(outcome)),
         hide_index=True,

@@ -38,6 +38,7 @@ from checker_app.findings_table import (
     status_text,
 )
 from checker_app.playbooks import load_uploaded_playbook, playbook_label, shipped_playbooks
+from checker_app.register_record import record_reviewed
 from checker_app.review_state import apply_overrides, available_exports, export_bytes, export_name
 from checker_app.safe_text import escape_markdown
 from checker_app.style import inject_css
@@ -312,6 +313,7 @@ def render() -> None:
     head.subheader(f"Against the {escape_markdown(playbook.title)} playbook")
     render_summary(reviewed)
     _downloads(reviewed, bundle)
+    record_reviewed(reviewed)
     st.divider()
     shown_ids = _findings_table(reviewed, library)
     by_id = {f.control: f for f in reviewed.findings}

@@ -195,3 +195,21 @@ def test_the_shipped_app_config_is_local_and_quiet() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["browser"]["gatherUsageStats"] is False
     assert config["server"]["address"] == "127.0.0.1"
+
+
+@pytest.mark.timeout(300)
+def test_the_register_sboms_and_incident_stay_offline(
+    blocked_network: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SBOM schema validation must use the bundled schemas (never fetch a $ref); the register is local."""
+    register = ROOT / "fixtures" / "register"
+    db = str(tmp_path / "register.sqlite")
+    args = ["check", str(register / "acme-security-exhibit-2026.md"), "--vendor", "Acme", "--register"]
+    assert main([*args, "--db", db, "--format", "json", "--out", str(tmp_path / "a.json")]) == 0
+    for sbom in ("acme-cyclonedx.json", "globex-cyclonedx.xml", "initech-spdx.json"):
+        assert main(["register", "add-sbom", "Acme", str(register / sbom), "--db", db]) == 0
+    assert (
+        main(["incident", "--osv", str(register / "litellm-osv.json"), "--db", db, "--format", "json"]) == 0
+    )
+    assert main(["register", "export", "--out", str(tmp_path / "r.xlsx"), "--db", db]) == 0
+    capsys.readouterr()

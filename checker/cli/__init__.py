@@ -23,7 +23,7 @@ EXIT_INPUT_ERROR = 1
 EXIT_USAGE = 2
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS = ("extract", "check", "batch", "library")
+COMMANDS = ("extract", "check", "batch", "register", "incident", "library")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from checker.batch import (
     MAX_ROWS,
     BatchOptions,
+    BatchOutcome,
     ColumnError,
     Progress,
     open_docs,
@@ -23,7 +24,9 @@ from checker.batch import (
     write_scored_workbook,
 )
 from checker.cli.limit_options import add_limit_options, isolation_limits
+from checker.cli.register_options import add_register_options, record_into_register
 from checker.errors import ClauseCheckError
+from checker.register.record import scored_rows
 
 __all__ = ["ProgressLine", "register"]
 
@@ -61,6 +64,7 @@ def register(sub: Any) -> None:
         "--max-rows", type=int, default=MAX_ROWS, help=f"refuse sheets over this (default {MAX_ROWS:,})"
     )
     p.add_argument("--quiet", action="store_true", help="no progress line")
+    add_register_options(p, vendor=False)
     p.set_defaults(handler=run)
 
 
@@ -96,6 +100,14 @@ def _duration(seconds: float | None) -> str:
 def _usage(message: str) -> int:
     print(f"clausecheck batch: {message}", file=sys.stderr)
     return 2
+
+
+def _record(args: argparse.Namespace, outcome: BatchOutcome) -> None:
+    """Record every scored row under its vendor column's name; a row without a vendor name is named."""
+    pairs, unnamed = scored_rows(outcome)
+    for number in unnamed:
+        print(f"clausecheck: row {number}: no vendor name, not recorded", file=sys.stderr)
+    record_into_register(args, pairs)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -152,6 +164,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if args.register:
+        _record(args, outcome)
     failed = [r for r in outcome.rows if r.errors]
     for row in failed[:_SHOWN_ERRORS]:
         for e in row.errors:

@@ -12,6 +12,7 @@ from typing import Any
 
 from checker.api import ContractChecker
 from checker.cli.limit_options import add_limit_options, extract_limits, isolation_limits
+from checker.cli.register_options import add_register_options, record_into_register
 from checker.isolate import Job, Source, assess_isolated
 from checker.models import Assessment, InputError, Status
 from checker.report import FORMATS, write_report
@@ -45,6 +46,7 @@ def register(sub: Any) -> None:
         action="store_true",
         help="read documents in this process, without the time and memory limits of a worker",
     )
+    add_register_options(p, vendor=True)
     p.set_defaults(handler=run)
 
 
@@ -115,6 +117,11 @@ def run(args: argparse.Namespace) -> int:
     if args.fmt in ("xlsx", "docx") and not args.out:
         print(f"clausecheck: --format {args.fmt} needs --out PATH", file=sys.stderr)
         return 2
+    if args.register and not (args.vendor or "").strip():
+        print(
+            "clausecheck: --register needs --vendor NAME (the vendor's name in the register)", file=sys.stderr
+        )
+        return 2
     checker = ContractChecker(args.library)
     if args.no_isolation or args.password:
         # A password stays in this process: it is never handed to a worker.
@@ -130,6 +137,8 @@ def run(args: argparse.Namespace) -> int:
         assessments, errors = _check_isolated(checker, args)
     for e in errors:
         print(f"clausecheck: {e.path}: {e.message} {e.hint}".rstrip(), file=sys.stderr)
+    if args.register:
+        record_into_register(args, [(args.vendor, a) for a in assessments])
     if args.fmt == "table":
         text = render_table(assessments, errors)
         if args.out:

@@ -1,0 +1,349 @@
+"""Recording assessments into the register: vendor, documents, findings, evidence, reviewer decisions.
+
+One assessment is one transaction: a process killed half-way leaves the register as it was before, and
+the next run records it. Recording is idempotent: the same documents assessed with the same playbook and
+library by the same vendor name record once (the assessment's ``fingerprint``), so two batch runs writing
+into one register at once lose and duplicate nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from checker.models import Assessment, DocumentInfo, Finding, ReviewerOverride
+from checker.register.database import Register, RegisterError
+from checker.register.sbom import ParsedSbom
+from checker.register.tables import (
+    AssessmentRow,
+    ComponentRow,
+    DocumentRow,
+    EvidenceRow,
+    FindingRow,
+    ReviewRow,
+    SbomRow,
+    VendorRow,
+)
+
+__all__ = [
+    "Recorded",
+    "document_kind",
+    "find_vendor",
+    "record_assessment",
+    "record_review",
+    "record_sbom",
+    "scored_rows",
+]
+
+if TYPE_CHECKING:
+    from checker.batch import BatchOutcome
+
+_T = TypeVar("_T")
+_RETRIES = 8
+
+#: What a file name says about the kind of document, first match wins.
+_KINDS = (
+    ("DPA", re.compile(r"\bdpa\b|data[ _-]?processing|data[ _-]?protection", re.I)),
+    ("exhibit", re.compile(r"exhibit|schedule|annex|appendix|addendum|security", re.I)),
+    ("MSA", re.compile(r"\bmsa\b|master|terms|agreement|contract", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The register's id of a recorded assessment, and whether this call created it."""
+
+    assessment_id: int
+    vendor: str
+    created: bool
+
+
+def document_kind(file_name: str) -> str:
+    """MSA, DPA, exhibit (security schedule, annex, addendum) or contract, read from the file name."""
+    words = re.sub(r"[_.-]+", " ", file_name)
+    return next((kind for kind, pattern in _KINDS if pattern.search(words)), "contract")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fingerprint(vendor: str, assessment: Assessment, store_text: bool) -> str:
+    docs = assessment.documents or [assessment.document]
+    key = {
+        "vendor": vendor,
+        "documents": sorted(d.sha256 for d in docs),
+        "playbook": assessment.provenance.playbook_hash,
+        "library": assessment.provenance.library_hash,
+        "text": store_text,
+    }
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def _retrying(register: Register, work: Callable[[Session], _T]) -> _T:
+    """Run ``work`` in one transaction, again when a parallel writer won a race for the same rows."""
+    for attempt in range(_RETRIES):
+        try:
+            with register.session() as session, session.begin():
+                return work(session)
+        except IntegrityError:
+            continue  # another process inserted the same vendor/document/assessment first: read it now
+        except OperationalError as exc:
+            if ("locked" not in str(exc) and "deadlock" not in str(exc)) or attempt == _RETRIES - 1:
+                raise RegisterError(f"The register {register.where} cannot be written: {exc.orig}.") from None
+            time.sleep(0.2 * (attempt + 1))
+    raise RegisterError(f"The register {register.where} stayed busy; nothing was recorded.")
+
+
+def _vendor(session: Session, name: str) -> VendorRow:
+    vendor = session.scalar(select(VendorRow).where(VendorRow.name == name))
+    if vendor is None:
+        vendor = VendorRow(name=name, created=_now())
+        session.add(vendor)
+        session.flush()
+    return vendor
+
+
+def find_vendor(session: Session, name: str) -> VendorRow | None:
+    """A vendor by exact name, else by case-insensitive name."""
+    vendor = session.scalar(select(VendorRow).where(VendorRow.name == name))
+    if vendor is None:
+        vendor = session.scalar(select(VendorRow).where(func.lower(VendorRow.name) == name.lower()))
+    return vendor
+
+
+def _document(session: Session, vendor: VendorRow, info: DocumentInfo, effective_date: str | None) -> int:
+    row = session.scalar(
+        select(DocumentRow).where(DocumentRow.vendor_id == vendor.id, DocumentRow.sha256 == info.sha256)
+    )
+    if row is None:
+        kind = document_kind(info.name)
+        earlier = session.scalar(
+            select(func.count()).where(DocumentRow.vendor_id == vendor.id, DocumentRow.kind == kind)
+        )
+        row = DocumentRow(
+            vendor_id=vendor.id,
+            sha256=info.sha256,
+            file_name=info.name,
+            kind=kind,
+            effective_date=effective_date,
+            version=(earlier or 0) + 1,
+            recorded=_now(),
+        )
+        session.add(row)
+        session.flush()
+    return row.id
+
+
+def _finding_row(finding: Finding, store_text: bool) -> FindingRow:
+    row = FindingRow(
+        control=finding.control,
+        title=finding.title,
+        family=finding.family,
+        severity=finding.severity,
+        status=finding.status.value,
+        params=dict(finding.params),
+        reasons=list(finding.reasons),
+    )
+    row.evidence = [
+        EvidenceRow(
+            document=e.document,
+            page=e.page,
+            start=e.start,
+            end=e.end,
+            section=e.section,
+            text=e.text if store_text else None,
+        )
+        for e in finding.evidence
+    ]
+    if finding.override is not None:
+        row.reviews = [_review_row(finding.override, store_text)]
+    return row
+
+
+def _review_row(o: ReviewerOverride, store_text: bool) -> ReviewRow:
+    return ReviewRow(
+        decision=o.decision,
+        status=o.status.value if o.status else None,
+        comment=o.comment if store_text else "",
+        reviewer=o.reviewer,
+        created=_now(),
+    )
+
+
+def _append_new_decisions(
+    session: Session, assessment_id: int, assessment: Assessment, store_text: bool
+) -> None:
+    """Recording an assessment again appends the reviewer decisions that differ from the newest on file."""
+    rows = {
+        f.control: f
+        for f in session.scalars(select(FindingRow).where(FindingRow.assessment_id == assessment_id))
+    }
+    for finding in assessment.findings:
+        row = rows.get(finding.control)
+        if finding.override is None or row is None:
+            continue
+        new = _review_row(finding.override, store_text)
+        last = row.reviews[-1] if row.reviews else None
+        if last is None or (last.decision, last.status, last.comment, last.reviewer) != (
+            new.decision,
+            new.status,
+            new.comment,
+            new.reviewer,
+        ):
+            new.finding_id = row.id
+            session.add(new)
+
+
+def record_assessment(
+    register: Register,
+    assessment: Assessment,
+    vendor: str,
+    *,
+    store_text: bool = True,
+    effective_dates: Mapping[str, str] | None = None,
+) -> Recorded:
+    """Record ``assessment`` under ``vendor``; ``store_text=False`` keeps statuses, numbers and locations only."""
+    name = " ".join(vendor.split())
+    if not name:
+        raise RegisterError("A vendor name is needed to record an assessment.", hint="Pass --vendor NAME.")
+    fingerprint = _fingerprint(name, assessment, store_text)
+    dates = effective_dates or {}
+
+    def work(session: Session) -> Recorded:
+        existing = session.scalar(select(AssessmentRow.id).where(AssessmentRow.fingerprint == fingerprint))
+        if existing is not None:
+            _append_new_decisions(session, existing, assessment, store_text)
+            return Recorded(existing, name, created=False)
+        row_vendor = _vendor(session, name)
+        docs = assessment.documents or [assessment.document]
+        ids = [_document(session, row_vendor, d, dates.get(d.name)) for d in docs]
+        p = assessment.provenance
+        row = AssessmentRow(
+            vendor_id=row_vendor.id,
+            fingerprint=fingerprint,
+            playbook=p.playbook,
+            playbook_hash=p.playbook_hash,
+            library_version=p.library_version,
+            library_hash=p.library_hash,
+            tool_version=p.tool_version,
+            score=assessment.score,
+            document_ids=ids,
+            text_stored=store_text,
+            created=_now(),
+        )
+        row.findings = [_finding_row(f, store_text) for f in assessment.findings]
+        session.add(row)
+        session.flush()
+        return Recorded(row.id, name, created=True)
+
+    return _retrying(register, work)
+
+
+def record_review(
+    register: Register,
+    vendor: str,
+    control: str,
+    *,
+    decision: str,
+    status: str | None,
+    comment: str,
+    reviewer: str,
+) -> int:
+    """Append a reviewer's decision on ``control`` in the vendor's newest assessment; returns its id."""
+
+    def work(session: Session) -> int:
+        row_vendor = find_vendor(session, vendor)
+        if row_vendor is None:
+            raise RegisterError(
+                f"No vendor {vendor!r} in the register.", hint="See `clausecheck register list`."
+            )
+        finding = session.scalar(
+            select(FindingRow)
+            .join(AssessmentRow)
+            .where(AssessmentRow.vendor_id == row_vendor.id, FindingRow.control == control)
+            .order_by(AssessmentRow.id.desc())
+            .limit(1)
+        )
+        if finding is None:
+            raise RegisterError(f"{row_vendor.name} has no assessed control {control!r}.")
+        review = ReviewRow(
+            finding_id=finding.id,
+            decision=decision,
+            status=status,
+            comment=comment,
+            reviewer=reviewer,
+            created=_now(),
+        )
+        session.add(review)
+        session.flush()
+        return review.id
+
+    return _retrying(register, work)
+
+
+def record_sbom(
+    register: Register, vendor: str, sbom: ParsedSbom, file_name: str, *, create: bool = False
+) -> tuple[int, bool]:
+    """Add a validated SBOM to ``vendor`` (``create``: a vendor not yet in the register); (id, new?)."""
+
+    def work(session: Session) -> tuple[int, bool]:
+        row_vendor = find_vendor(session, vendor)
+        if row_vendor is None:
+            if not create:
+                raise RegisterError(
+                    f"No vendor {vendor!r} in the register.",
+                    hint="Use the name `clausecheck register list` shows, or pass --create for a new vendor.",
+                )
+            row_vendor = _vendor(session, " ".join(vendor.split()))
+        existing = session.scalar(
+            select(SbomRow.id).where(SbomRow.vendor_id == row_vendor.id, SbomRow.sha256 == sbom.sha256)
+        )
+        if existing is not None:
+            return existing, False
+        row = SbomRow(
+            vendor_id=row_vendor.id,
+            sha256=sbom.sha256,
+            file_name=file_name,
+            format=sbom.format,
+            spec_version=sbom.spec_version,
+            subject=sbom.subject[:500],
+            added=_now(),
+        )
+        row.components = [
+            ComponentRow(purl=c.purl, purl_type=c.purl_type, name=c.name[:500], version=c.version)
+            for c in sbom.components
+        ]
+        session.add(row)
+        session.flush()
+        return row.id, True
+
+    return _retrying(register, work)
+
+
+def scored_rows(outcome: BatchOutcome) -> tuple[list[tuple[str, Assessment]], list[int]]:
+    """A batch run's (vendor, assessment) pairs to record, once per vendor and job, and the numbers of
+    scored rows that name no vendor (they cannot be recorded)."""
+    pairs: list[tuple[str, Assessment]] = []
+    unnamed: list[int] = []
+    seen: set[tuple[str, int]] = set()
+    for row in outcome.rows:
+        result = outcome.results[row.job] if row.job is not None else None
+        if result is None or result.assessment is None or row.job is None:
+            continue
+        if not row.vendor.strip():
+            unnamed.append(row.row.number)
+        elif (row.vendor, row.job) not in seen:
+            seen.add((row.vendor, row.job))
+            pairs.append((row.vendor, result.assessment))
+    return pairs, unnamed
