@@ -1,0 +1,189 @@
+"""One page image → its text lines with boxes and a confidence, read by Tesseract through pytesseract.
+
+Tesseract runs as a child process of the worker (so under the worker's memory cap) with a deadline per
+page: a page that takes longer is given up, named, and the rest of the document is still read. Words come
+with their boxes and confidences (``image_to_data``); Tesseract's own line grouping (block, paragraph,
+line) makes the :class:`~checker.extract.pdf_layout.RawLine` objects the PDF reader makes from a text
+layer, in PDF points from the page's top-left corner, so everything downstream is the same for a scan.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+import pytesseract
+from PIL import Image
+
+from checker.errors import OcrUnavailableError
+from checker.extract.ocr.settings import OcrSettings
+from checker.extract.ocr.straighten import Straightening, straighten
+from checker.extract.pdf_layout import RawLine
+from checker.models import OcrPage
+
+__all__ = ["PageReading", "read_page_image"]
+
+#: A first reading below this confidence, or with fewer words, asks Tesseract which way up the page is.
+_DOUBTFUL_CONFIDENCE = 60.0
+_DOUBTFUL_WORDS = 8
+_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_CONFIG = "--psm 3 -c preserve_interword_spaces=0"
+
+
+@dataclass
+class PageReading:
+    """The lines of a page read by OCR and how it went.
+
+    Line boxes are in points on the *straightened* page (``width`` × ``height``), where lines run level
+    and top to bottom as the layout analysis expects; ``scanned_box`` maps each of them to the box on the
+    page as scanned, where the app draws it.
+    """
+
+    info: OcrPage
+    width: float = 0.0
+    height: float = 0.0
+    lines: list[RawLine] = field(default_factory=list)
+    scanned_box: dict[tuple[float, float, float, float], tuple[float, float, float, float]] = field(
+        default_factory=dict
+    )
+
+
+@dataclass
+class _Words:
+    lines: list[tuple[str, tuple[float, float, float, float]]]
+    confidence: float
+    words: int
+
+
+def _tesseract_failure(exc: Exception, settings: OcrSettings) -> OcrUnavailableError | None:
+    message = str(exc)
+    if isinstance(exc, pytesseract.TesseractNotFoundError):
+        return OcrUnavailableError(
+            "This document needs OCR, but Tesseract is not installed.",
+            hint="Install it (Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-eng), or use --ocr never.",
+        )
+    if "Failed loading language" in message or "Error opening data file" in message:
+        return OcrUnavailableError(
+            f"This document needs OCR in '{settings.lang}', but that Tesseract language is not installed.",
+            hint=f"Install it (apt-get install tesseract-ocr-{settings.lang.split('+')[0]}) or choose"
+            " another with --ocr-lang (tesseract --list-langs shows those installed).",
+        )
+    return None
+
+
+def _run(call: object, *args: object, deadline: float, settings: OcrSettings, **kw: object) -> object:
+    """Call a pytesseract function with what is left of the page's time; None when time ran out."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return None
+    try:
+        return call(*args, timeout=max(1, int(left + 0.999)), **kw)  # type: ignore[operator]
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            return None
+        raise
+    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError) as exc:
+        failure = _tesseract_failure(exc, settings)
+        if failure is not None:
+            raise failure from None
+        raise
+
+
+def _words(image: Image.Image, settings: OcrSettings, deadline: float) -> _Words | None:
+    data = _run(
+        pytesseract.image_to_data,
+        image,
+        lang=settings.lang,
+        config=_CONFIG,
+        output_type=pytesseract.Output.DICT,
+        deadline=deadline,
+        settings=settings,
+    )
+    if data is None:
+        return None
+    assert isinstance(data, dict)
+    grouped: dict[tuple[int, int, int], list[int]] = {}
+    for i, text in enumerate(data["text"]):
+        if text.strip() and float(data["conf"][i]) >= 0:
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            grouped.setdefault(key, []).append(i)
+    lines = []
+    weighted = chars = 0.0
+    for indices in grouped.values():
+        text = " ".join(data["text"][i].strip() for i in indices)
+        left = min(data["left"][i] for i in indices)
+        top = min(data["top"][i] for i in indices)
+        right = max(data["left"][i] + data["width"][i] for i in indices)
+        bottom = max(data["top"][i] + data["height"][i] for i in indices)
+        lines.append((text, (float(left), float(top), float(right), float(bottom))))
+        for i in indices:
+            size = len(data["text"][i].strip())
+            weighted += float(data["conf"][i]) * size
+            chars += size
+    words = sum(len(v) for v in grouped.values())
+    return _Words(lines, round(weighted / chars, 1) if chars else 0.0, words)
+
+
+def _quarter_turns(image: Image.Image, settings: OcrSettings, deadline: float) -> int:
+    """Counter-clockwise quarter turns that put the page upright, by Tesseract's OSD (0 when unsure)."""
+    try:
+        osd = _run(pytesseract.image_to_osd, image, config="--psm 0", deadline=deadline, settings=settings)
+    except pytesseract.TesseractError:
+        return 0  # too few characters to tell: leave the page as it is
+    match = _ROTATE.search(str(osd or ""))
+    # OSD's "Rotate: 90" means turn the page 90° clockwise, i.e. three counter-clockwise quarter turns.
+    return (4 - int(match.group(1)) // 90) % 4 if match else 0
+
+
+def read_page_image(
+    image: Image.Image, number: int, dpi: int, settings: OcrSettings, *, deadline: float | None = None
+) -> PageReading:
+    """Read one page image (scanned at ``dpi``) with Tesseract: lines in points, and an :class:`OcrPage`.
+
+    A page that runs out of time (``settings.page_timeout_s``, or ``deadline``) comes back with no lines
+    and ``timed_out`` set; a missing Tesseract or language raises :class:`OcrUnavailableError`.
+    """
+    deadline = deadline or time.monotonic() + settings.page_timeout_s
+    gray = image.convert("L")
+    level, how = straighten(gray)
+    found = _words(level, settings, deadline)
+    if found is not None and (found.confidence < _DOUBTFUL_CONFIDENCE or found.words < _DOUBTFUL_WORDS):
+        quarter = _quarter_turns(level, settings, deadline)
+        if quarter:
+            turned, turned_how = straighten(gray, quarter)
+            second = _words(turned, settings, deadline)
+            if second is not None and second.confidence > found.confidence:
+                found, how = second, turned_how
+    points = 72.0 / dpi
+    if found is None:
+        info = OcrPage(page=number, confidence=0.0, words=0, dpi=dpi, timed_out=True)
+        return PageReading(info, gray.width * points, gray.height * points)
+    turned_w, turned_h = (how.height, how.width) if how.quarter % 2 else (how.width, how.height)
+    reading = PageReading(_info(found, how, number, dpi), turned_w * points, turned_h * points)
+    for text, box in found.lines:
+        level_box = _points(box, points)
+        reading.lines.append(RawLine(text, number, level_box))
+        reading.scanned_box[level_box] = _points(how.to_original(box), points)
+    return reading
+
+
+def _points(box: tuple[float, float, float, float], points: float) -> tuple[float, float, float, float]:
+    return (
+        round(box[0] * points, 2),
+        round(box[1] * points, 2),
+        round(box[2] * points, 2),
+        round(box[3] * points, 2),
+    )
+
+
+def _info(found: _Words, how: Straightening, number: int, dpi: int) -> OcrPage:
+    return OcrPage(
+        page=number,
+        confidence=found.confidence,
+        words=found.words,
+        dpi=dpi,
+        rotated=how.quarter * 90,
+        skew=how.skew,
+    )
+
