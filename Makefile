@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
 PORT ?= 8501
 
-.PHONY: chromium run test lint typecheck bench sbom audit lock clean model
+.PHONY: chromium tesseract run test lint typecheck bench sbom audit lock clean model
 
 $(VENV)/.runtime: requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,10 +25,15 @@ $(VENV)/.dev: requirements/dev-lock.txt pyproject.toml
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-run: $(VENV)/.runtime
+# Debian's Tesseract (and its English data) reads scanned pages; never a downloaded model.
+tesseract:
+	@command -v tesseract >/dev/null && test -n "$$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null; }
+
+run: $(VENV)/.runtime tesseract
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
-test: $(VENV)/.dev chromium
+test: $(VENV)/.dev chromium tesseract
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

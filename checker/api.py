@@ -44,12 +44,28 @@ def document_info(doc: Document) -> DocumentInfo:
         pages=doc.pages,
         has_tracked_changes=doc.has_tracked_changes,
         warnings=list(doc.warnings),
+        ocr_confidence=doc.ocr_confidence,
+        ocr_pages=list(doc.ocr_pages),
     )
 
 
 def input_error(path: str, exc: ClauseCheckError) -> InputError:
     """A failed input as data for reports and error rows."""
     return InputError(path=path, code=exc.code, message=exc.message, hint=exc.hint)
+
+
+def _mark_ocr(doc: Document, matches: list[Match]) -> list[Match]:
+    """Evidence read by OCR carries its page's OCR confidence, so every finding built on it says so."""
+    if not doc.ocr_pages:
+        return matches
+    marked = []
+    for match in matches:
+        page = doc.ocr_page(match.evidence.page)
+        if page is not None:
+            evidence = match.evidence.model_copy(update={"ocr_confidence": page.confidence})
+            match = match.model_copy(update={"evidence": evidence})
+        marked.append(match)
+    return marked
 
 
 class ContractChecker:
@@ -72,7 +88,7 @@ class ContractChecker:
         """Segment and match one extracted document."""
         ensure_english(doc)
         clauses = self.segmenter.segment(doc)
-        return ReadDocument(doc, clauses, self.engine.match_document(doc, clauses))
+        return ReadDocument(doc, clauses, _mark_ocr(doc, self.engine.match_document(doc, clauses)))
 
     def read_file(
         self, path: str | Path, *, password: str | None = None, limits: Limits | None = None

@@ -28,9 +28,14 @@ __all__ = ["ResultCache", "cache_key"]
 _UNCACHED_CODES = frozenset({"limit_exceeded", "internal"})
 
 
-def cache_key(documents: Sequence[tuple[str, str]], playbook: Playbook, library_hash: str) -> str:
-    """The key of a job: ``documents`` are (sha256, name) pairs in bundle order."""
+def cache_key(
+    documents: Sequence[tuple[str, str]], playbook: Playbook, library_hash: str, reading: str = ""
+) -> str:
+    """The key of a job: ``documents`` are (sha256, name) pairs in bundle order; ``reading`` names
+    choices that change what is read from the same bytes (the OCR mode and language)."""
     digest = hashlib.sha256()
+    if reading:
+        digest.update(f"reading\0{reading}\0".encode())
     for sha, name in documents:
         digest.update(f"doc\0{sha}\0{name}\0".encode())
     digest.update(playbook.model_dump_json().encode())

@@ -206,9 +206,12 @@ def extract_pdf(
                 path=path,
             )
         if readings:
-            raise EmptyDocumentError(
-                f"The PDF has no text layer and OCR found no text on {_numbered(sorted(readings))}.",
-                hint="Check that the scan shows the contract's text (not a blank or photo page).",
+            read = sorted(readings)
+            raise NoTextLayerError(
+                f"The PDF has no text layer: it looks scanned; {_pages(read)} only images, and OCR found no"
+                " text on them.",
+                hint="Check that the scan shows the contract's text, upright and legible; rescan it at 300 dpi.",
+                pages=read,
                 path=path,
             )
         raise EmptyDocumentError("The PDF contains no text at all.", path=path)

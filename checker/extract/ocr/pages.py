@@ -156,5 +156,7 @@ def ocr_notes(pages: list[OcrPage], min_confidence: float, page_timeout_s: float
         )
     for p in pages:
         if not p.timed_out and p.confidence < min_confidence:
-            notes.append(f"Page {p.page} was read by OCR with {p.confidence:.0f}% confidence: check it by eye.")
+            notes.append(
+                f"Page {p.page} was read by OCR with {p.confidence:.0f}% confidence: check it by eye."
+            )
     return notes

@@ -9,6 +9,7 @@ layer, in PDF points from the page's top-left corner, so everything downstream i
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -77,6 +78,10 @@ def _run(call: object, *args: object, deadline: float, settings: OcrSettings, **
     left = deadline - time.monotonic()
     if left <= 0:
         return None
+    # Tesseract's OpenMP threads cost twice the CPU for the same page on a busy machine (measured: 2.3 s
+    # against 1.0 s of CPU per page); parallelism comes from the worker processes instead. A user who
+    # wants threads sets OMP_THREAD_LIMIT themselves.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         return call(*args, timeout=max(1, int(left + 0.999)), **kw)  # type: ignore[operator]
     except RuntimeError as exc:
@@ -186,4 +191,3 @@ def _info(found: _Words, how: Straightening, number: int, dpi: int) -> OcrPage:
         rotated=how.quarter * 90,
         skew=how.skew,
     )
-
