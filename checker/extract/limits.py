@@ -18,6 +18,7 @@ __all__ = [
     "check_image_pixels",
     "check_ocr_pages",
     "check_pages",
+    "limit_hint",
 ]
 
 MB = 1024 * 1024
@@ -53,7 +54,8 @@ _OPTIONS = {
 }
 
 
-def _hint(field: str, value: int | float) -> str:
+def limit_hint(field: str, value: int | float) -> str:
+    """How to raise the limit ``field`` (dotted for OCR limits, ``ocr.max_pages``) to ``value``."""
     option = _OPTIONS.get(field)
     group, _, name = field.rpartition(".")
     code = f"Limits(ocr=OcrSettings({name}=...))" if group == "ocr" else f"Limits({field}=...)"
@@ -69,7 +71,7 @@ def check_file_size(size: int, limits: Limits, path: str = "") -> None:
     if size > limits.max_file_bytes:
         raise FileTooLargeError(
             f"The file is {size / MB:.1f} MB, over the limit max_file_bytes ({limits.max_file_bytes / MB:.0f} MB).",
-            hint=_hint("max_file_bytes", size + 1),
+            hint=limit_hint("max_file_bytes", size + 1),
             path=path,
         )
 
@@ -79,7 +81,7 @@ def check_pages(pages: int, limits: Limits, path: str = "") -> None:
     if pages > limits.max_pages:
         raise LimitExceededError(
             f"The document has {pages} pages, over the limit max_pages ({limits.max_pages}).",
-            hint=_hint("max_pages", pages),
+            hint=limit_hint("max_pages", pages),
             path=path,
         )
 
@@ -89,7 +91,7 @@ def check_chars(chars: int, limits: Limits, path: str = "") -> None:
     if chars > limits.max_chars:
         raise LimitExceededError(
             f"The document's text is over {limits.max_chars:,} characters, the limit max_chars.",
-            hint=_hint("max_chars", limits.max_chars * 2),
+            hint=limit_hint("max_chars", limits.max_chars * 2),
             path=path,
         )
 
@@ -100,7 +102,7 @@ def check_ocr_pages(pages: int, limits: Limits, path: str = "") -> None:
         raise LimitExceededError(
             f"The document has {pages:,} pages that need OCR (images without text), over the limit"
             f" max_ocr_pages ({limits.ocr.max_pages}).",
-            hint=_hint("ocr.max_pages", pages),
+            hint=limit_hint("ocr.max_pages", pages),
             path=path,
         )
 
@@ -113,6 +115,6 @@ def check_image_pixels(width: int, height: int, limits: Limits, path: str = "", 
             f"Page {page} is an image of {width:,} × {height:,} pixels ({pixels / 1e6:,.0f} megapixels), over"
             f" the limit max_image_pixels ({limits.ocr.max_image_pixels / 1e6:g} megapixels); it was not"
             " decoded (a decompression bomb looks like this).",
-            hint=_hint("ocr.max_image_pixels", pixels),
+            hint=limit_hint("ocr.max_image_pixels", pixels),
             path=path,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import time
 import warnings
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from checker.errors import CorruptDocumentError, LimitExceededError
-from checker.extract.limits import Limits, check_image_pixels, check_ocr_pages, check_pages
+from checker.extract.limits import Limits, check_image_pixels, check_ocr_pages, check_pages, limit_hint
 from checker.extract.ocr.tesseract import PageReading, read_page_image
 from checker.extract.pdf_layout import PageLines
 from checker.models import Line, OcrPage
@@ -69,16 +70,27 @@ def _pdf_dpi(width: float, height: float, limits: Limits, path: str, number: int
     return min(dpi, fitting)
 
 
-def _open_image(data: bytes, path: str) -> Image.Image:
-    """Open an image lazily (header only), turning Pillow's own bomb guard into our limit error."""
+_BOMB_PIXELS = re.compile(r"Image size \((\d+) pixels\)")
+
+
+def _open_image(data: bytes, limits: Limits, path: str) -> Image.Image:
+    """Open an image lazily (header only); its size is checked against our limit before any decoding.
+
+    Pillow refuses by itself images over twice its own bound (``DecompressionBombError``, raised from
+    the header); that becomes the same limit error, naming ``max_image_pixels``.
+    """
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit decides
             return Image.open(io.BytesIO(data))
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        found = _BOMB_PIXELS.search(str(exc))
+        pixels = int(found.group(1)) if found else limits.ocr.max_image_pixels + 1
         raise LimitExceededError(
-            f"The image is too large to decode safely ({exc}); it was refused as a decompression bomb.",
-            hint="If the scan is genuine, save it at 300 dpi and try again.",
+            f"The image is {pixels / 1e6:,.0f} megapixels, over the limit max_image_pixels"
+            f" ({limits.ocr.max_image_pixels / 1e6:g} megapixels); it was not decoded (a decompression"
+            " bomb looks like this).",
+            hint=limit_hint("ocr.max_image_pixels", pixels),
             path=path,
         ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
@@ -100,7 +112,7 @@ def _image_dpi(image: Image.Image) -> int:
 
 def read_image_pages(data: bytes, limits: Limits, path: str) -> Iterator[tuple[PageLines, PageReading]]:
     """Read every page (frame) of a PNG, JPEG or TIFF with OCR; the page size is in points at its dpi."""
-    image = _open_image(data, path)
+    image = _open_image(data, limits, path)
     with image:
         frames = getattr(image, "n_frames", 1)
         check_pages(frames, limits, path)

@@ -84,14 +84,14 @@ def _run(call: object, *args: object, deadline: float, settings: OcrSettings, **
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         return call(*args, timeout=max(1, int(left + 0.999)), **kw)  # type: ignore[operator]
-    except RuntimeError as exc:
-        if "timeout" in str(exc).lower():
-            return None
-        raise
     except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError) as exc:
         failure = _tesseract_failure(exc, settings)
         if failure is not None:
             raise failure from None
+        raise
+    except RuntimeError as exc:  # after TesseractError, which is one: pytesseract's timeout is a plain one
+        if "timeout" in str(exc).lower():
+            return None
         raise
 
 
