@@ -8,10 +8,9 @@ in points at the scan's resolution, so evidence is boxed on the image as it is o
 from __future__ import annotations
 
 from checker.errors import EmptyDocumentError, UnsupportedFormatError
-from checker.extract.builder import Extracted, TextBuilder
+from checker.extract.builder import Extracted
 from checker.extract.limits import Limits
-from checker.extract.ocr.pages import ocr_notes, read_image_pages, scanned_lines
-from checker.extract.pdf_layout import assemble, find_furniture
+from checker.extract.ocr.pages import lay_out, read_image_pages
 
 __all__ = ["extract_image"]
 
@@ -37,14 +36,4 @@ def extract_image(data: bytes, *, path: str = "", limits: Limits) -> Extracted:
             hint="Check that the scan shows the contract's text, upright and in focus.",
             path=path,
         )
-    ocr_pages = [r.info for r in readings.values()]
-    builder = TextBuilder(limits, path)
-    lines, furniture = assemble(pages, builder, find_furniture(pages))
-    return Extracted.from_builder(
-        builder,
-        lines=scanned_lines(lines, readings),
-        furniture=furniture,
-        page_sizes=sizes,
-        warnings=ocr_notes(ocr_pages, limits.ocr.min_confidence, limits.ocr.page_timeout_s),
-        ocr_pages=ocr_pages,
-    )
+    return lay_out(pages, readings, limits, path, page_sizes=sizes, warnings=[])

@@ -22,11 +22,11 @@ from checker.errors import (
     EncryptedDocumentError,
     NoTextLayerError,
 )
-from checker.extract.builder import Extracted, TextBuilder
+from checker.extract.builder import Extracted
 from checker.extract.limits import Limits, check_pages
-from checker.extract.ocr.pages import ocr_notes, read_pdf_pages, scanned_lines
+from checker.extract.ocr.pages import lay_out, read_pdf_pages
 from checker.extract.ocr.tesseract import PageReading
-from checker.extract.pdf_layout import PageLines, RawLine, assemble, find_furniture
+from checker.extract.pdf_layout import PageLines, RawLine
 from checker.extract.pdf_streams import check_streams
 
 __all__ = ["PdfEngine", "extract_pdf"]
@@ -220,19 +220,8 @@ def extract_pdf(
             f"{_pages(scanned).capitalize()} only images and no text layer (scanned?); that content is"
             " missing from the text. OCR is needed to read it (it is off: --ocr never)."
         )
-    ocr_pages = [r.info for r in readings.values()]
-    result.warnings.extend(ocr_notes(ocr_pages, limits.ocr.min_confidence, limits.ocr.page_timeout_s))
     result.warnings.extend(_document_notes(data, password))
-    builder = TextBuilder(limits, path)
-    lines, furniture = assemble(pages, builder, find_furniture(pages))
-    return Extracted.from_builder(
-        builder,
-        lines=scanned_lines(lines, readings),
-        furniture=furniture,
-        page_sizes=result.page_sizes,
-        warnings=result.warnings,
-        ocr_pages=ocr_pages,
-    )
+    return lay_out(pages, readings, limits, path, page_sizes=result.page_sizes, warnings=result.warnings)
 
 
 def _read_scanned_pages(

@@ -19,12 +19,13 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from checker.errors import CorruptDocumentError, LimitExceededError
+from checker.extract.builder import Extracted, TextBuilder
 from checker.extract.limits import Limits, check_image_pixels, check_ocr_pages, check_pages, limit_hint
 from checker.extract.ocr.tesseract import PageReading, read_page_image
-from checker.extract.pdf_layout import PageLines
+from checker.extract.pdf_layout import PageLines, assemble, find_furniture
 from checker.models import Line, OcrPage
 
-__all__ = ["ocr_notes", "read_image_pages", "read_pdf_pages", "scanned_lines"]
+__all__ = ["lay_out", "ocr_notes", "read_image_pages", "read_pdf_pages", "scanned_lines"]
 
 #: Below this resolution Tesseract reads body text badly; a page that only fits the pixel limit lower
 #: than this is refused rather than read into nonsense.
@@ -144,6 +145,35 @@ def _at_most(frame: Image.Image, dpi: int, max_dpi: int) -> Image.Image:
         return gray
     factor = max_dpi / dpi
     return gray.resize((max(1, round(gray.width * factor)), max(1, round(gray.height * factor))))
+
+
+def lay_out(
+    pages: list[PageLines],
+    readings: dict[int, PageReading],
+    limits: Limits,
+    path: str,
+    *,
+    page_sizes: list[tuple[float, float]],
+    warnings: list[str],
+) -> Extracted:
+    """The running text of ``pages``, some of them read by OCR (``readings``), as a reader's result.
+
+    Lines are joined and page furniture set aside as for any PDF; the boxes of OCR'd lines are moved
+    back onto the page as scanned; the OCR notes (pages out of time, pages of low confidence) come
+    before ``warnings``.
+    """
+    ocr_pages = [r.info for r in readings.values()]
+    notes = ocr_notes(ocr_pages, limits.ocr.min_confidence, limits.ocr.page_timeout_s)
+    builder = TextBuilder(limits, path)
+    lines, furniture = assemble(pages, builder, find_furniture(pages))
+    return Extracted.from_builder(
+        builder,
+        lines=scanned_lines(lines, readings),
+        furniture=furniture,
+        page_sizes=page_sizes,
+        warnings=[*notes, *warnings],
+        ocr_pages=ocr_pages,
+    )
 
 
 def scanned_lines(lines: list[Line], readings: dict[int, PageReading]) -> list[Line]:
