@@ -7,6 +7,7 @@ OCR reads is compared with the text layer of the original, word by word.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pdfplumber
@@ -16,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from bench.ocr_accuracy import word_accuracy
 from checker.errors import NoTextLayerError, OcrUnavailableError, UnsupportedFormatError
 from checker.extract import Limits, extract_bytes, extract_file
+from checker.extract.ocr.layout import attach_labels, read_in_order
 from checker.extract.ocr.settings import OcrSettings
 from checker.extract.ocr.straighten import Straightening, deskew_angle, straighten
 from checker.models import Document, DocumentFormat
@@ -84,6 +86,43 @@ def test_a_box_maps_back_through_a_small_skew() -> None:
     assert x0 == pytest.approx(100, abs=20) and x1 == pytest.approx(900, abs=20)
 
 
+# --- layout: words to lines ------------------------------------------------------------------------------
+
+
+def test_a_label_read_alone_joins_the_line_it_numbers() -> None:
+    lines = [
+        ("1.", (100.0, 200.0, 130.0, 230.0)),
+        ("Vendor shall notify Customer.", (200.0, 198.0, 900.0, 232.0)),
+    ]
+    assert attach_labels(lines, max_gap=225) == [
+        ("1. Vendor shall notify Customer.", (100.0, 198.0, 900.0, 232.0))
+    ]
+    # Too far away (another column), or not a label: left alone.
+    assert attach_labels(lines, max_gap=50) == lines
+    words = [("Notice", (100.0, 200.0, 180.0, 230.0)), ("Vendor shall notify.", (200.0, 198.0, 900.0, 232.0))]
+    assert attach_labels(words, max_gap=225) == words
+
+
+def test_two_columns_are_read_one_after_the_other_under_a_title() -> None:
+    title = [("Schedule", (100.0, 50.0, 400.0, 80.0)), ("3", (1100.0, 50.0, 1150.0, 80.0))]
+    row1 = [("left-one", (100.0, 100.0, 1000.0, 130.0)), ("right-one", (1300.0, 100.0, 2300.0, 130.0))]
+    row2 = [("left-two", (100.0, 140.0, 1000.0, 170.0)), ("right-two", (1300.0, 140.0, 2300.0, 170.0))]
+    lines = read_in_order([title, row1, row2], gutter=(1050.0, 1250.0))
+    assert [text for text, _box in lines] == ["Schedule 3", "left-one", "left-two", "right-one", "right-two"]
+    assert lines[3][1] == (1300.0, 100.0, 2300.0, 130.0)
+
+
+def test_a_two_column_page_read_by_ocr_keeps_its_columns_apart() -> None:
+    two = ROOT / "fixtures" / "generated" / "two-column.pdf"
+    printed = extract_file(two)
+    scanned = extract_file(two, limits=Limits(ocr=OcrSettings(mode="force")))
+    assert word_accuracy(printed.text, scanned.text) >= 0.98
+    assert (
+        "review those grants every ninety (90) days, and revoke them within one (1) business day"
+        in scanned.text
+    )
+
+
 # --- image files ------------------------------------------------------------------------------------------
 
 
@@ -131,6 +170,25 @@ def test_a_page_scanned_sideways_is_turned_upright(original: Document) -> None:
     assert doc.page_sizes == [pytest.approx((792.0, 612.0), abs=0.5)]
     tall = [ln for ln in doc.lines if ln.bbox[3] - ln.bbox[1] > 3 * (ln.bbox[2] - ln.bbox[0])]
     assert len(tall) > len(doc.lines) / 2
+
+
+def test_a_page_scanned_upside_down_is_turned_upright() -> None:
+    buffer = io.BytesIO()
+    with Image.open(SCANS / "contract-p1-300dpi-clean.png") as page:
+        page.rotate(180).save(buffer, "PNG", dpi=(300, 300))
+    doc = extract_bytes(buffer.getvalue(), "upside-down.png")
+    assert doc.ocr_pages[0].rotated == 180
+    assert word_accuracy(_printed(1), doc.text) >= 0.95
+
+
+def test_a_scan_finer_than_the_dpi_cap_is_read_at_the_cap_and_boxed_at_its_own_size() -> None:
+    buffer = io.BytesIO()
+    with Image.open(SCANS / "contract-p1-300dpi-clean.png") as page:
+        page.resize((page.width * 2, page.height * 2)).save(buffer, "PNG", dpi=(600, 600))
+    doc = extract_bytes(buffer.getvalue(), "fine.png", limits=Limits(ocr=OcrSettings(max_dpi=400)))
+    assert doc.ocr_pages[0].dpi == 400  # read at the cap, not at 600
+    assert doc.page_sizes == [pytest.approx((612.0, 792.0), abs=0.5)]  # still a letter page
+    assert "within twenty-four" not in doc.text and "AES-256" in doc.text
 
 
 def test_a_photographed_page_is_read(original: Document) -> None:

@@ -2,9 +2,10 @@
 
 Tesseract runs as a child process of the worker (so under the worker's memory cap) with a deadline per
 page: a page that takes longer is given up, named, and the rest of the document is still read. Words come
-with their boxes and confidences (``image_to_data``); Tesseract's own line grouping (block, paragraph,
-line) makes the :class:`~checker.extract.pdf_layout.RawLine` objects the PDF reader makes from a text
-layer, in PDF points from the page's top-left corner, so everything downstream is the same for a scan.
+with their boxes and confidences (``image_to_data``); Tesseract's lines, cut at a column gutter and with
+stray list labels put back (:mod:`~checker.extract.ocr.layout`), become the
+:class:`~checker.extract.pdf_layout.RawLine` objects the PDF reader makes from a text layer, in PDF points
+from the page's top-left corner, so everything downstream is the same for a scan.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytesseract
 from PIL import Image
 
 from checker.errors import OcrUnavailableError
+from checker.extract.ocr.layout import LABEL_GAP_INCHES, Word, attach_labels, find_gutter, read_in_order
 from checker.extract.ocr.settings import OcrSettings
 from checker.extract.ocr.straighten import Straightening, straighten
 from checker.extract.pdf_layout import RawLine
@@ -29,7 +31,10 @@ __all__ = ["PageReading", "read_page_image"]
 _DOUBTFUL_CONFIDENCE = 60.0
 _DOUBTFUL_WORDS = 8
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
-_CONFIG = "--psm 3 -c preserve_interword_spaces=0"
+#: Page segmentation 4, one column line by line: list labels in a hanging indent stay on their line
+#: (99.8% word accuracy on a DPA page, against 97.6% with 3, which reads the labels as a column of
+#: their own). Two-column pages are cut at their gutter afterwards (checker.extract.ocr.layout).
+_CONFIG = "--psm 4"
 
 
 @dataclass
@@ -52,7 +57,7 @@ class PageReading:
 
 @dataclass
 class _Words:
-    lines: list[tuple[str, tuple[float, float, float, float]]]
+    lines: list[Word]
     confidence: float
     words: int
 
@@ -95,7 +100,7 @@ def _run(call: object, *args: object, deadline: float, settings: OcrSettings, **
         raise
 
 
-def _words(image: Image.Image, settings: OcrSettings, deadline: float) -> _Words | None:
+def _words(image: Image.Image, settings: OcrSettings, deadline: float, dpi: int) -> _Words | None:
     data = _run(
         pytesseract.image_to_data,
         image,
@@ -108,24 +113,21 @@ def _words(image: Image.Image, settings: OcrSettings, deadline: float) -> _Words
     if data is None:
         return None
     assert isinstance(data, dict)
-    grouped: dict[tuple[int, int, int], list[int]] = {}
-    for i, text in enumerate(data["text"]):
-        if text.strip() and float(data["conf"][i]) >= 0:
-            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-            grouped.setdefault(key, []).append(i)
-    lines = []
+    grouped: dict[tuple[int, int, int], list[Word]] = {}
     weighted = chars = 0.0
-    for indices in grouped.values():
-        text = " ".join(data["text"][i].strip() for i in indices)
-        left = min(data["left"][i] for i in indices)
-        top = min(data["top"][i] for i in indices)
-        right = max(data["left"][i] + data["width"][i] for i in indices)
-        bottom = max(data["top"][i] + data["height"][i] for i in indices)
-        lines.append((text, (float(left), float(top), float(right), float(bottom))))
-        for i in indices:
-            size = len(data["text"][i].strip())
-            weighted += float(data["conf"][i]) * size
-            chars += size
+    for i, raw in enumerate(data["text"]):
+        text, confidence = raw.strip(), float(data["conf"][i])
+        if not text or confidence < 0:
+            continue
+        left, top = float(data["left"][i]), float(data["top"][i])
+        box = (left, top, left + float(data["width"][i]), top + float(data["height"][i]))
+        grouped.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(
+            (text, box)
+        )
+        weighted += confidence * len(text)
+        chars += len(text)
+    lines = read_in_order(list(grouped.values()), find_gutter(image, dpi))
+    lines = attach_labels(lines, max_gap=dpi * LABEL_GAP_INCHES)
     words = sum(len(v) for v in grouped.values())
     return _Words(lines, round(weighted / chars, 1) if chars else 0.0, words)
 
@@ -152,12 +154,12 @@ def read_page_image(
     deadline = deadline or time.monotonic() + settings.page_timeout_s
     gray = image.convert("L")
     level, how = straighten(gray)
-    found = _words(level, settings, deadline)
+    found = _words(level, settings, deadline, dpi)
     if found is not None and (found.confidence < _DOUBTFUL_CONFIDENCE or found.words < _DOUBTFUL_WORDS):
         quarter = _quarter_turns(level, settings, deadline)
         if quarter:
             turned, turned_how = straighten(gray, quarter)
-            second = _words(turned, settings, deadline)
+            second = _words(turned, settings, deadline, dpi)
             if second is not None and second.confidence > found.confidence:
                 found, how = second, turned_how
     points = 72.0 / dpi
