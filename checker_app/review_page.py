@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from checker.errors import ClauseCheckError
-from checker.extract.ocr.settings import OCR_MODES, OcrSettings
+from checker.extract.ocr.settings import OCR_MODES, OcrSettings, is_language
 from checker.library.loader import Library
 from checker.library.schema import Playbook
 from checker.models import Assessment, ReviewerOverride, Status
@@ -168,7 +168,13 @@ def _ocr_choice() -> OcrSettings:
         key="review_ocr_lang",
         help="Tesseract language code(s), e.g. eng or eng+deu; installed with tesseract-ocr-LANG.",
     )
-    return OcrSettings(mode=mode, lang=lang.strip() or OcrSettings().lang)
+    lang = lang.strip() or OcrSettings().lang
+    if not is_language(lang):
+        st.error(
+            f"**{escape_markdown(lang)}** is not a Tesseract language code (like eng or deu+eng); using eng."
+        )
+        lang = OcrSettings().lang
+    return OcrSettings(mode=mode, lang=lang)
 
 
 def _bundle(uploads: list[Upload], ocr: OcrSettings) -> Bundle:

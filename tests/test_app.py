@@ -252,7 +252,7 @@ def test_an_encrypted_pdf_asks_for_its_password_and_then_opens() -> None:
 
 def test_a_partly_scanned_pdf_is_read_by_ocr_and_its_evidence_says_so() -> None:
     mixed = ROOT / "fixtures" / "scans" / "mixed-contract.pdf"  # page 2 is only an image
-    at = _app()
+    at = AppTest.from_file(APP, default_timeout=240).run()  # one page of OCR on a shared machine
     assert at.sidebar.selectbox(key="review_ocr_mode").value == "auto"
     at = _upload(at, (mixed.name, mixed.read_bytes()))
     _no_exception(at)

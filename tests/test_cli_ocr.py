@@ -78,3 +78,13 @@ def test_batch_passes_the_ocr_choice_to_its_workers(tmp_path: Path) -> None:
     assert code == 1  # the scan is refused with OCR off, and the row says why
     [row] = _rows(out)
     assert "OCR is off" in " ".join(str(v) for v in row.values() if v)
+
+
+@pytest.mark.parametrize("lang", ["../tessdata/evil", "eng deu", ""])
+def test_an_ocr_language_that_is_not_a_code_is_a_usage_error(
+    lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["extract", str(PNG), "--ocr-lang", lang])
+    assert caught.value.code == 2
+    assert "is not a Tesseract language code" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from checker.extract.limits import MB, Limits
-from checker.extract.ocr.settings import OCR_MODES, OcrSettings
+from checker.extract.ocr.settings import OCR_MODES, OcrSettings, is_language
 from checker.isolate import IsolationLimits
 
 __all__ = ["add_limit_options", "add_ocr_options", "extract_limits", "isolation_limits", "ocr_settings"]
@@ -31,7 +31,10 @@ def add_ocr_options(parser: Any) -> None:
         " force: OCR every PDF page, ignoring its text layer",
     )
     group.add_argument(
-        "--ocr-lang", default=_OCR.lang, help=f"Tesseract language(s), e.g. eng+deu (default {_OCR.lang})"
+        "--ocr-lang",
+        type=_language,
+        default=_OCR.lang,
+        help=f"Tesseract language(s), e.g. eng+deu (default {_OCR.lang})",
     )
     group.add_argument(
         "--ocr-page-timeout",
@@ -57,6 +60,14 @@ def add_ocr_options(parser: Any) -> None:
         default=_OCR.max_dpi,
         help=f"finer scans are scaled down to this resolution before OCR (default {_OCR.max_dpi})",
     )
+
+
+def _language(value: str) -> str:
+    if not is_language(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a Tesseract language code (like eng, deu+eng or chi_sim)"
+        )
+    return value
 
 
 def ocr_settings(args: argparse.Namespace) -> OcrSettings:

@@ -187,7 +187,7 @@ def scanned_lines(lines: list[Line], readings: dict[int, PageReading]) -> list[L
 
 
 def ocr_notes(pages: list[OcrPage], min_confidence: float, page_timeout_s: float) -> list[str]:
-    """Warnings for the report: pages that timed out, and pages read with low confidence."""
+    """Warnings for the report: pages that timed out, pages with no text, pages read with low confidence."""
     notes = []
     late = [p.page for p in pages if p.timed_out]
     if late:
@@ -197,7 +197,11 @@ def ocr_notes(pages: list[OcrPage], min_confidence: float, page_timeout_s: float
             f" ({page_timeout_s:g} s) and was stopped; that text is missing (raise --ocr-page-timeout)."
         )
     for p in pages:
-        if not p.timed_out and p.confidence < min_confidence:
+        if p.timed_out:
+            continue
+        if not p.words:
+            notes.append(f"Page {p.page} is an image in which OCR found no text: check it by eye.")
+        elif p.confidence < min_confidence:
             notes.append(
                 f"Page {p.page} was read by OCR with {p.confidence:.0f}% confidence: check it by eye."
             )

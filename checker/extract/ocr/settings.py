@@ -9,13 +9,20 @@ the rendering resolution, seconds per page, and how many pages of one document m
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["OCR_MODES", "OcrMode", "OcrSettings"]
+__all__ = ["OCR_MODES", "OcrMode", "OcrSettings", "is_language"]
 
 OcrMode = Literal["auto", "never", "force"]
 OCR_MODES: tuple[OcrMode, ...] = ("auto", "never", "force")
+_LANGUAGE = re.compile(r"[a-z]{3}(?:_[a-z]+)?(?:\+[a-z]{3}(?:_[a-z]+)?)*", re.I)
+
+
+def is_language(lang: str) -> bool:
+    """Whether ``lang`` has the shape of Tesseract language codes: "eng", "deu+eng", "chi_sim"."""
+    return bool(_LANGUAGE.fullmatch(lang))
 
 
 @dataclass(frozen=True)
