@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import sys
@@ -105,6 +106,8 @@ def measure() -> dict[str, Any]:
             "cpu_s_per_page": round(cpu / doc.pages, 2),
         }
     photo, _wall, _cpu = _timed_read(SCANS / "photo-contract-p1.jpg")
+    result["load_average"] = round(os.getloadavg()[1], 1)  # the last five minutes, on this machine
+    result["cores"] = os.cpu_count()
     result["photo"] = {
         "accuracy": round(
             word_accuracy(_printed_words(ROOT / "fixtures" / "generated" / "contract.pdf", 1), photo.text), 4
@@ -135,9 +138,10 @@ def render(figures: dict[str, Any]) -> str:
             " `fixtures/scans/make_scans.py`: clean = 300 dpi black and white; noisy = 200 dpi grayscale, sensor"
             " noise, specks and a 2° skew. Accuracy is word accuracy against the text layer of the original;"
             " findings are `check --playbook all` on the scan against the original. Pages/s is one process on"
-            " a machine shared with other jobs (load average 6-10 on 2 cores while measured), so it is a floor;"
-            " Tesseract's CPU seconds per page are not inflated by the load: two workers on two idle cores read"
-            " about 2 / (CPU s per page) pages a second.",
+            f" a machine shared with other jobs (5-minute load average {figures['load_average']} on"
+            f" {figures['cores']} cores at the end of the run), so it is a floor, and one run each (too slow to"
+            " repeat here). CPU s/page (this process and Tesseract) is less inflated by the load, though not"
+            " free of it: two workers on two idle cores read about 2 / (CPU s per page) pages a second.",
             "",
             "| scan | word accuracy | OCR confidence | same status | incident window | pages/s (1 process) | CPU s/page |",
             "|---|---|---|---|---|---|---|",
@@ -168,8 +172,9 @@ def main() -> None:
     """Measure, print the figures as JSON, and update BENCHMARKS.md unless told not to."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
+    parser.add_argument("--from-json", help="write the section from figures this script printed before")
     args = parser.parse_args()
-    figures = measure()
+    figures = json.loads(Path(args.from_json).read_text(encoding="utf-8")) if args.from_json else measure()
     print(json.dumps(figures, indent=2))
     if not args.no_write:
         write_section(render(figures))

@@ -191,6 +191,15 @@ def test_a_scan_finer_than_the_dpi_cap_is_read_at_the_cap_and_boxed_at_its_own_s
     assert "within twenty-four" not in doc.text and "AES-256" in doc.text
 
 
+def test_a_noisy_page_fed_in_askew_is_straightened_and_read() -> None:
+    # Two pages of the DPA at 200 dpi with sensor noise, specks and a 2° skew (make_scans.noisy_scan).
+    doc = extract_file(SCANS / "dpa-200dpi-noisy.pdf")
+    assert [p.skew for p in doc.ocr_pages] == [pytest.approx(-2.0, abs=0.3)] * 2
+    assert all(p.dpi == 300 for p in doc.ocr_pages)  # rendered from the PDF at the OCR resolution
+    original = extract_file(SCANS / "dpa-text.pdf")
+    assert word_accuracy(original.text[: original.page_starts[2]], doc.text) >= 0.95
+
+
 def test_a_photographed_page_is_read(original: Document) -> None:
     doc = extract_file(SCANS / "photo-contract-p1.jpg")
     assert doc.format is DocumentFormat.IMAGE
