@@ -57,10 +57,17 @@ def test_extract_with_ocr_never_refuses_a_scan_and_says_how_to_read_it(
 
 
 def test_extract_shows_each_page_read_by_ocr(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["extract", str(PNG), "--format", "json", "--ocr-lang", "eng"]) == 0
+    assert (
+        main(["extract", str(PNG), "--format", "json", "--ocr-lang", "eng", "--ocr-min-confidence", "99.9"])
+        == 0
+    )
     [doc] = json.loads(capsys.readouterr().out)["documents"]
     [page] = doc["ocr_pages"]
     assert page["page"] == 1 and page["dpi"] == 300 and doc["ocr_confidence"] == page["confidence"]
+    # Under the threshold asked for: the page is named, with its confidence.
+    assert doc["warnings"] == [
+        f"Page 1 was read by OCR with {page['confidence']:.0f}% confidence: check it by eye."
+    ]
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:

@@ -37,6 +37,12 @@ def add_ocr_options(parser: Any) -> None:
         help=f"Tesseract language(s), e.g. eng+deu (default {_OCR.lang})",
     )
     group.add_argument(
+        "--ocr-min-confidence",
+        type=float,
+        default=_OCR.min_confidence,
+        help=f"pages read with less OCR confidence (0-100) are named in the report (default {_OCR.min_confidence:g})",
+    )
+    group.add_argument(
         "--ocr-page-timeout",
         type=float,
         default=_OCR.page_timeout_s,
@@ -75,6 +81,7 @@ def ocr_settings(args: argparse.Namespace) -> OcrSettings:
     return OcrSettings(
         mode=args.ocr,
         lang=args.ocr_lang,
+        min_confidence=args.ocr_min_confidence,
         page_timeout_s=args.ocr_page_timeout,
         max_pages=args.max_ocr_pages,
         max_image_pixels=args.max_image_mp * 1_000_000,
