@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
 PORT ?= 8501
 
-.PHONY: chromium postgresql run test lint typecheck bench sbom audit lock clean model
+.PHONY: chromium postgresql tesseract run test lint typecheck bench sbom audit lock clean model
 
 $(VENV)/.runtime: requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,10 +29,15 @@ chromium:
 postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
-run: $(VENV)/.runtime
+# Debian's Tesseract (and its English data) reads scanned pages; never a downloaded model.
+tesseract:
+	@command -v tesseract >/dev/null && test -n "$$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null; }
+
+run: $(VENV)/.runtime tesseract
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
-test: $(VENV)/.dev chromium postgresql
+test: $(VENV)/.dev chromium postgresql tesseract
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

@@ -50,12 +50,28 @@ def document_info(doc: Document, roles: Roles | None = None) -> DocumentInfo:
         has_tracked_changes=doc.has_tracked_changes,
         warnings=[*doc.warnings, *(roles.notes if roles else ())],
         parties=list(roles.parties) if roles else [],
+        ocr_confidence=doc.ocr_confidence,
+        ocr_pages=list(doc.ocr_pages),
     )
 
 
 def input_error(path: str, exc: ClauseCheckError) -> InputError:
     """A failed input as data for reports and error rows."""
     return InputError(path=path, code=exc.code, message=exc.message, hint=exc.hint)
+
+
+def _mark_ocr(doc: Document, matches: list[Match]) -> list[Match]:
+    """Evidence read by OCR carries its page's OCR confidence, so every finding built on it says so."""
+    if not doc.ocr_pages:
+        return matches
+    marked = []
+    for match in matches:
+        page = doc.ocr_page(match.evidence.page)
+        if page is not None:
+            evidence = match.evidence.model_copy(update={"ocr_confidence": page.confidence})
+            match = match.model_copy(update={"evidence": evidence})
+        marked.append(match)
+    return marked
 
 
 class ContractChecker:
@@ -79,7 +95,8 @@ class ContractChecker:
         ensure_english(doc)
         clauses = self.segmenter.segment(doc)
         roles = self.engine.roles(doc, vendor)
-        return ReadDocument(doc, clauses, self.engine.match_document(doc, clauses, roles), roles)
+        matches = _mark_ocr(doc, self.engine.match_document(doc, clauses, roles))
+        return ReadDocument(doc, clauses, matches, roles)
 
     def read_file(
         self,

@@ -18,6 +18,7 @@ __all__ = [
     "LibraryError",
     "LimitExceededError",
     "NoTextLayerError",
+    "OcrUnavailableError",
     "PlaybookError",
     "ReportError",
     "UnsafeDocumentError",
@@ -133,3 +134,9 @@ class ReportError(ClauseCheckError):
     """A report cannot be written in the requested format (e.g. a DOCX annotation of a PDF)."""
 
     code = "report_unavailable"
+
+
+class OcrUnavailableError(ClauseCheckError):
+    """A page needs OCR but Tesseract (or the language asked for) is not installed."""
+
+    code = "ocr_unavailable"

@@ -26,6 +26,7 @@ __all__ = [
     "InputError",
     "Line",
     "Match",
+    "OcrPage",
     "PartyRole",
     "Provenance",
     "ReviewerOverride",
@@ -45,6 +46,7 @@ class DocumentFormat(StrEnum):
     TXT = "txt"
     MD = "md"
     HTML = "html"
+    IMAGE = "image"
 
 
 class Line(_Frozen):
@@ -58,6 +60,24 @@ class Line(_Frozen):
     end: int
     page: int
     bbox: tuple[float, float, float, float]
+
+
+class OcrPage(_Frozen):
+    """How one page was read by OCR: Tesseract's mean word confidence and what was done to the image.
+
+    ``confidence`` is the mean of Tesseract's word confidences (0-100), weighted by word length, so a
+    page of long, well-read words is not dragged down by stray marks. ``rotated`` (0, 90, 180, 270) and
+    ``skew`` are the degrees the page was turned counter-clockwise to straighten it before reading.
+    ``timed_out`` marks a page that hit the per-page time limit: its text is missing.
+    """
+
+    page: int
+    confidence: float
+    words: int
+    dpi: int
+    rotated: int = 0
+    skew: float = 0.0
+    timed_out: bool = False
 
 
 class Document(_Frozen):
@@ -86,6 +106,18 @@ class Document(_Frozen):
     )
     has_tracked_changes: bool = False
     warnings: list[str] = Field(default_factory=list)
+    ocr_pages: list[OcrPage] = Field(
+        default_factory=list, description="The pages whose text was read by OCR, with its confidence."
+    )
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """The document's OCR confidence: the pages' confidences weighted by their words (None: no OCR)."""
+        return ocr_confidence(self.ocr_pages)
+
+    def ocr_page(self, page: int) -> OcrPage | None:
+        """How ``page`` was read by OCR, or None when its text came from the file itself."""
+        return next((p for p in self.ocr_pages if p.page == page), None)
 
     def page_of(self, offset: int) -> int:
         """The 1-based page number of the character at ``offset``."""
@@ -94,6 +126,16 @@ class Document(_Frozen):
     def lines_between(self, start: int, end: int) -> list[Line]:
         """The PDF lines that overlap the span ``[start, end)``."""
         return [ln for ln in self.lines if ln.start < end and ln.end > start]
+
+
+def ocr_confidence(pages: list[OcrPage]) -> float | None:
+    """The word-weighted mean confidence of OCR pages, rounded to 0.1 (None when no page was OCR'd)."""
+    if not pages:
+        return None
+    words = sum(p.words for p in pages)
+    if not words:
+        return 0.0
+    return round(sum(p.confidence * p.words for p in pages) / words, 1)
 
 
 class ClauseKind(StrEnum):
@@ -148,6 +190,10 @@ class Evidence(_Frozen):
     section: str | None = None
     heading: str = ""
     clause_index: int | None = None
+    ocr_confidence: float | None = Field(
+        default=None,
+        description="Set when the evidence was read by OCR from a scanned page: that page's confidence (0-100).",
+    )
 
 
 class Match(_Frozen):
@@ -233,6 +279,10 @@ class DocumentInfo(_Frozen):
         default_factory=list,
         description="The parties the document defines and which is the vendor, with the text that says so.",
     )
+    ocr_confidence: float | None = Field(
+        default=None, description="The OCR confidence (0-100) of the document, when any page was OCR'd."
+    )
+    ocr_pages: list[OcrPage] = Field(default_factory=list)
 
 
 class InputError(_Frozen):

@@ -2,7 +2,8 @@
 
 Each file is read on its own, so a scanned, encrypted or damaged file becomes an error next to its name
 while the rest of the bundle is still assessed. The bytes stay in memory only (they are needed for the
-PDF page view and the annotated DOCX); nothing is written to disk.
+PDF page view and the annotated DOCX); nothing is written to disk, except that a scanned page read by
+OCR is handed to Tesseract as a temporary image file that pytesseract deletes as soon as it is read.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Final
 
 from checker.api import ContractChecker, ReadDocument, input_error
 from checker.errors import ClauseCheckError
+from checker.extract import Limits
+from checker.extract.ocr.settings import OcrSettings
 from checker.models import InputError, PartyRole
 
 __all__ = ["SAMPLE_BUNDLES", "Bundle", "FileOutcome", "Upload", "read_bundle", "sample_uploads"]
@@ -95,12 +98,17 @@ class Bundle:
 
 
 def bundle_key(
-    uploads: Sequence[Upload], passwords: Mapping[str, str] | None = None, vendor: str = ""
+    uploads: Sequence[Upload],
+    passwords: Mapping[str, str] | None = None,
+    vendor: str = "",
+    ocr: OcrSettings | None = None,
 ) -> str:
-    """A digest of the names, contents, given passwords and vendor party, stable across reruns of the page."""
+    """A digest of the names, contents, given passwords, vendor party and OCR choices, stable across reruns."""
     digest = hashlib.sha256()
     if vendor:
         digest.update(b"vendor party\0" + vendor.encode() + b"\0")
+    if ocr is not None and ocr != OcrSettings():
+        digest.update(f"ocr\0{ocr.mode}\0{ocr.lang}\0".encode())
     for up in uploads:
         digest.update(up.name.encode() + b"\0" + hashlib.sha256(up.data).digest())
     for name, password in sorted((passwords or {}).items()):
@@ -108,9 +116,11 @@ def bundle_key(
     return digest.hexdigest()[:16]
 
 
-def _read_one(checker: ContractChecker, up: Upload, password: str | None, vendor: str | None) -> FileOutcome:
+def _read_one(
+    checker: ContractChecker, up: Upload, password: str | None, vendor: str | None, limits: Limits
+) -> FileOutcome:
     try:
-        read = checker.read_bytes(up.data, up.name, password=password, vendor=vendor)
+        read = checker.read_bytes(up.data, up.name, password=password, vendor=vendor, limits=limits)
         return FileOutcome(up.name, len(up.data), read=read)
     except ClauseCheckError as exc:
         return FileOutcome(up.name, len(up.data), error=input_error(up.name, exc))
@@ -134,13 +144,16 @@ def read_bundle(
     on_done: Callable[[int, FileOutcome], None] | None = None,
     passwords: Mapping[str, str] | None = None,
     vendor: str = "",
+    ocr: OcrSettings | None = None,
 ) -> Bundle:
     """Read every upload; ``on_file``/``on_done`` report progress (index, file) for a progress display.
 
     ``passwords`` maps a file name to the password of an encrypted file; ``vendor`` names the vendor
-    party as the contracts do (empty: their parties blocks and definitions decide).
+    party as the contracts do (empty: their parties blocks and definitions decide); ``ocr`` chooses
+    whether and in which language scanned pages are read (default: automatically, in English).
     """
     passwords = passwords or {}
+    limits = Limits(ocr=ocr or OcrSettings())
     outcomes: list[FileOutcome] = []
     sources: dict[str, bytes] = {}
     seen: set[tuple[str, str]] = set()
@@ -151,13 +164,13 @@ def read_bundle(
         seen.add(ident)
         if on_file:
             on_file(i, up)
-        outcome = _read_one(checker, up, passwords.get(up.name) or None, vendor.strip() or None)
+        outcome = _read_one(checker, up, passwords.get(up.name) or None, vendor.strip() or None, limits)
         outcomes.append(outcome)
         if outcome.read is not None:
             sources[up.name] = up.data
         if on_done:
             on_done(i, outcome)
-    return Bundle(bundle_key(uploads, passwords, vendor.strip()), outcomes, sources)
+    return Bundle(bundle_key(uploads, passwords, vendor.strip(), ocr), outcomes, sources)
 
 
 def sample_uploads(label: str) -> list[Upload]:

@@ -1,22 +1,27 @@
-"""The source beside a finding: the evidence clause highlighted among its neighbours, and the PDF page.
+"""The source beside a finding: the evidence clause highlighted among its neighbours, and the page.
 
 The clause view is HTML built only from escaped contract text (:func:`~checker_app.safe_text.
-highlight_spans`); the page view is the PDF page rendered locally with pypdfium2 and the evidence's
-line boxes drawn on it with Pillow, so no viewer component and no network are needed.
+highlight_spans`); the page view is the PDF page rendered locally with pypdfium2 (or the scanned image
+itself, for a PNG, JPEG or TIFF read by OCR) and the evidence's line boxes drawn on it with Pillow, so no
+viewer component and no network are needed.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageSequence
 
 from checker.api import ReadDocument
 from checker.models import Clause, ClauseKind, Evidence
 from checker_app.safe_text import escape_html, highlight_spans
 
-__all__ = ["ClauseContext", "clause_context", "context_html", "page_with_highlight"]
+__all__ = ["PAGE_FORMATS", "ClauseContext", "clause_context", "context_html", "page_with_highlight"]
+
+#: The document formats whose pages can be shown as images with the evidence boxed.
+PAGE_FORMATS = frozenset({"pdf", "image"})
 
 #: How much text to show around evidence that no clause contains (should not happen, but offsets rule).
 _FALLBACK_CHARS = 400
@@ -89,20 +94,40 @@ def context_html(read: ReadDocument, ev: Evidence, radius: int = 2) -> str:
     return '<div class="cc-source">' + "".join(blocks) + "</div>"
 
 
-def page_with_highlight(pdf: bytes, read: ReadDocument, ev: Evidence, scale: float = 2.0) -> Image.Image:
-    """The PDF page of the evidence as an image, each line of the evidence boxed in yellow.
+def _scan_page(data: bytes, read: ReadDocument, number: int, scale: float) -> Image.Image:
+    """Page ``number`` of a scanned image file, sized like a PDF page of its size in points."""
+    width, height = read.document.page_sizes[number - 1]
+    with Image.open(io.BytesIO(data)) as image:
+        for index, frame in enumerate(ImageSequence.Iterator(image)):
+            if index == number - 1:
+                page = frame.convert("RGB")
+                return page.resize((max(1, round(width * scale)), max(1, round(height * scale))))
+    raise IndexError(f"the image has no page {number}")
 
-    Line boxes are in PDF points from the top-left corner (``Line.bbox``), so they only need scaling.
-    """
+
+def _pdf_page(pdf: bytes, number: int, scale: float) -> Image.Image:
     doc = pdfium.PdfDocument(pdf)
     try:
-        page = doc[ev.page - 1]
+        page = doc[number - 1]
         try:
-            image = page.render(scale=scale).to_pil().convert("RGBA")
+            return page.render(scale=scale).to_pil()
         finally:
             page.close()
     finally:
         doc.close()
+
+
+def page_with_highlight(source: bytes, read: ReadDocument, ev: Evidence, scale: float = 2.0) -> Image.Image:
+    """The page of the evidence as an image, each line of the evidence boxed in yellow.
+
+    ``source`` is the file's bytes: a PDF (rendered) or a scanned image (shown as scanned). Line boxes
+    are in points from the top-left corner (``Line.bbox``; for a scan, at the scan's resolution), so
+    they only need scaling.
+    """
+    if read.document.format.value == "image":
+        image = _scan_page(source, read, ev.page, scale).convert("RGBA")
+    else:
+        image = _pdf_page(source, ev.page, scale).convert("RGBA")
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
     pad = 2 * scale

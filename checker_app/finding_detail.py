@@ -12,7 +12,7 @@ from checker.library.loader import Library
 from checker.models import Evidence, Finding, ReviewerOverride, Status
 from checker.report.wording import STATUS_LABELS, effective_status, gap_reason, override_text, reason_label
 from checker_app.bundle import Bundle
-from checker_app.evidence_view import context_html, page_with_highlight
+from checker_app.evidence_view import PAGE_FORMATS, context_html, page_with_highlight
 from checker_app.findings_table import family_label, format_found, format_limits, status_text
 from checker_app.review_state import make_override
 from checker_app.safe_text import escape_html, escape_markdown
@@ -31,6 +31,8 @@ def _evidence_where(ev: Evidence, bundle: Bundle) -> str:
     if ev.heading:
         parts.append(ev.heading)
     parts.append(f"page {ev.page}{pages}")
+    if ev.ocr_confidence is not None:
+        parts.append(f"read by OCR with {ev.ocr_confidence:g}% confidence: check it against the page")
     return " · ".join(parts)
 
 
@@ -59,11 +61,12 @@ def _render_source(finding: Finding, bundle: Bundle) -> None:
         st.text(ev.text)
         return
     st.html(context_html(read, ev))
-    pdf = bundle.source(ev.document)
-    if read.document.format.value == "pdf" and pdf is not None:
-        with st.expander(f"Page {ev.page} as printed, evidence boxed", expanded=True):
+    source = bundle.source(ev.document)
+    if read.document.format.value in PAGE_FORMATS and source is not None:
+        shown = "as scanned" if ev.ocr_confidence is not None else "as printed"
+        with st.expander(f"Page {ev.page} {shown}, evidence boxed", expanded=True):
             try:
-                image = page_with_highlight(pdf, read, ev)
+                image = page_with_highlight(source, read, ev)
             except Exception as exc:  # a page that will not render must not hide the finding
                 st.caption(f"The page could not be rendered ({escape_markdown(type(exc).__name__)}).")
             else:

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from checker.errors import ClauseCheckError
+from checker.extract.ocr.settings import OCR_MODES, OcrSettings, is_language
 from checker.library.loader import Library
 from checker.library.schema import Playbook
 from checker.models import Assessment, ReviewerOverride, Status
@@ -51,9 +52,14 @@ _STATE_ASSESSMENT = "review_assessment"
 _STATE_OVERRIDES = "review_overrides"
 _STATE_SAMPLE = "review_sample"
 _STATE_PASSWORDS = "review_passwords"
+_OCR_LABELS = {
+    "auto": "Automatic: pages without text, and image files",
+    "never": "Off: refuse scanned pages",
+    "force": "Every PDF page (ignore the text layer)",
+}
 
 _ACCEPTED_HELP = (
-    "PDF, DOCX, TXT, Markdown or HTML; up to 50 MB each. Drop the MSA, DPA and security exhibit together:"
+    "PDF, DOCX, TXT, Markdown, HTML, or scans (PNG, JPEG, TIFF; read with OCR); up to 50 MB each. Drop the MSA, DPA and security exhibit together:"
     " they are assessed as one bundle. Files stay on this machine."
 )
 
@@ -111,7 +117,9 @@ def _empty_state() -> None:
         st.rerun()
 
 
-def _read_with_progress(uploads: list[Upload], passwords: dict[str, str], vendor: str) -> Bundle:
+def _read_with_progress(
+    uploads: list[Upload], passwords: dict[str, str], vendor: str, ocr: OcrSettings
+) -> Bundle:
     checker = get_checker()
     total = len(uploads)
     with st.status(f"Reading {total} file{'s' if total != 1 else ''}…", expanded=True) as status:
@@ -125,7 +133,7 @@ def _read_with_progress(uploads: list[Upload], passwords: dict[str, str], vendor
             mark = ":material/check_circle:" if outcome.read else ":material/error:"
             st.markdown(f"{mark} {escape_markdown(outcome.name)}")
 
-        bundle = read_bundle(checker, uploads, on_file, on_done, passwords, vendor)
+        bundle = read_bundle(checker, uploads, on_file, on_done, passwords, vendor, ocr)
         failed = len(bundle.errors)
         label = f"Read {total - failed} of {total} files" + (
             f"; {failed} could not be read" if failed else ""
@@ -148,12 +156,36 @@ def _remember_password(name: str) -> None:
     st.session_state.setdefault(_STATE_PASSWORDS, {})[name] = st.session_state[f"review_password_{name}"]
 
 
-def _bundle(uploads: list[Upload], vendor: str) -> Bundle:
+def _ocr_choice() -> OcrSettings:
+    """The reviewer's OCR choices (sidebar): whether scanned pages are read, and in which language."""
+    mode = st.selectbox(
+        "OCR for scanned pages",
+        OCR_MODES,
+        format_func=_OCR_LABELS.__getitem__,
+        key="review_ocr_mode",
+        help="Scanned PDF pages and PNG, JPEG or TIFF files are read with Tesseract on this machine.",
+    )
+    lang = st.text_input(
+        "OCR language",
+        value=OcrSettings().lang,
+        key="review_ocr_lang",
+        help="Tesseract language code(s), e.g. eng or eng+deu; installed with tesseract-ocr-LANG.",
+    )
+    lang = lang.strip() or OcrSettings().lang
+    if not is_language(lang):
+        st.error(
+            f"**{escape_markdown(lang)}** is not a Tesseract language code (like eng or deu+eng); using eng."
+        )
+        lang = OcrSettings().lang
+    return OcrSettings(mode=mode, lang=lang)
+
+
+def _bundle(uploads: list[Upload], vendor: str, ocr: OcrSettings) -> Bundle:
     passwords = _passwords(uploads)
-    key = bundle_key(uploads, passwords, vendor.strip())
+    key = bundle_key(uploads, passwords, vendor.strip(), ocr)
     cached: Bundle | None = st.session_state.get(_STATE_BUNDLE)
     if cached is None or cached.key != key:
-        cached = _read_with_progress(uploads, passwords, vendor)
+        cached = _read_with_progress(uploads, passwords, vendor, ocr)
         st.session_state[_STATE_BUNDLE] = cached
     return cached
 
@@ -281,6 +313,7 @@ def render() -> None:
     )
     with st.sidebar:
         reviewer = st.text_input("Reviewer name", key="review_reviewer", help="Recorded with your decisions.")
+        ocr = _ocr_choice()
     up_col, pb_col = st.columns([3, 2], gap="large")
     with up_col:
         uploads = _uploads()
@@ -298,7 +331,7 @@ def render() -> None:
         return
     if st.session_state.get(_STATE_SAMPLE):
         st.caption(f"Showing the sample bundle: {escape_markdown(st.session_state[_STATE_SAMPLE])}.")
-    bundle = _bundle(uploads, vendor)
+    bundle = _bundle(uploads, vendor, ocr)
     _show_files(bundle)
     if not bundle.documents or playbook is None:
         if not bundle.documents:

@@ -248,3 +248,22 @@ def test_an_encrypted_pdf_asks_for_its_password_and_then_opens() -> None:
     assert "encrypted\\-user\\-password\\.pdf" in names
     at.run()  # the password is remembered once its widget has gone
     assert not at.error
+
+
+def test_a_partly_scanned_pdf_is_read_by_ocr_and_its_evidence_says_so() -> None:
+    mixed = ROOT / "fixtures" / "scans" / "mixed-contract.pdf"  # page 2 is only an image
+    at = AppTest.from_file(APP, default_timeout=240).run()  # one page of OCR on a shared machine
+    assert at.sidebar.selectbox(key="review_ocr_mode").value == "auto"
+    at = _upload(at, (mixed.name, mixed.read_bytes()))
+    _no_exception(at)
+    at.selectbox(key="review_control").set_value("incident_notification").run()
+    _no_exception(at)
+    html = "\n".join(h.value for h in at.html)
+    assert "page 2 of 3" in html and "read by OCR with" in html  # the clause is on the scanned page
+    assert "twenty-four (24) hours" in html
+    assert any("Page 2 as scanned, evidence boxed" in e.label for e in at.expander)
+    # OCR off: the scanned page is not read, and the file's note says so.
+    at.sidebar.selectbox(key="review_ocr_mode").set_value("never").run()
+    _no_exception(at)
+    notes = " ".join(_markdown_values(at))
+    assert "only images and no text layer" in notes and "OCR is needed" in notes

@@ -12,6 +12,7 @@ import pytest
 from checker.api import ContractChecker
 from checker.batch import MissingDocumentError
 from checker.errors import PlaybookError
+from checker.extract.ocr.settings import OcrSettings
 from checker.models import Status
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,3 +155,29 @@ def test_parameters_read_as_words() -> None:
     )
     assert format_limits({"notification_hours": {"threshold": 24.0, "max": 1.0}}) == "notification ≤ 24 hours"
     assert format_limits({"insurance_amount": {"threshold": 2e6, "min": 1.0}}) == "insurance ≥ 2,000,000"
+
+
+def test_a_scanned_page_is_shown_as_scanned_with_the_ocr_evidence_boxed_on_its_ink(
+    checker: ContractChecker,
+) -> None:
+    # The page was scanned sideways: OCR reads it upright, but the boxes must land on the scan as it is.
+    scan = ROOT / "fixtures" / "scans" / "contract-p1-sideways.png"
+    upload = Upload(scan.name, scan.read_bytes())
+    [read] = read_bundle(checker, [upload]).documents
+    a = checker.assess([read], "baseline")
+    ev = next(f for f in a.findings if f.control == "encryption_at_rest").evidence[0]
+    assert ev.ocr_confidence is not None and ev.ocr_confidence > 85
+    [line, *_] = [ln for ln in read.document.lines_between(ev.start, ev.end) if ln.page == ev.page]
+    image = page_with_highlight(upload.data, read, ev, scale=1.0)
+    assert image.size == (792, 612)  # the sideways letter page, in points
+    x0, top, x1, bottom = line.bbox
+    assert bottom - top > 3 * (x1 - x0)  # a line of text on a sideways page is tall and thin
+    inside = image.crop((round(x0), round(top), round(x1), round(bottom))).convert("L")
+    assert inside.getextrema()[0] < 100  # the box covers printed ink, not blank paper
+
+
+def test_the_ocr_choice_reaches_the_reader(checker: ContractChecker) -> None:
+    scan = ROOT / "fixtures" / "scans" / "contract-p1-300dpi-clean.png"
+    bundle = read_bundle(checker, [Upload(scan.name, scan.read_bytes())], ocr=OcrSettings(mode="never"))
+    [error] = bundle.errors
+    assert error.code == "unsupported_format" and "OCR is off" in error.message

@@ -33,8 +33,10 @@ def test_json_listing(capsys: pytest.CaptureFixture[str]) -> None:
     assert result["errors"] == []
     dpa, far = result["documents"]
     assert set(dpa) == {
-        "path", "name", "sha256", "format", "pages", "has_tracked_changes", "warnings", "furniture", "clauses"
+        "path", "name", "sha256", "format", "pages", "has_tracked_changes", "warnings", "ocr_confidence",
+        "ocr_pages", "furniture", "clauses"
     }  # fmt: skip
+    assert (dpa["ocr_confidence"], dpa["ocr_pages"]) == (None, [])  # a text file: nothing read by OCR
     assert (dpa["path"], dpa["name"], dpa["format"], dpa["pages"]) == (DPA, Path(DPA).name, "md", 1)
     assert len(dpa["sha256"]) == 64 and far["format"] == "txt"
     breach = next(c for c in dpa["clauses"] if "72 hours" in c["text"])

@@ -31,7 +31,7 @@ CONVERT = "libreoffice --headless --convert-to docx"
 
 CASES = [
     ("encrypted-user-password.pdf", EncryptedDocumentError, "needs a password"),
-    ("scanned.pdf", NoTextLayerError, "OCR is needed"),
+    ("scanned.pdf", NoTextLayerError, "OCR found no text"),
     ("truncated.pdf", CorruptDocumentError, "damaged, truncated or not really a PDF"),
     ("legacy.doc", LegacyFormatError, CONVERT),
     ("legacy.rtf", LegacyFormatError, CONVERT),
@@ -123,7 +123,7 @@ def test_size_page_and_length_limits_name_the_limit() -> None:
 @pytest.mark.parametrize(
     ("data", "name", "error"),
     [
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "scan.png", UnsupportedFormatError),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "scan.png", CorruptDocumentError),  # read by OCR: damaged
         (b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 50, "contract.exe", UnsupportedFormatError),
         (b"this is not a PDF at all", "contract.pdf", CorruptDocumentError),
         (b"plain words", "contract.docx", CorruptDocumentError),

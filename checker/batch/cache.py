@@ -29,10 +29,17 @@ _UNCACHED_CODES = frozenset({"limit_exceeded", "internal"})
 
 
 def cache_key(
-    documents: Sequence[tuple[str, str]], playbook: Playbook, library_hash: str, vendor_party: str = ""
+    documents: Sequence[tuple[str, str]],
+    playbook: Playbook,
+    library_hash: str,
+    vendor_party: str = "",
+    reading: str = "",
 ) -> str:
-    """The key of a job: ``documents`` are (sha256, name) pairs in bundle order."""
+    """The key of a job: ``documents`` are (sha256, name) pairs in bundle order; ``reading`` names
+    choices that change what is read from the same bytes (the OCR mode and language)."""
     digest = hashlib.sha256()
+    if reading:
+        digest.update(f"reading\0{reading}\0".encode())
     for sha, name in documents:
         digest.update(f"doc\0{sha}\0{name}\0".encode())
     if vendor_party:  # absent from older keys, so results cached without a vendor party still hit

@@ -182,7 +182,10 @@ def run_batch(
         if not readable:
             results[job.key] = JobResult(job.key, None, early.get(job.key, []))
             continue
-        keys[job.key] = cache_key(prints, playbook, library.content_hash, job.vendor_party)
+        ocr = options.limits.extract.ocr
+        keys[job.key] = cache_key(
+            prints, playbook, library.content_hash, job.vendor_party, f"ocr={ocr.mode}:{ocr.lang}"
+        )
         hit = cache.get(keys[job.key], job.key) if cache and options.resume else None
         if hit is not None:
             results[job.key] = _with_early(hit, early.get(job.key, []))

@@ -26,7 +26,9 @@ _COLOURS = {Status.MET: "32", Status.WEAK: "33", Status.CONFLICT: "35", Status.M
 def register(sub: Any) -> None:
     """Add the ``check`` sub-command."""
     p = sub.add_parser("check", help="assess contracts against a playbook", description=__doc__)
-    p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT, MD, HTML)")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT, MD, HTML, PNG, JPEG, TIFF)"
+    )
     p.add_argument("--playbook", default="baseline", help="playbook name, 'all', or a playbook YAML file")
     p.add_argument("--bundle", action="store_true", help="assess all files as one vendor's bundle")
     p.add_argument(
@@ -66,6 +68,11 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
         for d in a.documents:
             for line in parties_text(d).splitlines():
                 out.append(f"  party ({d.name}): {line}")
+            if d.ocr_confidence is not None:
+                out.append(
+                    f"  OCR ({d.name}): {len(d.ocr_pages)} of {d.pages} pages read by OCR,"
+                    f" {d.ocr_confidence:g}% confidence"
+                )
             for warning in d.warnings:
                 out.append(f"  note ({d.name}): {warning}")
         for f in a.findings:
@@ -77,6 +84,8 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
             if f.evidence:
                 ev = f.evidence[0]
                 where = f"{ev.document} p{ev.page}" + (f" §{ev.section}" if ev.section else "")
+                if ev.ocr_confidence is not None:
+                    where += f", read by OCR with {ev.ocr_confidence:g}% confidence"
                 quote = textwrap.shorten(ev.text, 160, placeholder=" …")
                 out.append(f"           [{where}] {quote}")
         for c in a.coverage:

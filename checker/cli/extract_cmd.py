@@ -14,8 +14,9 @@ import sys
 from typing import Any
 
 from checker.cli import EXIT_INPUT_ERROR, EXIT_OK
+from checker.cli.limit_options import add_ocr_options, ocr_settings
 from checker.errors import ClauseCheckError
-from checker.extract import extract_file
+from checker.extract import Limits, extract_file
 from checker.models import Clause, Document
 from checker.segment import Segmenter
 
@@ -30,6 +31,7 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT, MD, HTML)")
     p.add_argument("--format", choices=("text", "json"), default="text", dest="fmt")
     p.add_argument("--password", help="password for encrypted PDFs")
+    add_ocr_options(p)
     p.set_defaults(handler=run)
 
 
@@ -43,6 +45,8 @@ def document_json(doc: Document, clauses: list[Clause]) -> dict[str, Any]:
         "pages": doc.pages,
         "has_tracked_changes": doc.has_tracked_changes,
         "warnings": list(doc.warnings),
+        "ocr_confidence": doc.ocr_confidence,
+        "ocr_pages": [p.model_dump(mode="json") for p in doc.ocr_pages],
         "furniture": list(doc.furniture),
         "clauses": [
             {
@@ -65,6 +69,9 @@ def render_text(doc: Document, clauses: list[Clause]) -> str:
     facts = [doc.format.value, f"{doc.pages} page{'s' if doc.pages != 1 else ''}", f"{len(clauses)} clauses"]
     if doc.has_tracked_changes:
         facts.append("tracked changes accepted")
+    if doc.ocr_pages:
+        read = len(doc.ocr_pages)
+        facts.append(f"{read} page{'s' if read != 1 else ''} read by OCR, {doc.ocr_confidence:g}% confidence")
     lines = [f"== {doc.path} ({', '.join(facts)})"]
     lines.extend(f"   warning: {w}" for w in doc.warnings)
     for c in clauses:
@@ -97,11 +104,12 @@ def _report(errors: list[dict[str, str]], exc: ClauseCheckError) -> None:
 def run(args: argparse.Namespace) -> int:
     """Extract and segment every path; print them; 1 if any could not be read."""
     segmenter = Segmenter()
+    limits = Limits(ocr=ocr_settings(args))
     documents: list[dict[str, Any]] = []
     errors: list[dict[str, str]] = []
     for path in args.paths:
         try:
-            doc = extract_file(path, password=args.password)
+            doc = extract_file(path, password=args.password, limits=limits)
             clauses = segmenter.segment(doc)
         except ClauseCheckError as exc:
             exc.path = exc.path or path

@@ -11,15 +11,87 @@ import argparse
 from typing import Any
 
 from checker.extract.limits import MB, Limits
+from checker.extract.ocr.settings import OCR_MODES, OcrSettings, is_language
 from checker.isolate import IsolationLimits
 
-__all__ = ["add_limit_options", "extract_limits", "isolation_limits"]
+__all__ = ["add_limit_options", "add_ocr_options", "extract_limits", "isolation_limits", "ocr_settings"]
 
 _DEFAULT = Limits()
+_OCR = OcrSettings()
+
+
+def add_ocr_options(parser: Any) -> None:
+    """Add the OCR choices and limits (``check``, ``extract`` and ``batch``)."""
+    group = parser.add_argument_group("OCR (scanned pages, PNG/JPEG/TIFF)")
+    group.add_argument(
+        "--ocr",
+        choices=OCR_MODES,
+        default=_OCR.mode,
+        help="auto: OCR pages without a text layer and image files (default); never: refuse scans;"
+        " force: OCR every PDF page, ignoring its text layer",
+    )
+    group.add_argument(
+        "--ocr-lang",
+        type=_language,
+        default=_OCR.lang,
+        help=f"Tesseract language(s), e.g. eng+deu (default {_OCR.lang})",
+    )
+    group.add_argument(
+        "--ocr-min-confidence",
+        type=float,
+        default=_OCR.min_confidence,
+        help=f"pages read with less OCR confidence (0-100) are named in the report (default {_OCR.min_confidence:g})",
+    )
+    group.add_argument(
+        "--ocr-page-timeout",
+        type=float,
+        default=_OCR.page_timeout_s,
+        help=f"seconds of OCR per page; a slower page is named and skipped (default {_OCR.page_timeout_s:g})",
+    )
+    group.add_argument(
+        "--max-ocr-pages",
+        type=int,
+        default=_OCR.max_pages,
+        help=f"pages of one document that may need OCR (default {_OCR.max_pages})",
+    )
+    group.add_argument(
+        "--max-image-mp",
+        type=int,
+        default=_OCR.max_image_pixels // 1_000_000,
+        help=f"megapixels per page image (default {_OCR.max_image_pixels // 1_000_000})",
+    )
+    group.add_argument(
+        "--ocr-max-dpi",
+        type=int,
+        default=_OCR.max_dpi,
+        help=f"finer scans are scaled down to this resolution before OCR (default {_OCR.max_dpi})",
+    )
+
+
+def _language(value: str) -> str:
+    if not is_language(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a Tesseract language code (like eng, deu+eng or chi_sim)"
+        )
+    return value
+
+
+def ocr_settings(args: argparse.Namespace) -> OcrSettings:
+    """The OCR settings the options ask for."""
+    return OcrSettings(
+        mode=args.ocr,
+        lang=args.ocr_lang,
+        min_confidence=args.ocr_min_confidence,
+        page_timeout_s=args.ocr_page_timeout,
+        max_pages=args.max_ocr_pages,
+        max_image_pixels=args.max_image_mp * 1_000_000,
+        max_dpi=args.ocr_max_dpi,
+    )
 
 
 def add_limit_options(parser: Any, *, worker: bool = True) -> None:
-    """Add the limit options to a sub-command's parser."""
+    """Add the limit options (and the OCR options) to a sub-command's parser."""
+    add_ocr_options(parser)
     group = parser.add_argument_group("limits")
     if worker:
         group.add_argument(
@@ -50,7 +122,12 @@ def add_limit_options(parser: Any, *, worker: bool = True) -> None:
 
 def extract_limits(args: argparse.Namespace) -> Limits:
     """The extraction limits the options ask for."""
-    return Limits(max_pages=args.max_pages, max_file_bytes=args.max_file_mb * MB, max_chars=args.max_chars)
+    return Limits(
+        max_pages=args.max_pages,
+        max_file_bytes=args.max_file_mb * MB,
+        max_chars=args.max_chars,
+        ocr=ocr_settings(args),
+    )
 
 
 def isolation_limits(args: argparse.Namespace) -> IsolationLimits:

@@ -1,4 +1,4 @@
-"""Extraction: a contract file (PDF, DOCX, TXT, Markdown, HTML) becomes a :class:`~checker.models.Document`.
+"""Extraction: a contract file (PDF, DOCX, TXT, Markdown, HTML, or a scan read by OCR) becomes a :class:`~checker.models.Document`.
 
 One interface over one module per format::
 
@@ -21,6 +21,7 @@ from pathlib import Path
 from checker.errors import ClauseCheckError, CorruptDocumentError, EmptyDocumentError
 from checker.extract.builder import Extracted
 from checker.extract.docx import extract_docx
+from checker.extract.image import extract_image
 from checker.extract.limits import Limits, check_file_size
 from checker.extract.pdf import PdfEngine, extract_pdf
 from checker.extract.sniff import extension_mismatch, sniff_format
@@ -115,6 +116,7 @@ def extract_bytes(
         furniture=result.furniture,
         has_tracked_changes=result.has_tracked_changes,
         warnings=warnings,
+        ocr_pages=result.ocr_pages,
     )
 
 
@@ -127,6 +129,8 @@ def _read(
         return extract_docx(data, path=path, limits=limits)
     if fmt is DocumentFormat.HTML:
         return extract_html(data, path=path, limits=limits)
+    if fmt is DocumentFormat.IMAGE:
+        return extract_image(data, path=path, limits=limits)
     if fmt is DocumentFormat.MD:
         return extract_markdown(data, path=path, limits=limits)
     return extract_txt(data, path=path, limits=limits)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from checker.extract.limits import Limits, check_chars
-from checker.models import Line
+from checker.models import Line, OcrPage
 
 __all__ = ["Extracted", "TextBuilder"]
 
@@ -27,6 +27,7 @@ class Extracted:
     furniture: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     has_tracked_changes: bool = False
+    ocr_pages: list[OcrPage] = field(default_factory=list)
 
     @classmethod
     def from_builder(cls, builder: TextBuilder, **fields: object) -> Extracted:

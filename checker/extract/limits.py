@@ -6,11 +6,20 @@ what to change (``Limits(max_pages=5000)`` in code, the matching option in the C
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from checker.errors import FileTooLargeError, LimitExceededError
+from checker.extract.ocr.settings import OcrSettings
 
-__all__ = ["Limits", "check_chars", "check_file_size", "check_pages"]
+__all__ = [
+    "Limits",
+    "check_chars",
+    "check_file_size",
+    "check_image_pixels",
+    "check_ocr_pages",
+    "check_pages",
+    "limit_hint",
+]
 
 MB = 1024 * 1024
 
@@ -22,7 +31,7 @@ class Limits:
     ``max_uncompressed_bytes`` and ``max_compression_ratio`` guard zip containers (DOCX) against archive
     bombs, checked on the zip directory before any XML is parsed, and PDFs against decompression bombs,
     checked on their FlateDecode streams before PDFium reads them. ``max_zip_entries`` bounds the number
-    of members of a zip container.
+    of members of a zip container. ``ocr`` holds the OCR mode and the limits of reading scanned pages.
     """
 
     max_file_bytes: int = 50 * MB
@@ -31,6 +40,7 @@ class Limits:
     max_uncompressed_bytes: int = 200 * MB
     max_compression_ratio: float = 100.0
     max_zip_entries: int = 10_000
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
 
 #: The command-line option that raises each limit (``check`` and ``batch``).
@@ -38,16 +48,22 @@ _OPTIONS = {
     "max_pages": ("--max-pages", 1),
     "max_file_bytes": ("--max-file-mb", MB),
     "max_chars": ("--max-chars", 1),
+    "ocr.max_pages": ("--max-ocr-pages", 1),
+    "ocr.page_timeout_s": ("--ocr-page-timeout", 1),
+    "ocr.max_image_pixels": ("--max-image-mp", 1_000_000),
 }
 
 
-def _hint(field: str, value: int | float) -> str:
+def limit_hint(field: str, value: int | float) -> str:
+    """How to raise the limit ``field`` (dotted for OCR limits, ``ocr.max_pages``) to ``value``."""
     option = _OPTIONS.get(field)
+    group, _, name = field.rpartition(".")
+    code = f"Limits(ocr=OcrSettings({name}=...))" if group == "ocr" else f"Limits({field}=...)"
     if option is None:
-        return f"If this file is genuine, raise the limit in code: Limits({field}={value!r})."
+        return f"If this file is genuine, raise the limit in code: {code.replace('...', repr(value))}."
     flag, unit = option
     shown = int(-(-value // unit))
-    return f"If this file is genuine, raise the limit: {flag} {shown} on the command line (Limits({field}=...) in code)."
+    return f"If this file is genuine, raise the limit: {flag} {shown} on the command line ({code} in code)."
 
 
 def check_file_size(size: int, limits: Limits, path: str = "") -> None:
@@ -55,7 +71,7 @@ def check_file_size(size: int, limits: Limits, path: str = "") -> None:
     if size > limits.max_file_bytes:
         raise FileTooLargeError(
             f"The file is {size / MB:.1f} MB, over the limit max_file_bytes ({limits.max_file_bytes / MB:.0f} MB).",
-            hint=_hint("max_file_bytes", size + 1),
+            hint=limit_hint("max_file_bytes", size + 1),
             path=path,
         )
 
@@ -65,7 +81,7 @@ def check_pages(pages: int, limits: Limits, path: str = "") -> None:
     if pages > limits.max_pages:
         raise LimitExceededError(
             f"The document has {pages} pages, over the limit max_pages ({limits.max_pages}).",
-            hint=_hint("max_pages", pages),
+            hint=limit_hint("max_pages", pages),
             path=path,
         )
 
@@ -75,6 +91,30 @@ def check_chars(chars: int, limits: Limits, path: str = "") -> None:
     if chars > limits.max_chars:
         raise LimitExceededError(
             f"The document's text is over {limits.max_chars:,} characters, the limit max_chars.",
-            hint=_hint("max_chars", limits.max_chars * 2),
+            hint=limit_hint("max_chars", limits.max_chars * 2),
+            path=path,
+        )
+
+
+def check_ocr_pages(pages: int, limits: Limits, path: str = "") -> None:
+    """Refuse a document in which more than ``limits.ocr.max_pages`` pages need OCR."""
+    if pages > limits.ocr.max_pages:
+        raise LimitExceededError(
+            f"The document has {pages:,} pages that need OCR (images without text), over the limit"
+            f" max_ocr_pages ({limits.ocr.max_pages}).",
+            hint=limit_hint("ocr.max_pages", pages),
+            path=path,
+        )
+
+
+def check_image_pixels(width: int, height: int, limits: Limits, path: str = "", page: int = 1) -> None:
+    """Refuse a page image of more than ``limits.ocr.max_image_pixels`` pixels before it is decoded."""
+    pixels = width * height
+    if pixels > limits.ocr.max_image_pixels:
+        raise LimitExceededError(
+            f"Page {page} is an image of {width:,} × {height:,} pixels ({pixels / 1e6:,.0f} megapixels), over"
+            f" the limit max_image_pixels ({limits.ocr.max_image_pixels / 1e6:g} megapixels); it was not"
+            " decoded (a decompression bomb looks like this).",
+            hint=limit_hint("ocr.max_image_pixels", pixels),
             path=path,
         )

@@ -22,9 +22,11 @@ from checker.errors import (
     EncryptedDocumentError,
     NoTextLayerError,
 )
-from checker.extract.builder import Extracted, TextBuilder
+from checker.extract.builder import Extracted
 from checker.extract.limits import Limits, check_pages
-from checker.extract.pdf_layout import PageLines, RawLine, assemble, find_furniture
+from checker.extract.ocr.pages import lay_out, read_pdf_pages
+from checker.extract.ocr.tesseract import PageReading
+from checker.extract.pdf_layout import PageLines, RawLine
 from checker.extract.pdf_streams import check_streams
 
 __all__ = ["PdfEngine", "extract_pdf"]
@@ -184,44 +186,72 @@ def _plumber_page_lines(page: object) -> list[RawLine]:
 def extract_pdf(
     data: bytes, *, path: str = "", password: str | None = None, limits: Limits, engine: PdfEngine = "pdfium"
 ) -> Extracted:
-    """Read a PDF's text layer; raise a typed error for encrypted, scanned, damaged or oversized files."""
+    """Read a PDF's text layer, and with OCR the pages that have none (``limits.ocr``); raise a typed
+    error for encrypted, scanned (OCR off), damaged or oversized files."""
     check_streams(data, limits, path)
     reader = _plumber_pages if engine == "pdfplumber" else _pdfium_pages
     pages = list(reader(data, password, limits, path))
     result = Extracted(page_sizes=[(round(p.width, 2), round(p.height, 2)) for p in pages])
     if not pages:
         raise EmptyDocumentError("The PDF has no pages.", path=path)
+    readings = _read_scanned_pages(pages, data, password, limits, path)
     blank = [p.number for p in pages if not p.lines]
-    scanned = [p.number for p in pages if not p.lines and p.has_images]
+    scanned = [p.number for p in pages if not p.lines and p.has_images and p.number not in readings]
     if len(blank) == len(pages):
         if scanned:
             raise NoTextLayerError(
                 f"The PDF has no text layer: it looks scanned; {_pages(scanned)} only images, no text.",
-                hint="OCR is needed: run OCR on it first (e.g. ocrmypdf in.pdf out.pdf) and check the result.",
+                hint="OCR is needed: run without --ocr never (Tesseract reads it), and check the result.",
                 pages=scanned,
+                path=path,
+            )
+        if readings:
+            read = sorted(readings)
+            raise NoTextLayerError(
+                f"The PDF has no text layer: it looks scanned; {_pages(read)} only images, and OCR found no"
+                " text on them.",
+                hint="Check that the scan shows the contract's text, upright and legible; rescan it at 300 dpi.",
+                pages=read,
                 path=path,
             )
         raise EmptyDocumentError("The PDF contains no text at all.", path=path)
     if scanned:
         result.warnings.append(
             f"{_pages(scanned).capitalize()} only images and no text layer (scanned?); that content is"
-            " missing from the text. OCR is needed to read it."
+            " missing from the text. OCR is needed to read it (it is off: --ocr never)."
         )
     result.warnings.extend(_document_notes(data, password))
-    builder = TextBuilder(limits, path)
-    lines, furniture = assemble(pages, builder, find_furniture(pages))
-    return Extracted.from_builder(
-        builder, lines=lines, furniture=furniture, page_sizes=result.page_sizes, warnings=result.warnings
-    )
+    return lay_out(pages, readings, limits, path, page_sizes=result.page_sizes, warnings=result.warnings)
+
+
+def _read_scanned_pages(
+    pages: list[PageLines], data: bytes, password: str | None, limits: Limits, path: str
+) -> dict[int, PageReading]:
+    """OCR the pages that need it (all of them with ``--ocr force``); their lines replace the text layer's."""
+    mode = limits.ocr.mode
+    if mode == "never":
+        return {}
+    wanted = [p.number for p in pages if mode == "force" or (not p.lines and p.has_images)]
+    if not wanted:
+        return {}
+    readings = read_pdf_pages(data, password, wanted, limits, path)
+    for page in pages:
+        reading = readings.get(page.number)
+        if reading is not None:
+            page.lines, page.width, page.height = reading.lines, reading.width, reading.height
+    return readings
+
+
+def _numbered(numbers: list[int]) -> str:
+    """ "page 3" / "pages 1, 2", for messages that name the pages."""
+    shown = ", ".join(str(n) for n in numbers[:20])
+    more = f" and {len(numbers) - 20} more" if len(numbers) > 20 else ""
+    return f"page {shown}" if len(numbers) == 1 else f"pages {shown}{more}"
 
 
 def _pages(numbers: list[int]) -> str:
     """ "page 3 holds" / "pages 1, 2 hold", for messages that name the pages."""
-    shown = ", ".join(str(n) for n in numbers[:20])
-    more = f" and {len(numbers) - 20} more" if len(numbers) > 20 else ""
-    if len(numbers) == 1:
-        return f"page {shown} holds"
-    return f"pages {shown}{more} hold"
+    return _numbered(numbers) + (" holds" if len(numbers) == 1 else " hold")
 
 
 _SCRIPT = re.compile(rb"/(?:JavaScript|JS|Launch)\b")

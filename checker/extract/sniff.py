@@ -2,7 +2,7 @@
 
 Formats clausecheck cannot read are refused here with a typed error that says what to do: legacy Word
 (.doc, OLE2), RTF, OpenDocument, password-protected Word files (OOXML inside an OLE2 container), other
-zip archives, images and other binary files.
+zip archives, GIF images and other binary files. PNG, JPEG and TIFF scans are read with OCR.
 """
 
 from __future__ import annotations
@@ -28,19 +28,16 @@ EXTENSIONS: dict[DocumentFormat, frozenset[str]] = {
     DocumentFormat.TXT: frozenset({".txt", ".text"}),
     DocumentFormat.MD: frozenset({".md", ".markdown", ".mdown"}),
     DocumentFormat.HTML: frozenset({".html", ".htm", ".xhtml"}),
+    DocumentFormat.IMAGE: frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"}),
 }
 _CONVERT = (
     "Open it in Word or LibreOffice and save it as .docx (or PDF), or convert it on the command line:"
     " libreoffice --headless --convert-to docx FILE"
 )
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
-_IMAGES = {
-    b"\x89PNG\r\n\x1a\n": "PNG",
-    b"\xff\xd8\xff": "JPEG",
-    b"GIF8": "GIF",
-    b"II*\x00": "TIFF",
-    b"MM\x00*": "TIFF",
-}
+#: Scans clausecheck reads with OCR (checker.extract.image), and images it does not read.
+_SCANS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+_IMAGES = {b"GIF8": "GIF"}
 
 
 def _suffix(name: str) -> str:
@@ -93,7 +90,7 @@ def _sniff_binary(data: bytes, name: str) -> None:
         if data.startswith(magic):
             raise UnsupportedFormatError(
                 f"The file is a {kind} image, not a document with text.",
-                hint="Run OCR on it (e.g. make a searchable PDF with ocrmypdf) and check the result.",
+                hint="Save the scan as PNG, JPEG, TIFF or PDF: clausecheck reads those with OCR.",
             )
     head = data[:8192]
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -114,6 +111,8 @@ def sniff_format(data: bytes, name: str) -> DocumentFormat:
         return DocumentFormat.PDF
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _sniff_zip(data, name)
+    if data.startswith(_SCANS):
+        return DocumentFormat.IMAGE
     _sniff_binary(data, name)
     suffix = _suffix(name)
     for fmt in (DocumentFormat.MD, DocumentFormat.HTML, DocumentFormat.TXT):

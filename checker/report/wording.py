@@ -145,13 +145,16 @@ def override_text(finding: Finding) -> str:
 
 
 def evidence_location(ev: Evidence) -> str:
-    """Where a quote sits: "dpa.docx, section 12.3 (Security > Incidents), page 4"."""
+    """Where a quote sits: "dpa.docx, section 12.3 (Security > Incidents), page 4" (and, for a scan,
+    ", read by OCR with 94.5% confidence")."""
     parts = [ev.document] if ev.document else []
     if ev.section:
         parts.append(f"section {ev.section}" + (f" ({ev.heading})" if ev.heading else ""))
     elif ev.heading:
         parts.append(ev.heading)
     parts.append(f"page {ev.page}")
+    if ev.ocr_confidence is not None:
+        parts.append(f"read by OCR with {ev.ocr_confidence:g}% confidence")
     return ", ".join(parts)
 
 
