@@ -10,20 +10,14 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from checker.batch import (
-    MAX_ROWS,
-    BatchOptions,
-    ColumnError,
-    Progress,
-    open_docs,
-    read_sheet,
-    run_batch,
-    write_scored_workbook,
-)
 from checker.cli.limit_options import add_limit_options, isolation_limits
 from checker.errors import ClauseCheckError
+from checker.limits import MAX_ROWS
+
+if TYPE_CHECKING:  # the batch engine is imported when the command runs, so --help stays fast
+    from checker.batch import Progress
 
 __all__ = ["ProgressLine", "register"]
 
@@ -94,6 +88,15 @@ def _usage(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Read the sheet, score its rows, write the workbook; the exit code says whether every row was scored."""
+    from checker.batch import (
+        BatchOptions,
+        ColumnError,
+        open_docs,
+        read_sheet,
+        run_batch,
+        write_scored_workbook,
+    )
+
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         return _usage("--out must name an .xlsx file")

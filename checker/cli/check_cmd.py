@@ -8,17 +8,21 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.api import ContractChecker
 from checker.cli.limit_options import add_limit_options, extract_limits, isolation_limits
-from checker.isolate import Job, Source, assess_isolated
-from checker.models import Assessment, InputError, Status
-from checker.report import FORMATS, write_report
 
-__all__ = ["register", "render_table"]
+if TYPE_CHECKING:  # the pipeline is imported when the command runs, so --help and usage errors stay fast
+    from checker.api import ContractChecker
+    from checker.models import Assessment, InputError
 
-_COLOURS = {Status.MET: "32", Status.WEAK: "33", Status.CONFLICT: "35", Status.MISSING: "31"}
+__all__ = ["REPORT_FORMATS", "register", "render_table"]
+
+#: ``checker.report.FORMATS``, spelled out so that parsing the command line imports no report writer
+#: (tests/test_cli_startup.py checks that the two agree).
+REPORT_FORMATS = ("json", "xlsx", "html", "docx")
+
+_COLOURS = {"met": "32", "weak": "33", "conflict": "35", "missing": "31"}
 
 
 def register(sub: Any) -> None:
@@ -27,7 +31,7 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT, MD, HTML)")
     p.add_argument("--playbook", default="baseline", help="playbook name, 'all', or a playbook YAML file")
     p.add_argument("--bundle", action="store_true", help="assess all files as one vendor's bundle")
-    p.add_argument("--format", choices=("table", *FORMATS), default="table", dest="fmt")
+    p.add_argument("--format", choices=("table", *REPORT_FORMATS), default="table", dest="fmt")
     p.add_argument("--out", help="write the report to this file (required for xlsx and docx)")
     p.add_argument("--password", help="password for encrypted PDFs")
     p.add_argument("--library", help="clause library folder (default: the shipped library)")
@@ -58,7 +62,7 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
             for warning in d.warnings:
                 out.append(f"  note ({d.name}): {warning}")
         for f in a.findings:
-            tag = _colour(f"{f.status.value.upper():8}", _COLOURS[f.status])
+            tag = _colour(f"{f.status.value.upper():8}", _COLOURS[f.status.value])
             params = ", ".join(f"{k}={v:g}" for k, v in f.params.items())
             out.append(f"  {tag} {f.control:34} {f.severity:8} {params}")
             for reason in f.reasons[:3]:
@@ -80,6 +84,8 @@ def _check_isolated(
     checker: ContractChecker, args: argparse.Namespace
 ) -> tuple[list[Assessment], list[InputError]]:
     """Each document (or the bundle) in a worker process with a time and a memory limit."""
+    from checker.isolate import Job, Source, assess_isolated
+
     playbook = checker.playbook(args.playbook)
     sources = [Source(name=Path(p).name, label=str(p), path=str(p)) for p in args.paths]
     jobs = [Job(0, tuple(sources))] if args.bundle else [Job(i, (s,)) for i, s in enumerate(sources)]
@@ -105,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
     if args.fmt in ("xlsx", "docx") and not args.out:
         print(f"clausecheck: --format {args.fmt} needs --out PATH", file=sys.stderr)
         return 2
+    from checker.api import ContractChecker
+    from checker.report import write_report
+
     checker = ContractChecker(args.library)
     if args.no_isolation or args.password:
         # A password stays in this process: it is never handed to a worker.

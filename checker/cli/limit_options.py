@@ -10,8 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from checker.extract.limits import MB, Limits
-from checker.isolate import IsolationLimits
+from checker.limits import MB, IsolationLimits, Limits
 
 __all__ = ["add_limit_options", "extract_limits", "isolation_limits"]
 

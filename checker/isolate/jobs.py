@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from checker.errors import LimitExceededError
-from checker.extract.limits import Limits
+from checker.limits import IsolationLimits, Limits
 from checker.models import Assessment, InputError
 
 if TYPE_CHECKING:  # the heavy pipeline is imported in the workers only
@@ -35,15 +35,6 @@ class Job:
 
     key: Hashable
     sources: tuple[Source, ...]
-
-
-@dataclass(frozen=True)
-class IsolationLimits:
-    """Wall-clock seconds per document and address space per worker, plus the extraction limits."""
-
-    timeout_s: float = 120.0
-    memory_mb: int = 2048
-    extract: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True)
