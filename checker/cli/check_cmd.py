@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from checker.cli.limit_options import add_limit_options, extract_limits, isolation_limits
 
 if TYPE_CHECKING:  # the pipeline is imported when the command runs, so --help and usage errors stay fast
-    from checker.api import ContractChecker
     from checker.models import Assessment, InputError
 
 __all__ = ["REPORT_FORMATS", "register", "render_table"]
@@ -80,13 +79,16 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
     return "\n".join(out)
 
 
-def _check_isolated(
-    checker: ContractChecker, args: argparse.Namespace
-) -> tuple[list[Assessment], list[InputError]]:
-    """Each document (or the bundle) in a worker process with a time and a memory limit."""
-    from checker.isolate import Job, Source, assess_isolated
+def _check_isolated(args: argparse.Namespace) -> tuple[list[Assessment], list[InputError]]:
+    """Each document (or the bundle) in a worker process with a time and a memory limit.
 
-    playbook = checker.playbook(args.playbook)
+    This process only resolves the playbook and writes the report; the fork server, started first,
+    imports the pipeline and builds the checker meanwhile, and the workers are forked from it.
+    """
+    from checker.isolate import Job, Source, assess_isolated
+    from checker.library.loader import DEFAULT_LIBRARY, load_library, resolve_playbook
+
+    playbook = resolve_playbook(args.playbook, load_library(args.library or DEFAULT_LIBRARY))
     sources = [Source(name=Path(p).name, label=str(p), path=str(p)) for p in args.paths]
     jobs = [Job(0, tuple(sources))] if args.bundle else [Job(i, (s,)) for i, s in enumerate(sources)]
     limits = isolation_limits(args)
@@ -111,17 +113,21 @@ def run(args: argparse.Namespace) -> int:
     if args.fmt in ("xlsx", "docx") and not args.out:
         print(f"clausecheck: --format {args.fmt} needs --out PATH", file=sys.stderr)
         return 2
-    from checker.api import ContractChecker
-    from checker.report import write_report
+    if not (args.no_isolation or args.password):
+        from checker.isolate import prestart
 
-    checker = ContractChecker(args.library)
+        prestart()  # the fork server imports and builds the checker while this process gets ready
+    if args.fmt != "table":
+        from checker.report import write_report
     if args.no_isolation or args.password:
+        from checker.api import ContractChecker
+
         # A password stays in this process: it is never handed to a worker.
-        assessments, errors = checker.check_paths(
+        assessments, errors = ContractChecker(args.library).check_paths(
             args.paths, args.playbook, bundle=args.bundle, password=args.password, limits=extract_limits(args)
         )
     else:
-        assessments, errors = _check_isolated(checker, args)
+        assessments, errors = _check_isolated(args)
     for e in errors:
         print(f"clausecheck: {e.path}: {e.message} {e.hint}".rstrip(), file=sys.stderr)
     if args.fmt == "table":

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from checker.errors import LimitExceededError
 from checker.limits import IsolationLimits, Limits
-from checker.models import Assessment, InputError
 
 if TYPE_CHECKING:  # the heavy pipeline is imported in the workers only
     from checker.api import ContractChecker, ReadDocument
+    from checker.models import Assessment, InputError
 
 __all__ = ["IsolationLimits", "Job", "JobResult", "Reader", "Source", "limit_error", "read_source"]
 
@@ -80,4 +80,6 @@ def limit_error(label: str, reason: str, limits: IsolationLimits) -> InputError:
             f" the memory limit ({limits.memory_mb} MB) or crashed a parser.",
             hint=f"If the file is genuine, raise the limit (--memory-mb {limits.memory_mb * 2}).",
         )
+    from checker.models import InputError
+
     return InputError(path=label, code=exc.code, message=exc.message, hint=exc.hint)

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from checker.errors import ClauseCheckError
 from checker.isolate.jobs import IsolationLimits, Job, JobResult, Reader, limit_error
-from checker.models import InputError
 
 if TYPE_CHECKING:
     from checker.api import ContractChecker, ReadDocument
     from checker.library.schema import Playbook
+    from checker.models import InputError
 
 __all__ = ["worker_main"]
 
@@ -66,6 +67,7 @@ def _run_job(
     reader: Reader,
 ) -> JobResult:
     from checker.api import input_error
+    from checker.models import InputError
 
     started = time.perf_counter()
     read: list[ReadDocument] = []
@@ -86,6 +88,18 @@ def _run_job(
     return JobResult(job.key, assessment, errors, time.perf_counter() - started, maxrss_kb())
 
 
+def _warm_checker(library: str | None) -> ContractChecker | None:
+    """The checker the fork server built (:mod:`checker.isolate.warm`), if this worker was forked from it.
+
+    Looked up in ``sys.modules`` and never imported here: importing it would build a checker.
+    """
+    from checker.isolate.pool import WARM_MODULE
+
+    warm = sys.modules.get(WARM_MODULE)
+    found: ContractChecker | None = warm.checker_for(library) if warm is not None else None
+    return found
+
+
 def worker_main(
     conn: Connection, library: str | None, playbook: Playbook, limits: IsolationLimits, reader: Reader
 ) -> None:
@@ -94,9 +108,11 @@ def worker_main(
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     _cap_memory(limits.memory_mb)
-    from checker.api import ContractChecker
+    checker = _warm_checker(library)
+    if checker is None:
+        from checker.api import ContractChecker
 
-    checker = ContractChecker(library)
+        checker = ContractChecker(library)
     conn.send(("ready", None))
     while True:
         job = conn.recv()

@@ -24,6 +24,7 @@ __all__ = [
     "DEFAULT_LIBRARY",
     "Library",
     "expand_playbook",
+    "library_hash",
     "load_library",
     "load_playbook",
     "resolve_playbook",
@@ -121,28 +122,16 @@ def load_library(root: Path | str = DEFAULT_LIBRARY, *, cache: LibraryCache | bo
     """
     root = Path(root)
     store = LibraryCache.default() if cache is True else cache or None
-    files = sorted((root / "controls").rglob("*.yaml"))
-    if not files:
-        raise LibraryError(f"no control files under {root / 'controls'}", path=str(root))
-    texts = {path: _read_text(path, LibraryError) for path in files}
-    lang_text = _read_text(root / "language.yaml", LibraryError)
-    book_files = sorted((root / "playbooks").glob("*.yaml"))
-    book_texts = {path: _read_text(path, PlaybookError) for path in book_files}
-    digest = hashlib.sha256()
-    for path, text in texts.items():
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
-    digest.update(b"language.yaml\0" + lang_text.encode())
-    for path, text in book_texts.items():
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
-    content_hash = digest.hexdigest()[:16]
+    files = _read_files(root)
     version = (root / "VERSION").read_text(encoding="utf-8").strip()
+    content_hash = files.content_hash
     cached = store.read(content_hash) if store else None
     if cached is not None:
         library = _from_cache(root, version, content_hash, cached)
         if library is not None:
             return library
     controls: dict[str, Control] = {}
-    for path, text in texts.items():
+    for path, text in files.controls.items():
         data = _parse_yaml(path, text, LibraryError)
         control = _validate(path, text, data, Control, LibraryError)
         if control.id != path.stem:
@@ -150,15 +139,48 @@ def load_library(root: Path | str = DEFAULT_LIBRARY, *, cache: LibraryCache | bo
         if control.id in controls:
             raise LibraryError(f"duplicate control id {control.id!r}", path=str(path))
         controls[control.id] = control
-    language = _parse_yaml(root / "language.yaml", lang_text, LibraryError)
+    language = _parse_yaml(root / "language.yaml", files.language, LibraryError)
     library = Library(root, version, content_hash, controls, language or {})
-    for path in book_files:
+    for path in files.playbooks:
         playbook = load_playbook(path, library)
         library.playbooks[playbook.name] = playbook
     payload = _to_cache(library) if store else None
     if store and payload is not None:
         store.write(content_hash, payload)
     return library
+
+
+@dataclass(frozen=True)
+class _Files:
+    """The text of every file of a library and their content hash."""
+
+    controls: dict[Path, str]
+    language: str
+    playbooks: dict[Path, str]
+    content_hash: str
+
+
+def _read_files(root: Path) -> _Files:
+    files = sorted((root / "controls").rglob("*.yaml"))
+    if not files:
+        raise LibraryError(f"no control files under {root / 'controls'}", path=str(root))
+    controls = {path: _read_text(path, LibraryError) for path in files}
+    language = _read_text(root / "language.yaml", LibraryError)
+    playbooks = {
+        path: _read_text(path, PlaybookError) for path in sorted((root / "playbooks").glob("*.yaml"))
+    }
+    digest = hashlib.sha256()
+    for path, text in controls.items():
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
+    digest.update(b"language.yaml\0" + language.encode())
+    for path, text in playbooks.items():
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
+    return _Files(controls, language, playbooks, digest.hexdigest()[:16])
+
+
+def library_hash(root: Path | str = DEFAULT_LIBRARY) -> str:
+    """The content hash of the library in ``root`` (as :attr:`Library.content_hash`), without parsing it."""
+    return _read_files(Path(root)).content_hash
 
 
 def _to_cache(library: Library) -> dict[str, Any] | None:
