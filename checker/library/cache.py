@@ -45,8 +45,8 @@ def default_cache_dir() -> Path | None:
     chosen = os.environ.get(CACHE_ENV)
     if chosen:
         return None if chosen.lower() == "off" else Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "clausecheck"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path("~/.cache").expanduser())
+    return base / "clausecheck" if base.is_absolute() else None  # no home folder: no cache
 
 
 def _code_digest() -> str:
@@ -115,11 +115,14 @@ class LibraryCache:
         target = self.path(content_hash)
         try:
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".library-", suffix=".tmp")
+        except OSError:
+            return
+        try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(mac + b"\n" + body)
             os.replace(tmp, target)
         except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
             return
         self._prune(keep=target)
@@ -150,8 +153,10 @@ class LibraryCache:
         return key if len(key) == _KEY_BYTES else None
 
     def _prune(self, keep: Path) -> None:
-        entries = sorted(self.folder.glob("library-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[_KEEP:]:
-            if old != keep:
-                with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # another run may be pruning too
+            entries = sorted(
+                self.folder.glob("library-*.json"), key=lambda p: p.stat().st_mtime, reverse=True
+            )
+            for old in entries[_KEEP:]:
+                if old != keep:
                     old.unlink()
