@@ -11,6 +11,7 @@ import streamlit as st
 
 from checker.api import ContractChecker
 from checker.isolate import prestart
+from checker.isolate.pool import in_child_process
 
 __all__ = ["get_checker", "warm_up"]
 
@@ -28,6 +29,12 @@ def _workers_started() -> bool:
 
 
 def warm_up() -> None:
-    """Build the checker and start the workers' fork server once per server process."""
+    """Build the checker and start the workers' fork server once per server process.
+
+    A worker process runs the app's script again as its main module (multiprocessing does that for the
+    script a process was started from); there it does nothing.
+    """
+    if in_child_process():
+        return
     _workers_started()
     get_checker()

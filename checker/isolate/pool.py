@@ -34,7 +34,16 @@ if TYPE_CHECKING:
     from checker.library.schema import Playbook
     from checker.models import InputError
 
-__all__ = ["WARM_MODULE", "Pending", "Pool", "Worker", "exit_reason", "prestart", "worker_context"]
+__all__ = [
+    "WARM_MODULE",
+    "Pending",
+    "Pool",
+    "Worker",
+    "exit_reason",
+    "in_child_process",
+    "prestart",
+    "worker_context",
+]
 
 #: Seconds a worker may take to start (spawn, imports, building the checker) before the run gives up.
 STARTUP_S = 180.0
@@ -70,9 +79,20 @@ def worker_context() -> ForkServerContext | SpawnContext:
 def prestart() -> None:
     """Start the fork server now, so that it builds the checker while the caller does other work.
 
-    The CLI calls it before it loads the library; the app calls it when the server starts.
+    The CLI calls it before it loads the library; the app calls it when the server starts. In a worker
+    (which may be running its parent's main script again) it does nothing.
     """
-    worker_context()
+    if not in_child_process():
+        worker_context()
+
+
+def in_child_process() -> bool:
+    """Whether this process was started by ``multiprocessing`` (a worker), even while it is still
+    re-running its parent's main script (before ``parent_process()`` is set, the name already is)."""
+    return (
+        multiprocessing.parent_process() is not None
+        or multiprocessing.current_process().name != "MainProcess"
+    )
 
 
 @dataclass
