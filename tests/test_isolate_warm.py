@@ -92,3 +92,19 @@ def dying_reader(checker: ContractChecker, source: Source, limits: Limits) -> Re
     if source.name == "die.txt":
         os._exit(9)
     return report_reader(checker, source, limits)
+
+
+def test_a_result_carries_the_cpu_time_its_worker_spent() -> None:
+    """A forked worker is the fork server's child, not ours: RUSAGE_CHILDREN misses it, so it reports."""
+    dpa = (
+        Path(__file__).resolve().parent.parent
+        / "fixtures"
+        / "corpus"
+        / "commonpaper-data-processing-agreement.md"
+    )
+    playbook = resolve_playbook("baseline", load_library())
+    (result,) = assess_isolated(
+        [Job("dpa", (Source("dpa.md", "dpa.md", path=str(dpa)),))], playbook, workers=1
+    )
+    assert result.assessment is not None
+    assert 0.0 < result.cpu_seconds <= result.seconds + 0.05  # one thread: no more CPU than wall time

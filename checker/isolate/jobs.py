@@ -41,7 +41,9 @@ class Job:
 class JobResult:
     """What became of a job: its assessment (None if no document could be read) and its errors.
 
-    ``worker_maxrss_kb`` is the peak RSS of the worker that ran it (0 when the worker was killed).
+    ``worker_maxrss_kb`` is the peak RSS of the worker that ran it (0 when the worker was killed), and
+    ``cpu_seconds`` the CPU time the worker spent on it (a worker forked from the fork server is not this
+    process's child, so ``RUSAGE_CHILDREN`` does not count it).
     """
 
     key: Hashable
@@ -49,6 +51,7 @@ class JobResult:
     errors: list[InputError]
     seconds: float = 0.0
     worker_maxrss_kb: int = 0
+    cpu_seconds: float = 0.0
 
 
 #: Reads one source in a worker: ``(checker, source, limits) -> ReadDocument``. Tests inject hostile ones.

@@ -69,7 +69,7 @@ def _run_job(
     from checker.api import input_error
     from checker.models import InputError
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     read: list[ReadDocument] = []
     errors: list[InputError] = []
     for index, source in enumerate(job.sources):
@@ -85,7 +85,14 @@ def _run_job(
                 InputError(path=source.label, code="internal", message=f"{type(exc).__name__}: {exc}")
             )
     assessment = checker.assess(read, playbook, errors=errors) if read else None
-    return JobResult(job.key, assessment, errors, time.perf_counter() - started, maxrss_kb())
+    return JobResult(
+        job.key,
+        assessment,
+        errors,
+        time.perf_counter() - started,
+        maxrss_kb(),
+        cpu_seconds=time.process_time() - cpu_started,
+    )
 
 
 def _warm_checker(library: str | None) -> ContractChecker | None:
