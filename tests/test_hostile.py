@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-import checker.cli.check_cmd as check_cmd
+import checker.api
 from checker.api import ContractChecker
 from checker.batch import read_sheet, read_sheet_bytes
 from checker.cli import main
@@ -63,7 +63,7 @@ def shared_checker() -> ContractChecker:
 @pytest.fixture(autouse=True)
 def _one_checker(monkeypatch: pytest.MonkeyPatch, shared_checker: ContractChecker) -> None:
     """``check`` builds the compiled library once per run; the tests share one instead of 30."""
-    monkeypatch.setattr(check_cmd, "ContractChecker", lambda library=None: shared_checker)
+    monkeypatch.setattr(checker.api, "ContractChecker", lambda library=None: shared_checker)
 
 
 def where(name: str, big: Path) -> Path:
@@ -198,11 +198,17 @@ def test_pdf_scripts_and_attachments_are_neither_run_nor_extracted(
 
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every connect or name lookup fails the test (test_no_egress.py covers the whole pipeline)."""
+    """Every connect or name lookup fails the test (test_no_egress.py covers the whole pipeline).
+
+    As in test_no_egress.py, a Unix-domain socket (local IPC: the workers' fork server) is not network.
+    """
     attempts: list[str] = []
+    original = {"socket.connect": socket.socket.connect, "socket.connect_ex": socket.socket.connect_ex}
 
     def refuse(what: str) -> Callable[..., Any]:
-        def blocked(*args: object, **kwargs: object) -> Any:
+        def blocked(*args: Any, **kwargs: Any) -> Any:
+            if what in original and getattr(args[0], "family", None) == socket.AF_UNIX:
+                return original[what](*args, **kwargs)
             attempts.append(f"{what}{args[1:] if what.startswith('socket.') else args}")
             raise OSError(f"network blocked by the test: {what}")
 

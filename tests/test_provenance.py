@@ -18,7 +18,7 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
-import checker.cli.check_cmd as check_cmd
+import checker.api
 from checker import __version__
 from checker.api import ContractChecker
 from checker.cli import main
@@ -38,7 +38,7 @@ def shared_checker() -> ContractChecker:
 
 @pytest.fixture(autouse=True)
 def _one_checker(monkeypatch: pytest.MonkeyPatch, shared_checker: ContractChecker) -> None:
-    monkeypatch.setattr(check_cmd, "ContractChecker", lambda library=None: shared_checker)
+    monkeypatch.setattr(checker.api, "ContractChecker", lambda library=None: shared_checker)
 
 
 @pytest.fixture(scope="module")

@@ -28,10 +28,10 @@ from checker.errors import (
     LimitExceededError,
     UnsupportedFormatError,
 )
+from checker.limits import MAX_ROWS
 
 __all__ = ["MAX_ROWS", "InputSheet", "SheetRow", "read_sheet", "read_sheet_bytes"]
 
-MAX_ROWS = 100_000
 MAX_SHEET_BYTES = 200 * 1024 * 1024
 _MAX_UNPACKED = 1024**3
 _MAX_RATIO = 100.0

@@ -10,23 +10,15 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from checker.batch import (
-    MAX_ROWS,
-    BatchOptions,
-    BatchOutcome,
-    ColumnError,
-    Progress,
-    open_docs,
-    read_sheet,
-    run_batch,
-    write_scored_workbook,
-)
 from checker.cli.limit_options import add_limit_options, isolation_limits
 from checker.cli.register_options import add_register_options, record_into_register
 from checker.errors import ClauseCheckError
-from checker.register.record import scored_rows
+from checker.limits import MAX_ROWS
+
+if TYPE_CHECKING:  # the batch engine is imported when the command runs, so --help stays fast
+    from checker.batch import BatchOutcome, Progress
 
 __all__ = ["ProgressLine", "register"]
 
@@ -104,6 +96,8 @@ def _usage(message: str) -> int:
 
 def _record(args: argparse.Namespace, outcome: BatchOutcome) -> None:
     """Record every scored row under its vendor column's name; a row without a vendor name is named."""
+    from checker.register.record import scored_rows
+
     pairs, unnamed = scored_rows(outcome)
     for number in unnamed:
         print(f"clausecheck: row {number}: no vendor name, not recorded", file=sys.stderr)
@@ -112,6 +106,15 @@ def _record(args: argparse.Namespace, outcome: BatchOutcome) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the sheet, score its rows, write the workbook; the exit code says whether every row was scored."""
+    from checker.batch import (
+        BatchOptions,
+        ColumnError,
+        open_docs,
+        read_sheet,
+        run_batch,
+        write_scored_workbook,
+    )
+
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         return _usage("--out must name an .xlsx file")

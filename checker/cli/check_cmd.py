@@ -8,19 +8,21 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.api import ContractChecker
 from checker.cli.limit_options import add_limit_options, extract_limits, isolation_limits
 from checker.cli.register_options import add_register_options, record_into_register
-from checker.isolate import Job, Source, assess_isolated
-from checker.models import Assessment, InputError, Status
-from checker.report import FORMATS, write_report
-from checker.report.wording import parties_text
 
-__all__ = ["register", "render_table"]
+if TYPE_CHECKING:  # the pipeline is imported when the command runs, so --help and usage errors stay fast
+    from checker.models import Assessment, InputError
 
-_COLOURS = {Status.MET: "32", Status.WEAK: "33", Status.CONFLICT: "35", Status.MISSING: "31"}
+__all__ = ["REPORT_FORMATS", "register", "render_table"]
+
+#: ``checker.report.FORMATS``, spelled out so that parsing the command line imports no report writer
+#: (tests/test_cli_startup.py checks that the two agree).
+REPORT_FORMATS = ("json", "xlsx", "html", "docx")
+
+_COLOURS = {"met": "32", "weak": "33", "conflict": "35", "missing": "31"}
 
 
 def register(sub: Any) -> None:
@@ -37,7 +39,7 @@ def register(sub: Any) -> None:
         help="the vendor party as the contract names it (e.g. 'Acme' or 'Provider'); by default the"
         " parties block and definitions decide, and an unknown role is reported",
     )
-    p.add_argument("--format", choices=("table", *FORMATS), default="table", dest="fmt")
+    p.add_argument("--format", choices=("table", *REPORT_FORMATS), default="table", dest="fmt")
     p.add_argument("--out", help="write the report to this file (required for xlsx and docx)")
     p.add_argument("--password", help="password for encrypted PDFs")
     p.add_argument("--library", help="clause library folder (default: the shipped library)")
@@ -60,6 +62,8 @@ def _colour(text: str, code: str) -> str:
 
 def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError] = ()) -> str:
     """A readable terminal report: status (as a word, and in colour on a terminal), evidence, reasons."""
+    from checker.report.wording import parties_text
+
     out: list[str] = []
     for a in assessments:
         names = ", ".join(d.name for d in a.documents) or a.document.name
@@ -76,7 +80,7 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
             for warning in d.warnings:
                 out.append(f"  note ({d.name}): {warning}")
         for f in a.findings:
-            tag = _colour(f"{f.status.value.upper():8}", _COLOURS[f.status])
+            tag = _colour(f"{f.status.value.upper():8}", _COLOURS[f.status.value])
             params = ", ".join(f"{k}={v:g}" for k, v in f.params.items())
             out.append(f"  {tag} {f.control:34} {f.severity:8} {params}")
             for reason in f.reasons[:3]:
@@ -96,11 +100,16 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
     return "\n".join(out)
 
 
-def _check_isolated(
-    checker: ContractChecker, args: argparse.Namespace
-) -> tuple[list[Assessment], list[InputError]]:
-    """Each document (or the bundle) in a worker process with a time and a memory limit."""
-    playbook = checker.playbook(args.playbook)
+def _check_isolated(args: argparse.Namespace) -> tuple[list[Assessment], list[InputError]]:
+    """Each document (or the bundle) in a worker process with a time and a memory limit.
+
+    This process only resolves the playbook and writes the report; the fork server, started first,
+    imports the pipeline and builds the checker meanwhile, and the workers are forked from it.
+    """
+    from checker.isolate import Job, Source, assess_isolated
+    from checker.library.loader import DEFAULT_LIBRARY, load_library, resolve_playbook
+
+    playbook = resolve_playbook(args.playbook, load_library(args.library or DEFAULT_LIBRARY))
     vendor = (args.vendor or "").strip() or None
     sources = [Source(name=Path(p).name, label=str(p), path=str(p), vendor=vendor) for p in args.paths]
     jobs = [Job(0, tuple(sources))] if args.bundle else [Job(i, (s,)) for i, s in enumerate(sources)]
@@ -131,10 +140,17 @@ def run(args: argparse.Namespace) -> int:
             "clausecheck: --register needs --vendor NAME (the vendor's name in the register)", file=sys.stderr
         )
         return 2
-    checker = ContractChecker(args.library)
+    if not (args.no_isolation or args.password):
+        from checker.isolate import prestart
+
+        prestart()  # the fork server imports and builds the checker while this process gets ready
+    if args.fmt != "table":
+        from checker.report import write_report
     if args.no_isolation or args.password:
+        from checker.api import ContractChecker
+
         # A password stays in this process: it is never handed to a worker.
-        assessments, errors = checker.check_paths(
+        assessments, errors = ContractChecker(args.library).check_paths(
             args.paths,
             args.playbook,
             bundle=args.bundle,
@@ -143,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
             vendor=(args.vendor or "").strip() or None,
         )
     else:
-        assessments, errors = _check_isolated(checker, args)
+        assessments, errors = _check_isolated(args)
     for e in errors:
         print(f"clausecheck: {e.path}: {e.message} {e.hint}".rstrip(), file=sys.stderr)
     if args.register:

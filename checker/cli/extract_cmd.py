@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.cli import EXIT_INPUT_ERROR, EXIT_OK
 from checker.cli.limit_options import add_ocr_options, ocr_settings
 from checker.errors import ClauseCheckError
-from checker.extract import Limits, extract_file
-from checker.models import Clause, Document
-from checker.segment import Segmenter
+
+if TYPE_CHECKING:  # the pipeline is imported when the command runs, so --help and usage errors stay fast
+    from checker.models import Clause, Document
 
 __all__ = ["document_json", "register", "render_text"]
 
@@ -103,6 +103,9 @@ def _report(errors: list[dict[str, str]], exc: ClauseCheckError) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Extract and segment every path; print them; 1 if any could not be read."""
+    from checker.extract import Limits, extract_file
+    from checker.segment import Segmenter
+
     segmenter = Segmenter()
     limits = Limits(ocr=ocr_settings(args))
     documents: list[dict[str, Any]] = []

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.cli.register_options import add_db_option
-from checker.register import open_register
-from checker.register.advisory import AffectedPackage, from_purl, read_osv
-from checker.register.incident import assess_incident, parse_when
-from checker.register.incident_report import incident_html, incident_json, incident_table, write_incident_xlsx
+
+if TYPE_CHECKING:  # the register is imported when a command runs, so --help stays fast
+    from checker.register.advisory import AffectedPackage
 
 __all__ = ["register"]
 
@@ -43,6 +42,16 @@ def _usage(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Build the incident view and print or write it."""
+    from checker.register import open_register
+    from checker.register.advisory import from_purl, read_osv
+    from checker.register.incident import assess_incident, parse_when
+    from checker.register.incident_report import (
+        incident_html,
+        incident_json,
+        incident_table,
+        write_incident_xlsx,
+    )
+
     if not args.package and not args.osv:
         return _usage("give --package PURL --versions V1,V2, or --osv ADVISORY.json")
     if args.fmt == "xlsx" and not args.out:

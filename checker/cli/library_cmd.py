@@ -14,16 +14,20 @@ import json
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.cli import EXIT_OK
 from checker.errors import LibraryError
-from checker.library.json_schema import SCHEMA_KINDS, schema_text, write_schemas
-from checker.library.lint import lint_library
-from checker.library.loader import DEFAULT_LIBRARY, Library, load_library
-from checker.library.schema import Control
 
-__all__ = ["register", "render_control"]
+if TYPE_CHECKING:  # the library code is imported when the command runs, so --help stays fast
+    from checker.library.loader import Library
+    from checker.library.schema import Control
+
+__all__ = ["SCHEMA_KINDS", "register", "render_control"]
+
+#: ``checker.library.json_schema.SCHEMA_KINDS``, spelled out so that parsing the command line imports
+#: no pydantic (tests/test_cli_startup.py checks that the two agree).
+SCHEMA_KINDS = ("control", "playbook")
 
 EXIT_FAILED = 1
 _WIDTH = 100
@@ -36,7 +40,7 @@ def register(subparsers: Any) -> None:
     sub.required = True
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--library", type=Path, default=DEFAULT_LIBRARY, metavar="DIR", help="clause library folder"
+        "--library", type=Path, metavar="DIR", help="clause library folder (default: the shipped library)"
     )
 
     p = sub.add_parser("list", parents=[common], help="a table of the controls")
@@ -81,7 +85,7 @@ def register(subparsers: Any) -> None:
 def _explain(args: argparse.Namespace) -> int:
     from checker.match.engine import Engine
 
-    library = load_library(args.library)
+    library = _load(args)
     found = Engine(library).explain(args.text, args.heading)
     if args.format == "json":
         print(json.dumps([vars(x) for x in found], indent=2))
@@ -98,11 +102,23 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _root(args: argparse.Namespace) -> Path:
+    from checker.library.loader import DEFAULT_LIBRARY
+
+    return Path(args.library or DEFAULT_LIBRARY)
+
+
+def _load(args: argparse.Namespace) -> Library:
+    from checker.library.loader import load_library
+
+    return load_library(_root(args))
+
+
 # --- list ------------------------------------------------------------------------------------------
 
 
 def _list(args: argparse.Namespace) -> int:
-    library = load_library(args.library)
+    library = _load(args)
     controls = [c for c in library.controls.values() if args.family in (None, c.family)]
     if args.family and not controls:
         families = sorted({c.family for c in library.controls.values()})
@@ -142,7 +158,7 @@ def _example_count(control: Control) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    library = load_library(args.library)
+    library = _load(args)
     control = library.controls.get(args.control_id)
     if control is None:
         close = difflib.get_close_matches(args.control_id, list(library.controls), n=1, cutoff=0.4)
@@ -250,7 +266,7 @@ def _num(value: float | None) -> str:
 
 
 def _test(args: argparse.Namespace) -> int:
-    library = load_library(args.library)
+    library = _load(args)
     unknown = [cid for cid in args.control or [] if cid not in library.controls]
     if unknown:
         raise LibraryError(f"unknown control(s): {', '.join(unknown)}")
@@ -284,7 +300,9 @@ def _format_failure(result: Any, library: Library) -> str:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    root = Path(args.library)
+    from checker.library.lint import lint_library
+
+    root = _root(args)
     if not root.is_dir():
         raise LibraryError(f"library folder not found: {root}")
     problems = lint_library(root)
@@ -309,8 +327,10 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from checker.library.json_schema import schema_text, write_schemas
+
     if args.write:
-        for path in write_schemas(Path(args.library) / "schema"):
+        for path in write_schemas(_root(args) / "schema"):
             print(f"wrote {path}")
         return EXIT_OK
     sys.stdout.write(schema_text(args.kind))

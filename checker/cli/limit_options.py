@@ -10,9 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from checker.extract.limits import MB, Limits
-from checker.extract.ocr.settings import OCR_MODES, OcrSettings, is_language
-from checker.isolate import IsolationLimits
+from checker.limits import MB, OCR_MODES, IsolationLimits, Limits, OcrSettings, is_language
 
 __all__ = ["add_limit_options", "add_ocr_options", "extract_limits", "isolation_limits", "ocr_settings"]
 

@@ -11,22 +11,16 @@ import argparse
 import json
 import sys
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.cli.register_options import add_db_option
-from checker.register import open_register
-from checker.register.database import Register
-from checker.register.diff import ContractDiff, diff_vendor
-from checker.register.export import write_register_xlsx
-from checker.register.record import record_review, record_sbom
-from checker.register.sbom import read_sbom
-from checker.register.views import (
-    EvidenceView,
-    list_vendors,
-    status_counts,
-    vendor_assessments,
-    vendor_detail,
-)
+
+if TYPE_CHECKING:  # the register is imported when a command runs, so --help stays fast
+    from checker.register.database import Register
+    from checker.register.diff import ContractDiff
+    from checker.register.views import (
+        EvidenceView,
+    )
 
 __all__ = ["register"]
 
@@ -76,10 +70,14 @@ def register(sub: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Register:
+    from checker.register import open_register
+
     return open_register(args.db)
 
 
 def _list(args: argparse.Namespace) -> int:
+    from checker.register.views import list_vendors, status_counts
+
     register = _open(args)
     try:
         vendors = list_vendors(register)
@@ -114,6 +112,8 @@ def _quote(ev: EvidenceView) -> str:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from checker.register.views import vendor_detail
+
     register = _open(args)
     try:
         detail = vendor_detail(register, args.vendor)
@@ -149,6 +149,8 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
+    from checker.register.views import vendor_assessments
+
     register = _open(args)
     try:
         vendor, assessments = vendor_assessments(register, args.vendor)
@@ -193,6 +195,8 @@ def _diff_table(diff: ContractDiff) -> str:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from checker.register.diff import diff_vendor
+
     register = _open(args)
     try:
         diff = diff_vendor(register, args.vendor)
@@ -203,6 +207,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from checker.register.export import write_register_xlsx
+
     if not args.out.lower().endswith(".xlsx"):
         print("clausecheck register export: --out must name an .xlsx file", file=sys.stderr)
         return 2
@@ -219,6 +225,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _add_sbom(args: argparse.Namespace) -> int:
+    from checker.register.record import record_sbom
+    from checker.register.sbom import read_sbom
+
     sbom = read_sbom(args.file)  # a bad, oversized or hostile SBOM: SbomError, exit 1 in main()
     register = _open(args)
     try:
@@ -237,6 +246,8 @@ def _add_sbom(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
+    from checker.register.record import record_review
+
     if args.decision == "overridden" and not args.status:
         print("clausecheck register review: --decision overridden needs --status", file=sys.stderr)
         return 2

@@ -8,10 +8,13 @@ import argparse
 import sys
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.models import Assessment
-from checker.register import ENV_VAR, open_register, record_assessment
+if TYPE_CHECKING:  # the register and the models are imported when a command records, so --help stays fast
+    from checker.models import Assessment
+
+#: ``checker.register.ENV_VAR``, spelled out so that parsing the command line imports no database code.
+ENV_VAR = "CLAUSECHECK_DB"
 
 __all__ = ["add_db_option", "add_register_options", "record_into_register"]
 
@@ -60,6 +63,8 @@ def _date(text: str) -> str:
 
 def record_into_register(args: argparse.Namespace, recorded: Iterable[tuple[str, Assessment]]) -> int:
     """Record (vendor, assessment) pairs; a line on stderr says what was recorded where. Returns the count."""
+    from checker.register import open_register, record_assessment
+
     register = open_register(args.db)
     try:
         created = existing = 0

@@ -6,12 +6,11 @@ what to change (``Limits(max_pages=5000)`` in code, the matching option in the C
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from checker.errors import FileTooLargeError, LimitExceededError
-from checker.extract.ocr.settings import OcrSettings
+from checker.limits import MB, Limits
 
 __all__ = [
+    "MB",
     "Limits",
     "check_chars",
     "check_file_size",
@@ -20,28 +19,6 @@ __all__ = [
     "check_pages",
     "limit_hint",
 ]
-
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Upper bounds on what one input may cost to read.
-
-    ``max_uncompressed_bytes`` and ``max_compression_ratio`` guard zip containers (DOCX) against archive
-    bombs, checked on the zip directory before any XML is parsed, and PDFs against decompression bombs,
-    checked on their FlateDecode streams before PDFium reads them. ``max_zip_entries`` bounds the number
-    of members of a zip container. ``ocr`` holds the OCR mode and the limits of reading scanned pages.
-    """
-
-    max_file_bytes: int = 50 * MB
-    max_pages: int = 2_000
-    max_chars: int = 10_000_000
-    max_uncompressed_bytes: int = 200 * MB
-    max_compression_ratio: float = 100.0
-    max_zip_entries: int = 10_000
-    ocr: OcrSettings = field(default_factory=OcrSettings)
-
 
 #: The command-line option that raises each limit (``check`` and ``batch``).
 _OPTIONS = {

@@ -2,9 +2,9 @@
 
 A hostile or runaway contract (a decompression bomb, a PDF that sends a parser into a loop) must not take
 the batch, the CLI or the app down with it. Each worker (:mod:`~checker.isolate.worker`) is a
-``multiprocessing`` process (spawn context, so it is safe beside Streamlit's threads) that builds its own
-:class:`~checker.api.ContractChecker` once, caps its address space with ``RLIMIT_AS`` and then assesses
-jobs sent over its own pipe. The parent (:mod:`~checker.isolate.pool`) keeps a deadline per document: a
+``multiprocessing`` process forked from a fork server that has already built the checker (a clean,
+single-threaded process, so it is safe beside Streamlit's threads; :mod:`~checker.isolate.pool`), that
+caps its address space with ``RLIMIT_AS`` and then assesses jobs sent over its own pipe. The parent (:mod:`~checker.isolate.pool`) keeps a deadline per document: a
 worker that is late is killed, the document is reported as a
 :class:`~checker.errors.LimitExceededError` naming the limit and how to raise it, and a fresh worker
 takes its place. A worker that dies (MemoryError it could not survive, a segfault, the OOM killer) is
@@ -31,13 +31,22 @@ from typing import TYPE_CHECKING, Any
 
 from checker.errors import ClauseCheckError
 from checker.isolate.jobs import IsolationLimits, Job, JobResult, Reader, Source, limit_error, read_source
-from checker.isolate.pool import STARTUP_S, Pending, Pool, Worker, exit_reason
-from checker.models import InputError
+from checker.isolate.pool import STARTUP_S, Pending, Pool, Worker, exit_reason, prestart
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic models are imported where results are made, so starting up stays light
     from checker.library.schema import Playbook
+    from checker.models import InputError
 
-__all__ = ["IsolationLimits", "Job", "JobResult", "Reader", "Source", "assess_isolated", "read_source"]
+__all__ = [
+    "IsolationLimits",
+    "Job",
+    "JobResult",
+    "Reader",
+    "Source",
+    "assess_isolated",
+    "prestart",
+    "read_source",
+]
 
 
 def assess_isolated(

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from checker.errors import LimitExceededError
-from checker.extract.limits import Limits
-from checker.models import Assessment, InputError
+from checker.limits import IsolationLimits, Limits
 
 if TYPE_CHECKING:  # the heavy pipeline is imported in the workers only
     from checker.api import ContractChecker, ReadDocument
+    from checker.models import Assessment, InputError
 
 __all__ = ["IsolationLimits", "Job", "JobResult", "Reader", "Source", "limit_error", "read_source"]
 
@@ -40,19 +40,12 @@ class Job:
 
 
 @dataclass(frozen=True)
-class IsolationLimits:
-    """Wall-clock seconds per document and address space per worker, plus the extraction limits."""
-
-    timeout_s: float = 120.0
-    memory_mb: int = 2048
-    extract: Limits = field(default_factory=Limits)
-
-
-@dataclass(frozen=True)
 class JobResult:
     """What became of a job: its assessment (None if no document could be read) and its errors.
 
-    ``worker_maxrss_kb`` is the peak RSS of the worker that ran it (0 when the worker was killed).
+    ``worker_maxrss_kb`` is the peak RSS of the worker that ran it (0 when the worker was killed), and
+    ``cpu_seconds`` the CPU time the worker spent on it (a worker forked from the fork server is not this
+    process's child, so ``RUSAGE_CHILDREN`` does not count it).
     """
 
     key: Hashable
@@ -60,6 +53,7 @@ class JobResult:
     errors: list[InputError]
     seconds: float = 0.0
     worker_maxrss_kb: int = 0
+    cpu_seconds: float = 0.0
 
 
 #: Reads one source in a worker: ``(checker, source, limits) -> ReadDocument``. Tests inject hostile ones.
@@ -91,4 +85,6 @@ def limit_error(label: str, reason: str, limits: IsolationLimits) -> InputError:
             f" the memory limit ({limits.memory_mb} MB) or crashed a parser.",
             hint=f"If the file is genuine, raise the limit (--memory-mb {limits.memory_mb * 2}).",
         )
+    from checker.models import InputError
+
     return InputError(path=label, code=exc.code, message=exc.message, hint=exc.hint)

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from checker.errors import ClauseCheckError
 from checker.isolate.jobs import IsolationLimits, Job, JobResult, Reader, limit_error
-from checker.models import InputError
 
 if TYPE_CHECKING:
     from checker.api import ContractChecker, ReadDocument
     from checker.library.schema import Playbook
+    from checker.models import InputError
 
 __all__ = ["worker_main"]
 
@@ -66,8 +67,9 @@ def _run_job(
     reader: Reader,
 ) -> JobResult:
     from checker.api import input_error
+    from checker.models import InputError
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     read: list[ReadDocument] = []
     errors: list[InputError] = []
     for index, source in enumerate(job.sources):
@@ -83,7 +85,26 @@ def _run_job(
                 InputError(path=source.label, code="internal", message=f"{type(exc).__name__}: {exc}")
             )
     assessment = checker.assess(read, playbook, errors=errors) if read else None
-    return JobResult(job.key, assessment, errors, time.perf_counter() - started, maxrss_kb())
+    return JobResult(
+        job.key,
+        assessment,
+        errors,
+        time.perf_counter() - started,
+        maxrss_kb(),
+        cpu_seconds=time.process_time() - cpu_started,
+    )
+
+
+def _warm_checker(library: str | None) -> ContractChecker | None:
+    """The checker the fork server built (:mod:`checker.isolate.warm`), if this worker was forked from it.
+
+    Looked up in ``sys.modules`` and never imported here: importing it would build a checker.
+    """
+    from checker.isolate.pool import WARM_MODULE
+
+    warm = sys.modules.get(WARM_MODULE)
+    found: ContractChecker | None = warm.checker_for(library) if warm is not None else None
+    return found
 
 
 def worker_main(
@@ -94,9 +115,11 @@ def worker_main(
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     _cap_memory(limits.memory_mb)
-    from checker.api import ContractChecker
+    checker = _warm_checker(library)
+    if checker is None:
+        from checker.api import ContractChecker
 
-    checker = ContractChecker(library)
+        checker = ContractChecker(library)
     conn.send(("ready", None))
     while True:
         job = conn.recv()

@@ -8,6 +8,7 @@ provenance, so an assessment can be tied to the exact rules that produced it.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,14 @@ import yaml
 from pydantic import ValidationError
 
 from checker.errors import LibraryError, PlaybookError
+from checker.library.cache import LibraryCache
 from checker.library.schema import Control, LanguageFile, Playbook, PlaybookControl
 
 __all__ = [
     "DEFAULT_LIBRARY",
     "Library",
     "expand_playbook",
+    "library_hash",
     "load_library",
     "load_playbook",
     "resolve_playbook",
@@ -67,18 +70,26 @@ def _line_of(text: str, loc: tuple[Any, ...], data: Any) -> int | None:
     return None if node is None else node.start_mark.line + 1
 
 
-def _read_yaml(path: Path, error: type[LibraryError] | type[PlaybookError]) -> tuple[str, Any]:
+def _read_text(path: Path, error: type[LibraryError] | type[PlaybookError]) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise error(f"cannot read {path}: {exc.strerror}", path=str(path)) from None
+
+
+def _parse_yaml(path: Path, text: str, error: type[LibraryError] | type[PlaybookError]) -> Any:
     try:
-        return text, yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(f"{path}{line}: not valid YAML: {problem}", path=str(path)) from None
+
+
+def _read_yaml(path: Path, error: type[LibraryError] | type[PlaybookError]) -> tuple[str, Any]:
+    text = _read_text(path, error)
+    return text, _parse_yaml(path, text, error)
 
 
 def _validate(
@@ -102,38 +113,111 @@ def _validate(
         raise error("; ".join(problems), path=str(path)) from None
 
 
-def load_library(root: Path | str = DEFAULT_LIBRARY) -> Library:
-    """Load and validate every control under ``root/controls`` and every shipped playbook."""
+def load_library(root: Path | str = DEFAULT_LIBRARY, *, cache: LibraryCache | bool = True) -> Library:
+    """Load and validate every control under ``root/controls`` and every shipped playbook.
+
+    The files are always read and hashed; their parsed and validated content comes from ``cache`` (by
+    default the user's :class:`~checker.library.cache.LibraryCache`) when it holds this content hash,
+    and is stored there otherwise. ``cache=False`` parses every file.
+    """
     root = Path(root)
-    digest = hashlib.sha256()
+    store = LibraryCache.default() if cache is True else cache or None
+    files = _read_files(root)
+    version = (root / "VERSION").read_text(encoding="utf-8").strip()
+    content_hash = files.content_hash
+    cached = store.read(content_hash) if store else None
+    if cached is not None:
+        library = _from_cache(root, version, content_hash, cached)
+        if library is not None:
+            return library
     controls: dict[str, Control] = {}
-    files = sorted((root / "controls").rglob("*.yaml"))
-    if not files:
-        raise LibraryError(f"no control files under {root / 'controls'}", path=str(root))
-    for path in files:
-        text, data = _read_yaml(path, LibraryError)
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
+    for path, text in files.controls.items():
+        data = _parse_yaml(path, text, LibraryError)
         control = _validate(path, text, data, Control, LibraryError)
         if control.id != path.stem:
             raise LibraryError(f"id {control.id!r} must equal the file name", path=str(path))
         if control.id in controls:
             raise LibraryError(f"duplicate control id {control.id!r}", path=str(path))
         controls[control.id] = control
-    lang_text, language = _read_yaml(root / "language.yaml", LibraryError)
+    language = _parse_yaml(root / "language.yaml", files.language, LibraryError)
     if language is not None:
-        _validate(root / "language.yaml", lang_text, language, LanguageFile, LibraryError)
-    digest.update(b"language.yaml\0" + lang_text.encode())
-    version = (root / "VERSION").read_text(encoding="utf-8").strip()
-    playbooks: dict[str, Playbook] = {}
-    for path in sorted((root / "playbooks").glob("*.yaml")):
-        text, _ = _read_yaml(path, PlaybookError)
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
-    library = Library(root, version, digest.hexdigest()[:16], controls, language or {})
-    for path in sorted((root / "playbooks").glob("*.yaml")):
+        _validate(root / "language.yaml", files.language, language, LanguageFile, LibraryError)
+    library = Library(root, version, content_hash, controls, language or {})
+    for path in files.playbooks:
         playbook = load_playbook(path, library)
-        playbooks[playbook.name] = playbook
-    library.playbooks.update(playbooks)
+        library.playbooks[playbook.name] = playbook
+    payload = _to_cache(library) if store else None
+    if store and payload is not None:
+        store.write(content_hash, payload)
     return library
+
+
+@dataclass(frozen=True)
+class _Files:
+    """The text of every file of a library and their content hash."""
+
+    controls: dict[Path, str]
+    language: str
+    playbooks: dict[Path, str]
+    content_hash: str
+
+
+def _read_files(root: Path) -> _Files:
+    files = sorted((root / "controls").rglob("*.yaml"))
+    if not files:
+        raise LibraryError(f"no control files under {root / 'controls'}", path=str(root))
+    controls = {path: _read_text(path, LibraryError) for path in files}
+    language = _read_text(root / "language.yaml", LibraryError)
+    playbooks = {
+        path: _read_text(path, PlaybookError) for path in sorted((root / "playbooks").glob("*.yaml"))
+    }
+    digest = hashlib.sha256()
+    for path, text in controls.items():
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
+    digest.update(b"language.yaml\0" + language.encode())
+    for path, text in playbooks.items():
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
+    return _Files(controls, language, playbooks, digest.hexdigest()[:16])
+
+
+def library_hash(root: Path | str = DEFAULT_LIBRARY) -> str:
+    """The content hash of the library in ``root`` (as :attr:`Library.content_hash`), without parsing it."""
+    return _read_files(Path(root)).content_hash
+
+
+def _to_cache(library: Library) -> dict[str, Any] | None:
+    """The library's validated content as JSON data, or None if it would not read back the same."""
+    payload = {
+        "controls": [c.model_dump(mode="json") for c in library.controls.values()],
+        "language": library.language,
+        "playbooks": [p.model_dump(mode="json") for p in library.playbooks.values()],
+    }
+    try:
+        payload = json.loads(json.dumps(payload, ensure_ascii=False))
+    except (TypeError, ValueError):  # YAML can hold what JSON cannot (dates, non-string keys)
+        return None
+    again = _from_cache(library.root, library.version, library.content_hash, payload)
+    return payload if again == library else None
+
+
+def _from_cache(root: Path, version: str, content_hash: str, data: dict[str, Any]) -> Library | None:
+    """The library from cached data, validated again by the same models; None if it does not validate."""
+    try:
+        controls = [Control.model_validate(c) for c in data["controls"]]
+        playbooks = [Playbook.model_validate(p) for p in data["playbooks"]]
+        language = data["language"]
+    except (KeyError, TypeError, ValidationError):
+        return None
+    if not isinstance(language, dict):
+        return None
+    return Library(
+        root,
+        version,
+        content_hash,
+        {c.id: c for c in controls},
+        language,
+        {p.name: p for p in playbooks},
+    )
 
 
 def load_playbook(path: Path | str, library: Library) -> Playbook:
