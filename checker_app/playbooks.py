@@ -15,7 +15,13 @@ from checker.errors import PlaybookError
 from checker.library.loader import Library, expand_playbook, load_playbook
 from checker.library.schema import Playbook
 
-__all__ = ["DEFAULT_PLAYBOOK", "load_uploaded_playbook", "playbook_label", "shipped_playbooks"]
+__all__ = [
+    "DEFAULT_PLAYBOOK",
+    "load_uploaded_playbook",
+    "playbook_label",
+    "shipped_playbook",
+    "shipped_playbooks",
+]
 
 DEFAULT_PLAYBOOK = "baseline"
 
@@ -24,6 +30,15 @@ def shipped_playbooks(library: Library) -> list[str]:
     """The shipped playbook names, the default first."""
     names = sorted(library.playbooks)
     return sorted(names, key=lambda n: n != DEFAULT_PLAYBOOK)
+
+
+def shipped_playbook(name: str, library: Library) -> Playbook:
+    """A shipped playbook ready to score with: ``all`` expanded to every control of the library.
+
+    The library keeps ``all`` as written (``all_controls: true``, no control listed); scoring it
+    unexpanded gave no finding at all, a 0/100 score and a chart with no data (issue 12).
+    """
+    return expand_playbook(library.playbooks[name], library)
 
 
 def playbook_label(name: str, library: Library) -> str:

@@ -37,7 +37,7 @@ from checker_app.findings_table import (
     frameworks_of,
     status_text,
 )
-from checker_app.playbooks import load_uploaded_playbook, playbook_label, shipped_playbooks
+from checker_app.playbooks import load_uploaded_playbook, playbook_label, shipped_playbook, shipped_playbooks
 from checker_app.review_state import apply_overrides, available_exports, export_bytes, export_name
 from checker_app.safe_text import escape_markdown
 from checker_app.style import inject_css
@@ -84,7 +84,7 @@ def _choose_playbook(library: Library) -> Playbook | None:
             help="Overrides the choice above.",
         )
     if upload is None:
-        return library.playbooks[name]
+        return shipped_playbook(name, library)
     try:
         playbook = load_uploaded_playbook(upload.name, upload.getvalue(), library)
     except ClauseCheckError as exc:

@@ -77,6 +77,9 @@ def render_summary(assessment: Assessment) -> None:
         col.metric(f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}", counts.get(status, 0))
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.altair_chart(_status_chart(assessment), width="stretch")
+        if assessment.findings:
+            st.altair_chart(_status_chart(assessment), width="stretch")
+        else:  # an empty chart has no field types, and Altair refuses to build it
+            st.caption("The playbook selects no control, so there is nothing to chart.")
     with right:
         _coverage(assessment)

@@ -1,5 +1,6 @@
 """The Bulk page (run by app.py's navigation)."""
 
 from checker_app.bulk_page import render
+from checker_app.page_guard import run_guarded
 
-render()
+run_guarded(render)
