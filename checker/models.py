@@ -177,6 +177,7 @@ class ReviewerOverride(_Frozen):
     status: Status | None = None
     comment: str = ""
     reviewer: str = ""
+    decided_at: str = Field(default="", description="When the reviewer decided (ISO-8601, UTC).")
 
 
 class Finding(_Frozen):
@@ -251,8 +252,12 @@ class Assessment(_Frozen):
     document: DocumentInfo
     documents: list[DocumentInfo] = Field(default_factory=list)
     playbook: str
-    score: float
+    score: float = Field(description="The contract score after review: the reviewer's statuses count.")
     score_explanation: str = ""
+    engine_score: float | None = Field(
+        default=None,
+        description="The engine's own score before any reviewer decision; null when nothing was reviewed.",
+    )
     findings: list[Finding]
     coverage: list[FrameworkCoverage] = Field(default_factory=list)
     errors: list[InputError] = Field(default_factory=list)

@@ -27,7 +27,7 @@ from checker.batch import (
 )
 from checker.batch.sheet import InputSheet
 from checker.errors import ClauseCheckError
-from checker.report.wording import status_counts
+from checker.report.wording import format_score, status_counts
 from checker_app.bulk_inputs import UploadedDocs
 from checker_app.engine import get_checker
 from checker_app.findings_table import STATUS_ICONS
@@ -60,7 +60,7 @@ def outcome_rows(outcome: BatchOutcome) -> list[dict[str, Any]]:
                 "Vendor": row.vendor,
                 "File": file_ref,
                 "Result": ("✔ Scored" + (" (with errors)" if row.errors else "")) if a else "✖ Not scored",
-                "Score": a.score if a else None,
+                "Score": int(format_score(a.score)) if a else None,
                 **{f"{STATUS_ICONS[s]} {s.value.capitalize()}": counts.get(s) for s in STATUS_ICONS},
                 "Errors": "\n".join(f"{e.path}: {e.message} {e.hint}".strip() for e in row.errors),
                 "Notes": "\n".join(row.notes),

@@ -131,7 +131,7 @@ def _render_review(finding: Finding, overrides: dict[str, ReviewerOverride], rev
             if decision == "none":
                 overrides.pop(key, None)
             else:
-                overrides[key] = make_override(decision, new_status, comment, reviewer)
+                overrides[key] = make_override(decision, new_status, comment, reviewer, finding.status)
             st.rerun()
 
 

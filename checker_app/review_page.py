@@ -7,6 +7,7 @@ kept per bundle, so they survive filtering, playbook changes and reruns.
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 from typing import Any
 
@@ -18,6 +19,7 @@ from checker.library.loader import Library
 from checker.library.schema import Playbook
 from checker.models import Assessment, ReviewerOverride, Status
 from checker.report.wording import effective_status
+from checker.review import ReviewFileError, load_review, review_mismatches, review_of
 from checker_app.bundle import (
     SAMPLE_BUNDLES,
     Bundle,
@@ -38,7 +40,13 @@ from checker_app.findings_table import (
     status_text,
 )
 from checker_app.playbooks import load_uploaded_playbook, playbook_label, shipped_playbook, shipped_playbooks
-from checker_app.review_state import apply_overrides, available_exports, export_bytes, export_name
+from checker_app.review_state import (
+    REVIEW_EXPORT,
+    apply_overrides,
+    available_exports,
+    export_bytes,
+    export_name,
+)
 from checker_app.safe_text import escape_markdown
 from checker_app.style import inject_css
 from checker_app.summary_view import render_summary
@@ -50,6 +58,8 @@ _STATE_ASSESSMENT = "review_assessment"
 _STATE_OVERRIDES = "review_overrides"
 _STATE_SAMPLE = "review_sample"
 _STATE_PASSWORDS = "review_passwords"
+_STATE_LOADED = "review_loaded_digest"
+_STATE_PICKED = "review_table_picked"
 
 _ACCEPTED_HELP = (
     "PDF, DOCX, TXT, Markdown or HTML; up to 50 MB each. Drop the MSA, DPA and security exhibit together:"
@@ -209,6 +219,55 @@ def current_review() -> tuple[Assessment, Bundle] | None:
     return apply_overrides(cached[1], _overrides(bundle)), bundle
 
 
+def _load_review(assessment: Assessment, overrides: dict[str, ReviewerOverride]) -> None:
+    """Replace this bundle's decisions with a saved review's, once per uploaded file."""
+    upload = st.session_state.get("review_load")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        review = load_review(data, upload.name)
+    except ReviewFileError as exc:
+        st.error(
+            f"**{escape_markdown(upload.name)}** cannot be loaded: {escape_markdown(exc.message)}"
+            f" {escape_markdown(exc.hint)}",
+            icon=":material/error:",
+        )
+        return
+    known = {f.control for f in assessment.findings}
+    if st.session_state.get(_STATE_LOADED) != digest:
+        overrides.clear()
+        overrides.update({c: d for c, d in review.decisions.items() if c in known})
+        st.session_state[_STATE_LOADED] = digest
+    applied = sum(1 for c in review.decisions if c in known)
+    st.success(
+        f"Loaded {applied} decision{'s' if applied != 1 else ''} from **{escape_markdown(upload.name)}**.",
+        icon=":material/rate_review:",
+    )
+    for note in review_mismatches(review, assessment):
+        st.warning(f"Note: {escape_markdown(note)}.", icon=":material/warning:")
+
+
+def _save_review(reviewed: Assessment) -> None:
+    with st.expander("Save or load the review", icon=":material/rate_review:"):
+        st.caption(
+            "Your decisions as a small JSON file, to resume later, share with a colleague, or reproduce on"
+            " the command line: `clausecheck check FILES --playbook NAME --review REVIEW.json`."
+        )
+        left, right = st.columns(2, vertical_alignment="bottom")
+        left.download_button(
+            "Save review (.json)",
+            data=review_of(reviewed).to_json(),
+            file_name=export_name(reviewed, REVIEW_EXPORT),
+            mime="application/json",
+            key="review_save",
+            icon=":material/save:",
+            width="stretch",
+        )
+        right.file_uploader("Load a saved review", type=["json"], key="review_load")
+
+
 def _downloads(reviewed: Assessment, bundle: Bundle) -> None:
     exports = available_exports(bundle)
     cols = st.columns(len(exports))
@@ -246,8 +305,11 @@ def _findings_table(reviewed: Assessment, library: Library) -> list[str]:
     st.subheader("Findings")
     chosen = filter_findings(reviewed.findings, library, **_filters(reviewed, library))
     rows = finding_rows(chosen, library)
-    st.caption(f"{len(rows)} of {len(reviewed.findings)} controls shown. Click a column header to sort.")
-    st.dataframe(
+    st.caption(
+        f"{len(rows)} of {len(reviewed.findings)} controls shown, most urgent first. Click a row to open"
+        " the finding below."
+    )
+    event = st.dataframe(
         pd.DataFrame(rows, columns=TABLE_COLUMNS),
         hide_index=True,
         width="stretch",
@@ -258,7 +320,16 @@ def _findings_table(reviewed: Assessment, library: Library) -> list[str]:
             "Engine status": None,
         },
         key="review_table",
+        on_select="rerun",
+        selection_mode="single-row",
     )
+    picked = event.selection.rows if event is not None else []
+    if picked and picked[0] < len(rows):
+        control = rows[picked[0]]["ID"]
+        # Only a new click moves the picker; the selection stays set on later reruns.
+        if st.session_state.get(_STATE_PICKED) != control:
+            st.session_state[_STATE_PICKED] = control
+            st.session_state["review_control"] = control
     return [row["ID"] for row in rows]
 
 
@@ -293,12 +364,15 @@ def render() -> None:
             )
         return
     overrides = _overrides(bundle)
-    reviewed = apply_overrides(_assessment(bundle, playbook), overrides)
+    engine_view = _assessment(bundle, playbook)
+    _load_review(engine_view, overrides)
+    reviewed = apply_overrides(engine_view, overrides, playbook, library)
     st.divider()
     head, _ = st.columns([3, 1])
     head.subheader(f"Against the {escape_markdown(playbook.title)} playbook")
     render_summary(reviewed)
     _downloads(reviewed, bundle)
+    _save_review(reviewed)
     st.divider()
     shown_ids = _findings_table(reviewed, library)
     by_id = {f.control: f for f in reviewed.findings}

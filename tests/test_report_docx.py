@@ -80,7 +80,7 @@ def test_gap_summary_appended(annotated: tuple[bytes, dict[str, str]]) -> None:
     assert missing[3].startswith("Vendor shall not use Customer Data to train")
     assert missing[4] == "No clause binds the vendor."
     audit = by_control["Customer audit rights (audit_rights)"]
-    assert audit[1] == "Weak (reviewer; engine: Conflict)"
+    assert audit[1] == "Weak (reviewer; the engine said Conflict)"
     assert "SOC 2 report offered instead" in audit[2]
 
 

@@ -90,7 +90,9 @@ def test_summary_counts_and_chart(workbook: openpyxl.Workbook) -> None:
     ws = workbook["Summary"]
     row = _records(ws)[0]
     assert row["Score"] == 42.5
-    assert (row["Met"], row["Weak"], row["Conflict"], row["Missing"]) == (1, 2, 1, 1)
+    # After review: the conflict a reviewer overrode to weak counts as weak (issue 12).
+    assert (row["Met"], row["Weak"], row["Conflict"], row["Missing"]) == (1, 3, 0, 1)
+    assert row["The engine said"] == "1 met, 2 weak, 1 conflict, 1 missing"
     assert row["Reviewed"] == 2
 
 

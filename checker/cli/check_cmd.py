@@ -15,6 +15,8 @@ from checker.cli.limit_options import add_limit_options, extract_limits, isolati
 from checker.isolate import Job, Source, assess_isolated
 from checker.models import Assessment, InputError, Status
 from checker.report import FORMATS, write_report
+from checker.report.wording import effective_status, engine_said, format_score, override_text
+from checker.review import ReviewFile, ReviewFileError, apply_review, load_review, review_mismatches
 
 __all__ = ["register", "render_table"]
 
@@ -29,6 +31,11 @@ def register(sub: Any) -> None:
     p.add_argument("--bundle", action="store_true", help="assess all files as one vendor's bundle")
     p.add_argument("--format", choices=("table", *FORMATS), default="table", dest="fmt")
     p.add_argument("--out", help="write the report to this file (required for xlsx and docx)")
+    p.add_argument(
+        "--review",
+        metavar="REVIEW.json",
+        help="a review saved by the app (or by --save-review): the reviewer's decisions become the truth",
+    )
     p.add_argument("--password", help="password for encrypted PDFs")
     p.add_argument("--library", help="clause library folder (default: the shipped library)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
@@ -52,15 +59,20 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
     out: list[str] = []
     for a in assessments:
         names = ", ".join(d.name for d in a.documents) or a.document.name
-        out.append(f"{names}  ·  playbook {a.playbook}  ·  score {a.score:g}/100")
+        engine = f" (the engine said {format_score(a.engine_score)})" if a.engine_score is not None else ""
+        out.append(f"{names}  ·  playbook {a.playbook}  ·  score {format_score(a.score)}/100{engine}")
         out.append(f"  {a.score_explanation}")
         for d in a.documents:
             for warning in d.warnings:
                 out.append(f"  note ({d.name}): {warning}")
         for f in a.findings:
-            tag = _colour(f"{f.status.value.upper():8}", _COLOURS[f.status])
+            shown = effective_status(f)
+            tag = _colour(f"{shown.value.upper():8}", _COLOURS[shown])
             params = ", ".join(f"{k}={v:g}" for k, v in f.params.items())
             out.append(f"  {tag} {f.control:34} {f.severity:8} {params}")
+            if f.override is not None:
+                said = f" ({engine_said(f)})" if shown != f.status else ""
+                out.append(f"           reviewer: {override_text(f)}{said}")
             for reason in f.reasons[:3]:
                 out.append(f"           - {reason}")
             if f.evidence:
@@ -100,10 +112,39 @@ def _check_isolated(
     return assessments, errors
 
 
+def _read_review(name: str) -> ReviewFile:
+    """The review file given with ``--review``; a bad one is a usage error, raised before any work."""
+    try:
+        data = Path(name).read_bytes()
+    except OSError as exc:
+        raise ReviewFileError(
+            f"The review file cannot be read ({exc.strerror}).", hint="Check the path.", path=name
+        ) from None
+    return load_review(data, name)
+
+
+def _reviewed(
+    checker: ContractChecker, args: argparse.Namespace, review: ReviewFile, assessments: list[Assessment]
+) -> list[Assessment]:
+    """Each assessment with the saved review's decisions applied; mismatches are named on stderr."""
+    playbook = checker.playbook(args.playbook)
+    out = []
+    for a in assessments:
+        for note in review_mismatches(review, a):
+            print(f"clausecheck: {args.review}: {note}", file=sys.stderr)
+        out.append(apply_review(a, review.decisions, playbook=playbook, library=checker.library))
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     """Assess the paths and print or write the report; exit 1 if any input could not be read."""
     if args.fmt in ("xlsx", "docx") and not args.out:
         print(f"clausecheck: --format {args.fmt} needs --out PATH", file=sys.stderr)
+        return 2
+    try:
+        review = _read_review(args.review) if args.review else None
+    except ReviewFileError as exc:
+        print(f"clausecheck: {exc}", file=sys.stderr)
         return 2
     checker = ContractChecker(args.library)
     if args.no_isolation or args.password:
@@ -115,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
         assessments, errors = _check_isolated(checker, args)
     for e in errors:
         print(f"clausecheck: {e.path}: {e.message} {e.hint}".rstrip(), file=sys.stderr)
+    if review is not None:
+        assessments = _reviewed(checker, args, review, assessments)
     if args.fmt == "table":
         text = render_table(assessments, errors)
         if args.out:

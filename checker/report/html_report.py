@@ -18,8 +18,10 @@ from checker.report.wording import (
     assessment_label,
     bundle_documents,
     effective_status,
+    engine_said,
     evidence_location,
     format_params,
+    format_score,
     format_thresholds,
     gap_reason,
     open_gaps,
@@ -46,7 +48,7 @@ def _status_cell(finding: Finding) -> str:
     shown = effective_status(finding)
     chip = _chip(shown)
     if shown != finding.status:
-        chip += f' <span class="meta">(engine: {STATUS_LABELS[finding.status]})</span>'
+        chip += f' <span class="meta">({_e(engine_said(finding))})</span>'
     return chip
 
 
@@ -80,7 +82,14 @@ def _summary(a: Assessment) -> str:
     parts = [
         '<section class="summary">',
         "<h2>Summary</h2>",
-        f'<p class="score">{_e(f"{a.score:g}")}<span class="meta"> / 100</span></p>',
+        f'<p class="score">{_e(format_score(a.score))}<span class="meta"> / 100</span></p>',
+        (
+            f'<p class="meta">After review. The engine said {_e(format_score(a.engine_score))} / 100: '
+            + _e(", ".join(f"{n} {s.value}" for s, n in status_counts(a.findings, engine=True).items()))
+            + ".</p>"
+        )
+        if a.engine_score is not None
+        else "",
         f'<p class="meta">{_e(a.score_explanation)}</p>' if a.score_explanation else "",
         _table(
             ["Status", "Controls"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from checker.models import Assessment, DocumentInfo, Evidence, Finding, Status
 
@@ -17,9 +18,11 @@ __all__ = [
     "assessment_label",
     "bundle_documents",
     "effective_status",
+    "engine_said",
     "evidence_location",
     "format_params",
     "format_reasons",
+    "format_score",
     "format_thresholds",
     "gap_reason",
     "is_gap",
@@ -81,8 +84,34 @@ _DEFAULT_WHY = {
 
 
 def gap_reason(finding: Finding) -> str:
-    """Why a finding is a gap: its reasons in words, or what its status means when it names none."""
-    return format_reasons(finding.reasons) or _DEFAULT_WHY.get(effective_status(finding), "")
+    """Why a finding is a gap: its reasons in words, or what its status means when it names none.
+
+    For an overridden finding the reviewer's comment comes first and the engine's reasons follow as
+    what the engine said, so no report gives the engine's reason as if it were the decision.
+    """
+    engine = format_reasons(finding.reasons) or _DEFAULT_WHY.get(finding.status, "")
+    ov = finding.override
+    if ov is None or ov.decision != "overridden" or ov.status is None:
+        return format_reasons(finding.reasons) or _DEFAULT_WHY.get(effective_status(finding), "")
+    mine = ov.comment or _DEFAULT_WHY.get(
+        ov.status, f"the reviewer found it {STATUS_LABELS[ov.status].lower()}."
+    )
+    said = f"{engine_said(finding)}" + (f": {engine}" if engine else "")
+    return f"Reviewer: {mine.rstrip('.')}. ({said.rstrip('.')}.)"
+
+
+def engine_said(finding: Finding) -> str:
+    """What the engine decided, for showing beside a reviewer's override: "the engine said Met"."""
+    return f"the engine said {STATUS_LABELS[finding.status]}"
+
+
+def format_score(score: float) -> str:
+    """The score as every screen and report shows it: a whole number, halves rounded up (48.5 → "49").
+
+    Python's own formatting rounds halves to even ("48"), a spreadsheet's up ("49"): the same bundle
+    showed 48 on Review and 49 on Bulk (issue 12). Everything rounds here.
+    """
+    return str(Decimal(str(score)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _number(value: float) -> str:
@@ -139,8 +168,9 @@ def override_text(finding: Finding) -> str:
     else:
         head = "Accepted" if ov.decision == "accepted" else "Overridden"
     who = f" by {ov.reviewer}" if ov.reviewer else ""
+    when = f" on {ov.decided_at.replace('T', ' ').replace('+00:00', ' UTC')}" if ov.decided_at else ""
     tail = f": {ov.comment}" if ov.comment else ""
-    return f"{head}{who}{tail}"
+    return f"{head}{who}{when}{tail}"
 
 
 def evidence_location(ev: Evidence) -> str:
@@ -154,9 +184,9 @@ def evidence_location(ev: Evidence) -> str:
     return ", ".join(parts)
 
 
-def status_counts(findings: Iterable[Finding]) -> dict[Status, int]:
-    """How many findings have each engine status, every status present (zero if none)."""
-    counts = Counter(f.status for f in findings)
+def status_counts(findings: Iterable[Finding], *, engine: bool = False) -> dict[Status, int]:
+    """How many findings have each status after review (or the engine's, with ``engine``), zeros kept."""
+    counts = Counter(f.status if engine else effective_status(f) for f in findings)
     return {status: counts.get(status, 0) for status in Status}
 
 
