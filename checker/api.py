@@ -19,6 +19,7 @@ from checker.library.loader import DEFAULT_LIBRARY, Library, load_library, resol
 from checker.library.schema import Playbook
 from checker.match.engine import Engine
 from checker.models import Assessment, Clause, Document, DocumentInfo, InputError, Match
+from checker.negotiate.drafting import contract_parties, draft
 from checker.score import assess
 from checker.segment import Segmenter
 
@@ -96,9 +97,30 @@ class ContractChecker:
         """One assessment of the documents taken together (a vendor bundle, or a single document)."""
         chosen = self.playbook(playbook)
         matches = [m for d in documents for m in d.matches]
-        draft = assess([document_info(d.document) for d in documents], matches, chosen, self.library, errors)
-        statuses = {f.control: f.status.value for f in draft.findings}
-        return draft.model_copy(update={"coverage": coverage(chosen, self.library, statuses)})
+        scored = assess([document_info(d.document) for d in documents], matches, chosen, self.library, errors)
+        statuses = {f.control: f.status.value for f in scored.findings}
+        parties = contract_parties((d.document.text for d in documents), self.library.language)
+        findings = [
+            f.model_copy(
+                update={
+                    "fallback": draft(
+                        f.fallback,
+                        parties,
+                        control=self.library.controls.get(f.control),
+                        level=chosen.level,
+                        thresholds=f.thresholds,
+                    )
+                }
+            )
+            for f in scored.findings
+        ]
+        return scored.model_copy(
+            update={
+                "coverage": coverage(chosen, self.library, statuses),
+                "parties": parties,
+                "findings": findings,
+            }
+        )
 
     def check_paths(
         self,

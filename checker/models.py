@@ -26,6 +26,7 @@ __all__ = [
     "InputError",
     "Line",
     "Match",
+    "PartyNames",
     "Provenance",
     "ReviewerOverride",
     "Status",
@@ -234,6 +235,18 @@ class FrameworkCoverage(_Frozen):
     controls: list[str] = Field(default_factory=list)
 
 
+#: The names the library's model clauses are drafted with.
+LIBRARY_VENDOR = "Supplier"
+LIBRARY_CUSTOMER = "Customer"
+
+
+class PartyNames(_Frozen):
+    """What a contract calls the vendor and the customer (the library's names when it says neither)."""
+
+    vendor: str = LIBRARY_VENDOR
+    customer: str = LIBRARY_CUSTOMER
+
+
 class Provenance(_Frozen):
     """What produced an assessment, so it can be reproduced and audited."""
 
@@ -261,4 +274,8 @@ class Assessment(_Frozen):
     findings: list[Finding]
     coverage: list[FrameworkCoverage] = Field(default_factory=list)
     errors: list[InputError] = Field(default_factory=list)
+    parties: PartyNames = Field(
+        default_factory=PartyNames,
+        description="The names the contract uses for the vendor and the customer; fallback language uses them.",
+    )
     provenance: Provenance

@@ -137,12 +137,16 @@ def test_override_changes_the_exported_json() -> None:
     _no_exception(at)
     after = _finding(_reviewed_json(at), "incident_notification")
     assert after["status"] == "met"
+    decided_at = after["override"].pop("decided_at")  # type: ignore[union-attr]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", decided_at)
     assert after["override"] == {
         "decision": "overridden",
         "status": "weak",
         "comment": "72 h is too slow for us.",
         "reviewer": "A. Reviewer",
     }
+    # The headline follows the reviewer: the score dropped, and the engine's is shown beside it.
+    assert at.metric[0].value != at.metric[0].delta and "the engine said" in (at.metric[0].delta or "")
     table = at.dataframe[0].value
     assert "Overridden: Met → Weak" in " ".join(table["Review"])
 

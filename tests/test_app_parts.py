@@ -144,7 +144,11 @@ def test_filters_overrides_and_rows(checker: ContractChecker) -> None:
     )
     row = next(r for r in finding_rows(reviewed.findings, lib) if r["ID"] == met[0].control)
     assert row["Status"] == "○ Missing" and row["Engine status"] == "Met"
-    assert row["Review"] == "Overridden: Met → Missing by me: no"
+    decided = next(f for f in reviewed.findings if f.override).override
+    assert decided is not None and decided.decided_at  # every decision is timed
+    when = decided.decided_at.replace("T", " ").replace("+00:00", " UTC")
+    assert row["Review"] == f"Overridden: Met → Missing by me on {when}: no"
+    assert reviewed.engine_score == a.score and reviewed.score < a.score  # the score follows the review
     assert [e.fmt for e in available_exports(bundle)] == ["xlsx", "html", "json"]  # no DOCX to annotate
 
 

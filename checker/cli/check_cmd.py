@@ -30,7 +30,11 @@ def register(sub: Any) -> None:
     p.add_argument("--playbook", default="baseline", help="playbook name, 'all', or a playbook YAML file")
     p.add_argument("--bundle", action="store_true", help="assess all files as one vendor's bundle")
     p.add_argument("--format", choices=("table", *FORMATS), default="table", dest="fmt")
-    p.add_argument("--out", help="write the report to this file (required for xlsx and docx)")
+    p.add_argument(
+        "--out",
+        help="write the report to this file (required for xlsx, docx, redline and addendum; a memo is"
+        " written as DOCX, HTML or Markdown by the extension: X.docx, X.html, X.md)",
+    )
     p.add_argument(
         "--review",
         metavar="REVIEW.json",
@@ -138,7 +142,7 @@ def _reviewed(
 
 def run(args: argparse.Namespace) -> int:
     """Assess the paths and print or write the report; exit 1 if any input could not be read."""
-    if args.fmt in ("xlsx", "docx") and not args.out:
+    if args.fmt in ("xlsx", "docx", "redline", "addendum") and not args.out:
         print(f"clausecheck: --format {args.fmt} needs --out PATH", file=sys.stderr)
         return 2
     try:

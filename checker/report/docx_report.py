@@ -40,7 +40,7 @@ from checker.report.wording import (
     override_text,
 )
 
-__all__ = ["AUTHOR", "SUMMARY_HEADING", "annotate_docx"]
+__all__ = ["AUTHOR", "INITIALS", "SUMMARY_HEADING", "annotate_docx", "open_docx"]
 
 AUTHOR, INITIALS = "clausecheck", "CC"
 SUMMARY_HEADING = "clausecheck gap summary"
@@ -53,7 +53,8 @@ def _text(value: str) -> str:
     return clean_text(value, limit=1_000_000)
 
 
-def _open(source: Path | bytes, name: str) -> DocxDocument:
+def open_docx(source: Path | bytes, name: str) -> DocxDocument:
+    """The vendor's DOCX, opened with a guard against archives that unpack to an absurd size."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -191,7 +192,7 @@ def annotate_docx(
     per commented control, where its comment went or why none could be placed.
     """
     info = document or assessment.document
-    doc = _open(source_docx, info.path)
+    doc = open_docx(source_docx, info.path)
     placed = _annotate(doc, assessment, info)
     _add_summary(doc, assessment, placed)
     doc.save(str(out) if isinstance(out, str | Path) else out)

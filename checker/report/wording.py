@@ -28,8 +28,11 @@ __all__ = [
     "is_gap",
     "open_gaps",
     "override_text",
+    "params_words",
+    "quantity_words",
     "reason_label",
     "status_counts",
+    "threshold_words",
 ]
 
 #: The status as a word a lawyer reads; never shown by colour alone.
@@ -137,6 +140,63 @@ def format_thresholds(thresholds: dict[str, dict[str, float]]) -> str:
             continue
         for bound, value in sorted(bounds.items()):
             parts.append(f"{key} {_DIRECTION_SIGNS.get(bound, bound)} {_number(value)}")
+    return "; ".join(parts)
+
+
+_UNITS = (
+    ("business_days", "business day"),
+    ("hours", "hour"),
+    ("days", "day"),
+    ("months", "month"),
+    ("amount", ""),
+)
+
+
+def _split_key(key: str) -> tuple[str, str]:
+    """ "notification_hours" → ("notification", "hour"); an amount has no unit."""
+    for suffix, word in _UNITS:
+        if key.endswith("_" + suffix):
+            return key[: -len(suffix) - 1].replace("_", " "), word
+    return key.replace("_", " "), ""
+
+
+def quantity_words(value: float, unit: str) -> str:
+    """A number with its unit as a lawyer writes it: "72 hours", "1 day", "7 days (168 hours)".
+
+    ``unit`` is singular ("hour", "business day") or empty for an amount. Whole weeks of hours are also
+    given in days, since that is how contracts state them.
+    """
+    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+    if not unit:
+        return shown
+    text = f"{shown} {unit}" + ("" if value == 1 else "s")
+    if unit == "hour" and value >= 168 and value % 24 == 0:
+        return f"{value / 24:g} days ({text})"
+    return text
+
+
+def params_words(params: dict[str, float]) -> str:
+    """The numbers read from the contract in words: "notification: 72 hours"."""
+    return "; ".join(f"{name}: {quantity_words(v, unit)}" for name, unit, v in _named(params))
+
+
+def _named(params: dict[str, float]) -> list[tuple[str, str, float]]:
+    return [(*_split_key(k), v) for k, v in sorted(params.items())]
+
+
+def threshold_words(thresholds: dict[str, dict[str, float]]) -> str:
+    """The playbook's thresholds in words: "notification: at most 72 hours" (scorer shape, see above)."""
+    parts = []
+    for key, bounds in sorted(thresholds.items()):
+        name, unit = _split_key(key)
+        if "threshold" in bounds:
+            limit = bounds["threshold"]
+            word = "at least" if "min" in bounds else "at most"
+        else:
+            word, limit = next(
+                (("at most" if b == "max" else "at least", v) for b, v in bounds.items()), ("", 0.0)
+            )
+        parts.append(f"{name}: {word} {quantity_words(limit, unit)}")
     return "; ".join(parts)
 
 
