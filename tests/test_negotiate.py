@@ -194,9 +194,7 @@ def test_redline_leaves_every_other_paragraph_untouched(reviewed: Assessment, ms
             changed += 1
             assert new.find(f".//{W}del") is not None  # only the paragraph whose number was replaced
     assert changed == 1
-    kept = {
-        _visible_text(p) for p in after if p.find(f".//{W}ins") is None and p.find(f".//{W}del") is None
-    }
+    kept = {_visible_text(p) for p in after if p.find(f".//{W}ins") is None and p.find(f".//{W}del") is None}
     assert set(UNTOUCHED) <= kept
 
 
