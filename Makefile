@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
 PORT ?= 8501
 
-.PHONY: chromium run test lint typecheck bench sbom audit lock clean model
+.PHONY: chromium libreoffice run test lint typecheck bench sbom audit lock clean model
 
 $(VENV)/.runtime: requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,10 +25,14 @@ $(VENV)/.dev: requirements/dev-lock.txt pyproject.toml
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's LibreOffice (headless, no GUI) opens the redline, addendum and memo in tests/test_libreoffice.py.
+libreoffice:
+	@command -v soffice >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null; }
+
 run: $(VENV)/.runtime
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
-test: $(VENV)/.dev chromium
+test: $(VENV)/.dev chromium libreoffice
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
