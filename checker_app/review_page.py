@@ -41,11 +41,13 @@ from checker_app.findings_table import (
 )
 from checker_app.playbooks import load_uploaded_playbook, playbook_label, shipped_playbook, shipped_playbooks
 from checker_app.review_state import (
+    EXPORTS,
     REVIEW_EXPORT,
     apply_overrides,
     available_exports,
     export_bytes,
     export_name,
+    negotiation_pack,
 )
 from checker_app.safe_text import escape_markdown
 from checker_app.style import inject_css
@@ -268,6 +270,22 @@ def _save_review(reviewed: Assessment) -> None:
         right.file_uploader("Load a saved review", type=["json"], key="review_load")
 
 
+def _negotiation_download(reviewed: Assessment, bundle: Bundle, reviewer: str) -> None:
+    has_docx = any(d.document.format.value == "docx" for d in bundle.documents)
+    st.download_button(
+        "Negotiation pack (.zip)",
+        data=partial(negotiation_pack, reviewed, bundle, reviewer),
+        file_name=export_name(reviewed, EXPORTS[0]).rsplit(".", 1)[0] + "-negotiation-pack.zip",
+        mime="application/zip",
+        key="review_download_pack",
+        icon=":material/handshake:",
+        type="primary",
+        help=("The vendor's DOCX with tracked changes and a comment on each, " if has_docx else "")
+        + "a security addendum, a negotiation memo (DOCX, HTML, Markdown) and your review file, as one ZIP."
+        + ("" if has_docx else " (A redline needs the vendor's DOCX; for PDF and text use the addendum.)"),
+    )
+
+
 def _downloads(reviewed: Assessment, bundle: Bundle) -> None:
     exports = available_exports(bundle)
     cols = st.columns(len(exports))
@@ -371,6 +389,7 @@ def render() -> None:
     head, _ = st.columns([3, 1])
     head.subheader(f"Against the {escape_markdown(playbook.title)} playbook")
     render_summary(reviewed)
+    _negotiation_download(reviewed, bundle, reviewer)
     _downloads(reviewed, bundle)
     _save_review(reviewed)
     st.divider()

@@ -7,7 +7,9 @@ shown or exported, so every report says what the engine found and what the revie
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -16,7 +18,7 @@ from checker.library.loader import Library
 from checker.library.schema import Playbook
 from checker.models import Assessment, ReviewerOverride, Status
 from checker.report import report_bytes
-from checker.review import apply_review, decide
+from checker.review import apply_review, decide, review_of
 from checker_app.bundle import Bundle
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "export_bytes",
     "export_name",
     "make_override",
+    "negotiation_pack",
 ]
 
 
@@ -75,6 +78,26 @@ def apply_overrides(
 ) -> Assessment:
     """The reviewed assessment: decisions applied, score (and, given the playbook, coverage) recomputed."""
     return apply_review(assessment, overrides, playbook=playbook, library=library)
+
+
+def negotiation_pack(assessment: Assessment, bundle: Bundle, author: str = "") -> bytes:
+    """One ZIP to send or file: the redline (when the bundle has a DOCX), the addendum, the memo (DOCX,
+    HTML and Markdown) and the review file that reproduces it all."""
+    stem = export_name(assessment, EXPORTS[0]).rsplit(".", 1)[0]
+    files: dict[str, bytes] = {}
+    if any(d.document.format.value == "docx" for d in bundle.documents):
+        files[f"{stem}-redline.docx"] = report_bytes(
+            "redline", [assessment], sources=bundle.sources, author=author.strip() or "clausecheck"
+        )
+    files[f"{stem}-security-addendum.docx"] = report_bytes("addendum", [assessment])
+    for fmt in ("docx", "html", "md"):
+        files[f"{stem}-negotiation-memo.{fmt}"] = report_bytes("memo", [assessment], memo_format=fmt)
+    files[f"{stem}-review.json"] = review_of(assessment).to_json().encode("utf-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
 
 
 def available_exports(bundle: Bundle) -> list[Export]:
