@@ -186,6 +186,9 @@ class Finding(_Frozen):
 
     control: str
     title: str
+    catalogue: str = Field(
+        default="", description="The control's catalogue code (SC-01), shown beside its title."
+    )
     family: str
     severity: str
     status: Status
@@ -195,6 +198,12 @@ class Finding(_Frozen):
     reasons: list[str] = Field(default_factory=list)
     reason_codes: list[str] = Field(default_factory=list)
     rule: str = ""
+    party: str = Field(
+        default="", description="Who the deciding clause binds: vendor, assumed_vendor, mutual, customer."
+    )
+    modality: str = Field(
+        default="", description="How firmly: binding, descriptive, permissive, prohibition, none."
+    )
     fallback: str = ""
     references: list[str] = Field(default_factory=list)
     override: ReviewerOverride | None = None

@@ -132,6 +132,7 @@ def judge(
     base = {
         "control": control.id,
         "title": control.title,
+        "catalogue": control.catalogue,
         "family": control.family,
         "severity": severity,
         "thresholds": thresholds,
@@ -152,6 +153,8 @@ def judge(
             reasons=list(best.reasons),
             reason_codes=list(best.reason_codes),
             rule=best.rule,
+            party=best.party,
+            modality=best.modality,
         )
     reasons = list(best.reasons)
     codes = list(best.reason_codes)
@@ -172,6 +175,8 @@ def judge(
         reasons=reasons,
         reason_codes=codes,
         rule=best.rule,
+        party=best.party,
+        modality=best.modality,
     )
 
 

@@ -61,6 +61,8 @@ _STATE_OVERRIDES = "review_overrides"
 _STATE_SAMPLE = "review_sample"
 _STATE_PASSWORDS = "review_passwords"
 _STATE_LOADED = "review_loaded_digest"
+# Tall rows: long control titles, reasons and quotes wrap onto three lines instead of being cut off.
+_ROW_HEIGHT = 72
 _STATE_PICKED = "review_table_picked"
 
 _ACCEPTED_HELP = (
@@ -332,11 +334,16 @@ def _findings_table(reviewed: Assessment, library: Library) -> list[str]:
         hide_index=True,
         width="stretch",
         column_config={
+            "Status": st.column_config.TextColumn(pinned=True),
+            "Control": st.column_config.TextColumn(width="medium", pinned=True),
             "Reason": st.column_config.TextColumn(width="large"),
-            "Control": st.column_config.TextColumn(width="large"),
+            "Evidence": st.column_config.TextColumn(width="large"),
             "Frameworks": None,
             "Engine status": None,
+            "ID": None,
         },
+        row_height=_ROW_HEIGHT,
+        height=min(len(rows), 12) * _ROW_HEIGHT + 40,
         key="review_table",
         on_select="rerun",
         selection_mode="single-row",
@@ -399,7 +406,9 @@ def render() -> None:
     control = st.selectbox(
         "Finding to inspect",
         options,
-        format_func=lambda cid: f"{status_text(effective_status(by_id[cid]))} — {by_id[cid].title}",
+        format_func=lambda cid: (
+            f"{status_text(effective_status(by_id[cid]))} — {by_id[cid].catalogue} {by_id[cid].title}"
+        ),
         key="review_control",
     )
     st.divider()

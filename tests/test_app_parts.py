@@ -156,5 +156,14 @@ def test_parameters_read_as_words() -> None:
     assert format_found({"notification_hours": 72.0, "notice_business_days": 10}) == (
         "notice: 10 business days; notification: 72 hours"
     )
-    assert format_limits({"notification_hours": {"threshold": 24.0, "max": 1.0}}) == "notification ≤ 24 hours"
-    assert format_limits({"insurance_amount": {"threshold": 2e6, "min": 1.0}}) == "insurance ≥ 2,000,000"
+    # In words, plural units only when plural, days where a week of hours was meant (issue 12).
+    assert (
+        format_limits({"notification_hours": {"threshold": 24.0, "max": 1.0}})
+        == "notification: at most 24 hours"
+    )
+    assert (
+        format_limits({"insurance_amount": {"threshold": 2e6, "min": 1.0}}) == "insurance: at least 2,000,000"
+    )
+    assert format_limits({"patch_days": {"threshold": 1.0, "max": 1.0}}) == "patch: at most 1 day"
+    cooldown = {"release_cooldown_hours": {"threshold": 168.0, "min": 1.0}}
+    assert format_limits(cooldown) == "release cooldown: at least 7 days (168 hours)"

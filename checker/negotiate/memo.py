@@ -60,6 +60,10 @@ def _outline(a: Assessment) -> _Outline:
     return _Outline(f"Negotiation memo: {assessment_label(a)}", facts, groups)
 
 
+def _titled(p: NegotiationPoint) -> str:
+    return f"{p.finding.catalogue} {p.finding.title}".strip()
+
+
 def _fields(p: NegotiationPoint) -> list[tuple[str, str]]:
     rows = [("Status", p.status_text), ("Ask", p.ask), ("Why", p.reason)]
     rows.append(("Evidence", f"\u201c{p.evidence}\u201d ({p.where})" if p.where else p.evidence))
@@ -78,7 +82,7 @@ def memo_markdown(a: Assessment) -> str:
     for name, points in o.groups:
         out += [f"## {name} ({len(points)})", ""]
         for p in points:
-            out += [f"### {p.number}. {p.finding.title}", ""]
+            out += [f"### {p.number}. {_titled(p)}", ""]
             out += [f"- **{k}:** {' '.join(v.split())}" for k, v in _fields(p)]
             out.append("")
     return "\n".join(out)
@@ -106,7 +110,7 @@ def memo_html(a: Assessment) -> str:
     for name, points in o.groups:
         parts.append(f"<h2>{escape(name)} ({len(points)})</h2>")
         for p in points:
-            parts.append(f"<h3>{p.number}. {escape(p.finding.title)}</h3><dl>")
+            parts.append(f"<h3>{p.number}. {escape(_titled(p))}</h3><dl>")
             parts += [f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in _fields(p)]
             parts.append("</dl>")
     parts.append("</body></html>\n")
@@ -127,7 +131,7 @@ def memo_docx(a: Assessment) -> bytes:
     for name, points in o.groups:
         doc.add_heading(f"{name} ({len(points)})", level=1)
         for p in points:
-            doc.add_heading(clean_text(f"{p.number}. {p.finding.title}", limit=2000), level=2)
+            doc.add_heading(clean_text(f"{p.number}. {_titled(p)}", limit=2000), level=2)
             for k, v in _fields(p):
                 para = doc.add_paragraph()
                 para.add_run(f"{k}: ").bold = True

@@ -93,7 +93,9 @@ def _comment(doc: DocxDocument, run: Any, paragraph: Any, lines: Sequence[str], 
 
 def _comment_lines(point: NegotiationPoint, what: str) -> list[str]:
     f = point.finding
-    lines = [f"{what} {f.title} ({f.control}, severity {f.severity}; {point.status_text})."]
+    lines = [
+        f"{what} {f.catalogue} {f.title} (severity {f.severity}; {point.status_text}).".replace("  ", " ")
+    ]
     if point.review:
         lines.append(f"Reviewer: {point.review}")
     lines.append(f"Why: {point.reason}")

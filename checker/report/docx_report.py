@@ -82,7 +82,7 @@ def _comment_lines(f: Finding) -> list[str]:
     status = STATUS_LABELS[effective_status(f)].upper()
     if f.override is not None and effective_status(f) != f.status:
         status += f" (reviewer's decision; {engine_said(f)})"
-    lines = [f"clausecheck: {status}: {f.title} ({f.control}, severity {f.severity})"]
+    lines = [f"clausecheck: {status}: {f.catalogue} {f.title} (severity {f.severity})".replace(":  ", ": ")]
     requires = format_thresholds(f.thresholds)
     lines.append(f"Playbook requires: {requires or 'a binding obligation on the vendor: ' + f.title}.")
     params = format_params(f.params)
@@ -171,7 +171,7 @@ def _add_summary(doc: DocxDocument, assessment: Assessment, placed: dict[str, st
             where = placed.get(f.control) or "; ".join(evidence_location(ev) for ev in f.evidence)
         row = table.add_row().cells
         for cell, value in zip(
-            row, [f"{f.title} ({f.control})", status, reason, f.fallback, where], strict=True
+            row, [f"{f.catalogue} {f.title}".strip(), status, reason, f.fallback, where], strict=True
         ):
             cell.text = _text(value)
     if not gaps:

@@ -40,6 +40,11 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def _titled(f: Finding) -> str:
+    """The control as a reader names it: its catalogue code and title ("IN-01 Security incident ...")."""
+    return f"{f.catalogue} {f.title}".strip()
+
+
 def _chip(status: Status) -> str:
     return f'<span class="chip chip-{status.value}">{_STATUS_MARKS[status]} {STATUS_LABELS[status]}</span>'
 
@@ -128,7 +133,7 @@ def _gaps(a: Assessment, anchor: str) -> str:
         return '<section class="gaps"><h2>Gaps</h2><p class="empty">None: every control is met.</p></section>'
     rows = (
         [
-            f'<a href="#{anchor}{_e(f.control)}">{_e(f.title)}</a><br><code>{_e(f.control)}</code>',
+            f'<a href="#{anchor}{_e(f.control)}">{_e(_titled(f))}</a>',
             f'<span class="severity">{_e(f.severity)}</span>',
             _status_cell(f),
             _e(gap_reason(f)),
@@ -170,7 +175,7 @@ def _finding(f: Finding, anchor: str) -> str:
     status = effective_status(f).value
     return (
         f'<article class="finding status-{status}" id="{anchor}{_e(f.control)}">'
-        f"<h3>{_e(f.title)} <code>{_e(f.control)}</code></h3>"
+        f"<h3>{_e(_titled(f))}</h3>"
         f'<p>{_status_cell(f)} <span class="severity">severity: {_e(f.severity)}</span>'
         f' <span class="meta">· {_e(f.family)}</span></p>'
         f"<dl>{dl}</dl></article>"

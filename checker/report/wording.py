@@ -32,6 +32,7 @@ __all__ = [
     "quantity_words",
     "reason_label",
     "status_counts",
+    "status_reason",
     "threshold_words",
 ]
 
@@ -101,6 +102,51 @@ def gap_reason(finding: Finding) -> str:
     )
     said = f"{engine_said(finding)}" + (f": {engine}" if engine else "")
     return f"Reviewer: {mine.rstrip('.')}. ({said.rstrip('.')}.)"
+
+
+_PARTY_WORDS = {
+    "vendor": "binds the vendor",
+    "assumed_vendor": "binds the vendor (read as the vendor's duty: the clause names no party)",
+    "mutual": "binds both parties, so the vendor too",
+    "customer": "puts the duty on the customer, not the vendor",
+}
+_MODALITY_WORDS = {
+    "binding": "as a firm commitment (shall, will, must)",
+    "descriptive": "as a present-tense statement of measures in a security schedule",
+    "permissive": "only permissively (may, should, endeavour)",
+    "prohibition": "as a prohibition",
+    "none": "without a commitment",
+}
+
+
+def status_reason(finding: Finding) -> str:
+    """Why the finding has its status, met included: the clause, who it binds, how firmly, the numbers.
+
+    For a gap this is :func:`gap_reason`; a met finding says which clause binds the vendor, how firmly,
+    and the number it states against the playbook's limit.
+    """
+    if effective_status(finding) != Status.MET:
+        return gap_reason(finding)
+    ov = finding.override
+    if ov is not None and ov.decision == "overridden":  # the reviewer found it met
+        engine = format_reasons(finding.reasons) or _DEFAULT_WHY.get(finding.status, "")
+        return (
+            f"Reviewer: {(ov.comment or 'met').rstrip('.')}. ({engine_said(finding)}: {engine.rstrip('.')}.)"
+        )
+    ev = finding.evidence[0] if finding.evidence else None
+    where = f"Section {ev.section}" if ev and ev.section else "The clause"
+    party = _PARTY_WORDS.get(finding.party, "binds the vendor")
+    firmly = _MODALITY_WORDS.get(finding.modality, "")
+    parts = [f"{where} {party}" + (f" {firmly}" if firmly else "") + "."]
+    if finding.params and finding.thresholds:
+        parts.append(
+            f"It states {params_words(finding.params)}; the playbook asks for {threshold_words(finding.thresholds)}."
+        )
+    elif finding.params:
+        parts.append(f"It states {params_words(finding.params)}.")
+    if finding.reasons:
+        parts.append(f"Also noted: {format_reasons(finding.reasons)}.")
+    return " ".join(parts)
 
 
 def engine_said(finding: Finding) -> str:

@@ -107,6 +107,7 @@ def _first(finding: Finding) -> tuple[str | None, int | None]:
 _FINDING_COLS = [
     _Col("Document", 24, wrap=True),
     _Col("Control", 22),
+    _Col("Code", 8),
     _Col("Title", 30, wrap=True),
     _Col("Family", 14),
     _Col("Severity", 10),
@@ -134,7 +135,7 @@ def _finding_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
             section, page = _first(f)
             ov = f.override
             yield [
-                label, f.control, f.title, f.family, f.severity, f.status.value, effective_status(f).value,
+                label, f.control, f.catalogue, f.title, f.family, f.severity, f.status.value, effective_status(f).value,
                 format_params(f.params), format_thresholds(f.thresholds), format_reasons(f.reasons),
                 ", ".join(f.reason_codes), _excerpt(f), section, page, f.fallback,
                 ov.decision if ov else "", ov.comment if ov else "", ov.reviewer if ov else "",
@@ -145,6 +146,7 @@ def _finding_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
 _GAP_COLS = [
     _Col("Document", 24, wrap=True),
     _Col("Control", 22),
+    _Col("Code", 8),
     _Col("Title", 30, wrap=True),
     _Col("Severity", 10),
     _Col("Status after review", 11, status=True),
@@ -163,7 +165,7 @@ def _gap_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
         for f in open_gaps(a.findings):
             section, page = _first(f)
             yield [
-                label, f.control, f.title, f.severity, effective_status(f).value, gap_reason(f),
+                label, f.control, f.catalogue, f.title, f.severity, effective_status(f).value, gap_reason(f),
                 _excerpt(f) or "(no clause binds the vendor)", section, page, f.fallback, override_text(f),
             ]  # fmt: skip
 
