@@ -39,7 +39,13 @@ from checker_app.findings_table import (
     frameworks_of,
     status_text,
 )
-from checker_app.playbooks import load_uploaded_playbook, playbook_label, shipped_playbook, shipped_playbooks
+from checker_app.playbooks import (
+    load_uploaded_playbook,
+    playbook_label,
+    playbook_summary,
+    shipped_playbook,
+    shipped_playbooks,
+)
 from checker_app.review_state import (
     EXPORTS,
     REVIEW_EXPORT,
@@ -90,6 +96,7 @@ def _choose_playbook(library: Library) -> Playbook | None:
     name = st.selectbox(
         "Playbook", names, format_func=lambda n: playbook_label(n, library), key="review_playbook"
     )
+    st.caption(escape_markdown(playbook_summary(library.playbooks[name], library)))
     with st.expander("Use your own playbook (YAML)"):
         upload = st.file_uploader(
             "Playbook file",

@@ -216,8 +216,13 @@ def test_bulk_page_scores_rows_and_reports_row_errors() -> None:
     at.button(key="bulk_run").click().run(timeout=180)
     _no_exception(at)
     table = at.dataframe[0].value
-    assert list(table["Result"]) == ["✔ Scored", "✖ Not scored"]
+    assert table["Result"].iloc[0] == "✔ Scored"
+    # A failed row says why in its own Result cell, and shows no score rather than "None" (issue 12).
+    assert (
+        table["Result"].iloc[1].startswith("✖ Not scored: ") and "no-such-contract" in table["Result"].iloc[1]
+    )
     assert "no-such-contract.pdf" in table["Errors"].iloc[1]
+    assert table["Score"].isna().iloc[1]
     workbook: bytes = at.session_state["bulk_result"][1]
     ws = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True)["Results"]
     rows = list(ws.iter_rows(values_only=True))
