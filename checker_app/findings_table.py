@@ -118,8 +118,10 @@ def filter_findings(
     return kept
 
 
-def _sort_key(f: Finding) -> tuple[int, int]:
-    return _STATUS_ORDER[effective_status(f)], _SEVERITY_ORDER.get(f.severity, 9)
+def _sort_key(f: Finding) -> tuple[int, int, int]:
+    # Met at the bottom; above it, most severe first, and within a severity conflicts, missing, weak.
+    shown = effective_status(f)
+    return shown == Status.MET, _SEVERITY_ORDER.get(f.severity, 9), _STATUS_ORDER[shown]
 
 
 def _evidence_cell(f: Finding) -> str:
@@ -133,7 +135,7 @@ def _evidence_cell(f: Finding) -> str:
 
 
 def finding_rows(findings: Iterable[Finding], library: Library) -> list[dict[str, Any]]:
-    """One plain-text row per finding, most urgent first, for ``st.dataframe``."""
+    """One plain-text row per finding for ``st.dataframe``: open points by severity then status, met last."""
     rows = []
     for f in sorted(findings, key=_sort_key):
         shown = effective_status(f)
