@@ -141,15 +141,16 @@ def test_layout(workbook: openpyxl.Workbook) -> None:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
     findings = workbook["Findings"]
-    assert findings["L1"].value == "Evidence"
-    assert findings.column_dimensions["L"].width == 60
-    assert findings["L2"].alignment.wrap_text
+    assert findings["M1"].value == "Evidence"
+    assert findings.column_dimensions["M"].width == 60
+    assert findings["M2"].alignment.wrap_text
+    assert findings["C1"].value == "Code"  # the catalogue code beside the title
 
 
 def test_status_conditional_formatting(workbook: openpyxl.Workbook) -> None:
     cf = workbook["Findings"].conditional_formatting
     ranges = {str(r.sqref) for r in cf}
-    assert {"F2:F11", "G2:G11"} <= ranges
+    assert {"G2:G11", "H2:H11"} <= ranges
     formulas = {rule.formula[0] for r in cf for rule in r.rules}
     assert formulas == {f'"{s.value}"' for s in Status}
     assert all(rule.dxf.fill is not None for r in cf for rule in r.rules)

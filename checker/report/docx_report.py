@@ -32,12 +32,12 @@ from checker.report.wording import (
     effective_status,
     engine_said,
     evidence_location,
-    format_params,
     format_score,
-    format_thresholds,
     gap_reason,
     open_gaps,
     override_text,
+    params_words,
+    threshold_words,
 )
 
 __all__ = ["AUTHOR", "INITIALS", "SUMMARY_HEADING", "annotate_docx", "open_docx"]
@@ -83,9 +83,9 @@ def _comment_lines(f: Finding) -> list[str]:
     if f.override is not None and effective_status(f) != f.status:
         status += f" (reviewer's decision; {engine_said(f)})"
     lines = [f"clausecheck: {status}: {f.catalogue} {f.title} (severity {f.severity})".replace(":  ", ": ")]
-    requires = format_thresholds(f.thresholds)
+    requires = threshold_words(f.thresholds)
     lines.append(f"Playbook requires: {requires or 'a binding obligation on the vendor: ' + f.title}.")
-    params = format_params(f.params)
+    params = params_words(f.params)
     if params:
         lines.append(f"Found: {params}.")
     lines.append(f"Why: {gap_reason(f)}")
