@@ -20,6 +20,8 @@ from checker.models import LIBRARY_CUSTOMER, LIBRARY_VENDOR, PartyNames
 
 __all__ = ["LIBRARY_CUSTOMER", "LIBRARY_VENDOR", "PartyNames", "contract_parties", "draft", "number_words"]
 
+_SAMPLE_CHARS: Final = 200_000
+
 # Role words that are pronouns or too generic to stand as a defined party name in a clause.
 _NOT_A_NAME: Final = frozenset({"we", "us", "you", "user", "users", "company", "the company", "agency"})
 
@@ -41,8 +43,12 @@ def _candidates(words: Iterable[str]) -> list[str]:
 
 
 def _most_used(text: str, names: Iterable[str]) -> str | None:
-    counts = Counter({n: len(re.findall(rf"\b{re.escape(n)}\b", text)) for n in dict.fromkeys(names)})
-    best = [(n, c) for n, c in counts.most_common() if c >= 2]
+    unique = sorted(dict.fromkeys(names), key=len, reverse=True)  # longest first: "Service Provider"
+    if not unique:
+        return None
+    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in unique) + r")\b")
+    counts = Counter(pattern.findall(text))
+    best = [(n, c) for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], unique.index(kv[0]))) if c >= 2]
     return best[0][0] if best else None
 
 
@@ -64,7 +70,9 @@ def contract_parties(texts: Iterable[str], language: Mapping[str, Any]) -> Party
     A name the contract defines for a party ("Acme Ltd. ("Acme")") wins over a role word; otherwise the
     role word used most as a proper noun ("Provider", "Processor", "Client").
     """
-    text = "\n".join(texts)
+    # The parties are named and defined up front; 200,000 characters (some 60 pages) settle which name
+    # the contract uses, and keep this linear in a bounded text however long the bundle is.
+    text = "\n".join(texts)[:_SAMPLE_CHARS]
     parties = language.get("parties", {})
     vendor_defined, customer_defined = defined_party_names(text, dict(language))
     vendor_defined = [n for n in vendor_defined if _acts_as_party(text, n)]
