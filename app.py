@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from checker_app.kept_choices import keep_choices
 from checker_app.style import favicon
 
 st.set_page_config(page_title="clausecheck", page_icon=favicon(), layout="wide", menu_items={})
+keep_choices()
 
 pages = [
     st.Page("checker_app/pages/review.py", title="Review", icon=":material/fact_check:", default=True),

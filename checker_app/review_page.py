@@ -365,27 +365,8 @@ def _findings_table(reviewed: Assessment, library: Library) -> list[str]:
     return [row["ID"] for row in rows]
 
 
-# Choices that must survive a visit to another page: Streamlit forgets the state of widgets that were
-# not drawn in the last run, unless the key is written back at the start of each run.
-_KEPT = (
-    "review_playbook",
-    "review_filter_status",
-    "review_filter_family",
-    "review_filter_framework",
-    "review_control",
-    "review_reviewer",
-)
-
-
-def _keep_choices() -> None:
-    for key in _KEPT:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
-
-
 def render() -> None:
     """The Review page."""
-    _keep_choices()
     inject_css()
     checker = get_checker()
     library = checker.library

@@ -104,3 +104,18 @@ def test_a_bad_review_file_is_a_clear_error(msa: Path) -> None:
     [error] = [e.value for e in at.error]
     assert "review\\.json" in error and "not a clausecheck review" in error
     assert at.metric[0].label == "Contract score"
+
+
+def test_filters_and_playbook_are_kept_across_a_visit_to_another_page(msa: Path) -> None:
+    at = _open(msa)
+    at.selectbox(key="review_playbook").set_value("ai-data-vendor").run()
+    at.multiselect(key="review_filter_status").set_value([Status.WEAK]).run()
+    shown = len(at.dataframe[0].value)
+    at.switch_page("checker_app/pages/library.py").run()
+    _healthy(at)
+    at.switch_page("checker_app/pages/review.py").run()
+    at.file_uploader(key="review_upload").upload(msa.name, msa.read_bytes(), "application/octet-stream").run()
+    _healthy(at)
+    assert at.selectbox(key="review_playbook").value == "ai-data-vendor"
+    assert at.multiselect(key="review_filter_status").value == [Status.WEAK]
+    assert len(at.dataframe[0].value) == shown
