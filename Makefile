@@ -29,8 +29,9 @@ chromium:
 libreoffice:
 	@command -v soffice >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null; }
 
+# The engine is built before the server starts (checker_app/serve.py), so the first visit is not a wait.
 run: $(VENV)/.runtime
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(PY) -m checker_app.serve --server.address 127.0.0.1 --server.port $(PORT)
 
 test: $(VENV)/.dev chromium libreoffice
 	$(VENV)/bin/ruff check .
