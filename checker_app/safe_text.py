@@ -66,11 +66,14 @@ def highlight_spans(
     inner = _merged(numbers or [], base, limit)
     cuts = sorted({0, limit, *(p for s in outer + inner for p in s)})
     out: list[str] = []
+    opened = False  # one <mark> per evidence span, the numbers nested inside it
     for start, end in pairwise(cuts):
+        inside = _inside(start, outer)
+        if inside != opened:
+            out.append("<mark>" if inside else "</mark>")
+            opened = inside
         piece = escape_html(text[start:end])
-        if _inside(start, inner):
-            piece = f'<mark class="cc-num">{piece}</mark>'
-        if _inside(start, outer):
-            piece = f"<mark>{piece}</mark>"
-        out.append(piece)
+        out.append(f'<mark class="cc-num">{piece}</mark>' if _inside(start, inner) else piece)
+    if opened:
+        out.append("</mark>")
     return "".join(out)
