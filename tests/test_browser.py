@@ -150,7 +150,10 @@ def test_upload_dpa_shows_incident_notification_and_downloads_xlsx(server: str, 
     expect(heading).to_contain_text("Met")
     evidence = page.locator(".cc-source mark")
     expect(evidence.first).to_contain_text("72 hours")
-    expect(page.get_by_text("notification: 72 hours")).to_be_visible()
+    expect(page.get_by_text("notification: 72 hours", exact=True)).to_be_visible()  # found in the contract
+    expect(
+        page.get_by_text("Section 4.1 binds the vendor as a firm commitment")
+    ).to_be_visible()  # met says why
     page.screenshot(path=str(ARTIFACTS / "browser-review.png"))
     evidence.first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "browser-evidence.png"))
@@ -161,8 +164,13 @@ def test_upload_dpa_shows_incident_notification_and_downloads_xlsx(server: str, 
     target = ARTIFACTS / download.suggested_filename
     download.save_as(target)
     assert target.suffix == ".xlsx"
-    ws = openpyxl.load_workbook(target, read_only=True)["Findings"]
-    rows = [[str(v) for v in r if v is not None] for r in ws.iter_rows(values_only=True)]
+    workbook = openpyxl.load_workbook(target, read_only=True)
+    try:  # a read-only workbook holds its file open until closed
+        rows = [
+            [str(v) for v in r if v is not None] for r in workbook["Findings"].iter_rows(values_only=True)
+        ]
+    finally:
+        workbook.close()
     incident = [r for r in rows if "incident_notification" in r]
     assert incident, rows[:3]
     assert any(cell.lower() == "met" for cell in incident[0]), incident[0]
