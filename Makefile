@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
 PORT ?= 8501
 
-.PHONY: chromium postgresql tesseract run test lint typecheck bench sbom audit lock clean model
+.PHONY: chromium postgresql tesseract libreoffice run test lint typecheck bench sbom audit lock clean model
 
 $(VENV)/.runtime: requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,10 +34,15 @@ tesseract:
 	@command -v tesseract >/dev/null && test -n "$$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null; }
 
-run: $(VENV)/.runtime tesseract
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+# Debian's LibreOffice (headless, no GUI) opens the redline, addendum and memo in tests/test_libreoffice.py.
+libreoffice:
+	@command -v soffice >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null; }
 
-test: $(VENV)/.dev chromium postgresql tesseract
+# The engine is built before the server starts (checker_app/serve.py), so the first visit is not a wait.
+run: $(VENV)/.runtime tesseract
+	$(PY) -m checker_app.serve --server.address 127.0.0.1 --server.port $(PORT)
+
+test: $(VENV)/.dev chromium postgresql tesseract libreoffice
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

@@ -8,9 +8,11 @@ from __future__ import annotations
 import streamlit as st
 
 from checker_app.engine import warm_up
+from checker_app.kept_choices import keep_choices
 from checker_app.style import favicon
 
 st.set_page_config(page_title="clausecheck", page_icon=favicon(), layout="wide", menu_items={})
+keep_choices()
 warm_up()  # the engine is ready before the first upload
 
 pages = [

@@ -20,6 +20,7 @@ from checker.library.schema import Playbook
 from checker.match.engine import Engine
 from checker.match.roles import Roles
 from checker.models import Assessment, Clause, Document, DocumentInfo, InputError, Match
+from checker.negotiate.drafting import contract_parties, draft
 from checker.score import assess
 from checker.segment import Segmenter
 
@@ -132,9 +133,30 @@ class ContractChecker:
         chosen = self.playbook(playbook)
         matches = [m for d in documents for m in d.matches]
         infos = [document_info(d.document, d.roles) for d in documents]
-        draft = assess(infos, matches, chosen, self.library, errors)
-        statuses = {f.control: f.status.value for f in draft.findings}
-        return draft.model_copy(update={"coverage": coverage(chosen, self.library, statuses)})
+        scored = assess(infos, matches, chosen, self.library, errors)
+        statuses = {f.control: f.status.value for f in scored.findings}
+        parties = contract_parties((d.document.text for d in documents), self.library.language)
+        findings = [
+            f.model_copy(
+                update={
+                    "fallback": draft(
+                        f.fallback,
+                        parties,
+                        control=self.library.controls.get(f.control),
+                        level=chosen.level,
+                        thresholds=f.thresholds,
+                    )
+                }
+            )
+            for f in scored.findings
+        ]
+        return scored.model_copy(
+            update={
+                "coverage": coverage(chosen, self.library, statuses),
+                "parties": parties,
+                "findings": findings,
+            }
+        )
 
     def check_paths(
         self,

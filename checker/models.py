@@ -27,6 +27,7 @@ __all__ = [
     "Line",
     "Match",
     "OcrPage",
+    "PartyNames",
     "PartyRole",
     "Provenance",
     "ReviewerOverride",
@@ -224,6 +225,7 @@ class ReviewerOverride(_Frozen):
     status: Status | None = None
     comment: str = ""
     reviewer: str = ""
+    decided_at: str = Field(default="", description="When the reviewer decided (ISO-8601, UTC).")
 
 
 class Finding(_Frozen):
@@ -231,6 +233,9 @@ class Finding(_Frozen):
 
     control: str
     title: str
+    catalogue: str = Field(
+        default="", description="The control's catalogue code (SC-01), shown beside its title."
+    )
     family: str
     severity: str
     status: Status
@@ -240,6 +245,12 @@ class Finding(_Frozen):
     reasons: list[str] = Field(default_factory=list)
     reason_codes: list[str] = Field(default_factory=list)
     rule: str = ""
+    party: str = Field(
+        default="", description="Who the deciding clause binds: vendor, assumed_vendor, mutual, customer."
+    )
+    modality: str = Field(
+        default="", description="How firmly: binding, descriptive, permissive, prohibition, none."
+    )
     fallback: str = ""
     references: list[str] = Field(default_factory=list)
     override: ReviewerOverride | None = None
@@ -304,6 +315,18 @@ class FrameworkCoverage(_Frozen):
     controls: list[str] = Field(default_factory=list)
 
 
+#: The names the library's model clauses are drafted with.
+LIBRARY_VENDOR = "Supplier"
+LIBRARY_CUSTOMER = "Customer"
+
+
+class PartyNames(_Frozen):
+    """What a contract calls the vendor and the customer (the library's names when it says neither)."""
+
+    vendor: str = LIBRARY_VENDOR
+    customer: str = LIBRARY_CUSTOMER
+
+
 class Provenance(_Frozen):
     """What produced an assessment, so it can be reproduced and audited."""
 
@@ -322,9 +345,17 @@ class Assessment(_Frozen):
     document: DocumentInfo
     documents: list[DocumentInfo] = Field(default_factory=list)
     playbook: str
-    score: float
+    score: float = Field(description="The contract score after review: the reviewer's statuses count.")
     score_explanation: str = ""
+    engine_score: float | None = Field(
+        default=None,
+        description="The engine's own score before any reviewer decision; null when nothing was reviewed.",
+    )
     findings: list[Finding]
     coverage: list[FrameworkCoverage] = Field(default_factory=list)
     errors: list[InputError] = Field(default_factory=list)
+    parties: PartyNames = Field(
+        default_factory=PartyNames,
+        description="The names the contract uses for the vendor and the customer; fallback language uses them.",
+    )
     provenance: Provenance

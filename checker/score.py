@@ -34,7 +34,15 @@ from checker.models import (
     Status,
 )
 
-__all__ = ["SEVERITY_WEIGHT", "STATUS_CREDIT", "apply_thresholds", "assess", "judge", "threshold_for"]
+__all__ = [
+    "SEVERITY_WEIGHT",
+    "STATUS_CREDIT",
+    "apply_thresholds",
+    "assess",
+    "contract_score",
+    "judge",
+    "threshold_for",
+]
 
 SEVERITY_WEIGHT = {"critical": 10.0, "high": 6.0, "medium": 3.0, "low": 1.0}
 STATUS_CREDIT = {Status.MET: 1.0, Status.WEAK: 0.5, Status.CONFLICT: 0.0, Status.MISSING: 0.0}
@@ -124,6 +132,7 @@ def judge(
     base = {
         "control": control.id,
         "title": control.title,
+        "catalogue": control.catalogue,
         "family": control.family,
         "severity": severity,
         "thresholds": thresholds,
@@ -144,6 +153,8 @@ def judge(
             reasons=list(best.reasons),
             reason_codes=list(best.reason_codes),
             rule=best.rule,
+            party=best.party,
+            modality=best.modality,
         )
     reasons = list(best.reasons)
     codes = list(best.reason_codes)
@@ -164,6 +175,8 @@ def judge(
         reasons=reasons,
         reason_codes=codes,
         rule=best.rule,
+        party=best.party,
+        modality=best.modality,
     )
 
 
@@ -206,14 +219,24 @@ def _evidence(matches: Iterable[Match]) -> list[Evidence]:
     return out
 
 
-def _score(findings: Sequence[Finding]) -> tuple[float, str]:
+def contract_score(
+    findings: Sequence[Finding], statuses: Sequence[Status] | None = None
+) -> tuple[float, str]:
+    """The severity-weighted score (one decimal) and its explanation.
+
+    ``statuses`` gives each finding's status in order (the reviewer's, after review); by default the
+    engine's own.
+    """
+    shown = list(statuses) if statuses is not None else [f.status for f in findings]
     total = sum(SEVERITY_WEIGHT.get(f.severity, 1.0) for f in findings)
     if not total:
         return 0.0, "no controls in the playbook"
-    got = sum(SEVERITY_WEIGHT.get(f.severity, 1.0) * STATUS_CREDIT[f.status] for f in findings)
+    got = sum(
+        SEVERITY_WEIGHT.get(f.severity, 1.0) * STATUS_CREDIT[s] for f, s in zip(findings, shown, strict=True)
+    )
     counts: defaultdict[str, int] = defaultdict(int)
-    for f in findings:
-        counts[f.status.value] += 1
+    for s in shown:
+        counts[s.value] += 1
     score = round(100.0 * got / total, 1)
     explanation = (
         f"{got:g} of {total:g} severity-weighted points (met 1, weak 0.5, conflict and missing 0; "
@@ -251,7 +274,7 @@ def assess(
         if finding.status == Status.MISSING and control.implied_by:
             finding = _implied(finding, control, by_control, playbook, library)
         findings.append(finding)
-    score, explanation = _score(findings)
+    score, explanation = contract_score(findings)
     provenance = Provenance(
         tool_version=__version__,
         library_version=library.version,

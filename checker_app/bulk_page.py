@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import io
 import os
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 import streamlit as st
+from openpyxl import Workbook
 
 from checker.batch import (
     BatchOptions,
@@ -27,15 +28,15 @@ from checker.batch import (
 )
 from checker.batch.sheet import InputSheet
 from checker.errors import ClauseCheckError
-from checker.report.wording import status_counts
+from checker.report.wording import format_score, status_counts
 from checker_app.bulk_inputs import UploadedDocs
 from checker_app.engine import get_checker
 from checker_app.findings_table import STATUS_ICONS
-from checker_app.playbooks import playbook_label, shipped_playbooks
+from checker_app.playbooks import playbook_label, playbook_summary, shipped_playbooks
 from checker_app.register_record import record_outcome
 from checker_app.safe_text import escape_markdown
 
-__all__ = ["outcome_rows", "render"]
+__all__ = ["COLUMN_HELP", "outcome_rows", "render", "template_sheet"]
 
 _STATE_RESULT = "bulk_result"
 _AUTO = "(detect)"
@@ -47,27 +48,89 @@ def _workers() -> int:
     return max(1, min(2, cores - 1))
 
 
+#: The columns a bulk sheet may have, as the page and the template explain them.
+COLUMN_HELP: Final = (
+    ("Vendor", "the vendor's name; rows with the same vendor can be assessed as one bundle"),
+    (
+        "Contract file",
+        "the file name of each contract, as uploaded (or inside an uploaded ZIP); several files in one cell"
+        " are separated by a semicolon (msa.pdf; dpa.docx) or a line break",
+    ),
+    ("Clause text", "optional: security clauses pasted as text, for a vendor with no file"),
+)
+_TEMPLATE_ROWS: Final = (
+    ("Acme Cloud Ltd", "acme-msa.pdf; acme-dpa.docx", ""),
+    ("Northwind Analytics", "northwind-terms.docx", ""),
+    ("Small Vendor Inc", "", "Vendor shall notify Customer of any Security Incident within 24 hours."),
+)
+
+
+def template_sheet() -> bytes:
+    """A bulk sheet to fill in: the three columns, example rows, and a second sheet explaining them."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None  # a new workbook always has one sheet
+    ws.title = "Vendors"
+    ws.append([name for name, _ in COLUMN_HELP])
+    for row in _TEMPLATE_ROWS:
+        ws.append(list(row))
+    for letter, width in zip("ABC", (28, 40, 60), strict=True):
+        ws.column_dimensions[letter].width = width
+    help_ws = wb.create_sheet("How to fill it in")
+    help_ws.append(["Column", "What goes in it"])
+    for name, text in COLUMN_HELP:
+        help_ws.append([name, text])
+    help_ws.column_dimensions["A"].width, help_ws.column_dimensions["B"].width = 16, 100
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def outcome_rows(outcome: BatchOutcome) -> list[dict[str, Any]]:
-    """One plain-text row per sheet row: scored or the errors that stopped it."""
+    """One plain-text row per sheet row: scored, or what stopped it, in the row itself."""
     rows = []
     for row in outcome.rows:
         result = outcome.results.get(row.job) if row.job is not None else None
         a = result.assessment if result else None
         counts = status_counts(a.findings) if a else {}
         file_ref = row.row.get(outcome.columns.file)
+        errors = "\n".join(f"{e.path}: {e.message} {e.hint}".strip() for e in row.errors)
+        if a:
+            verdict = "✔ Scored" + (" (with errors)" if row.errors else "")
+        else:  # the error is the result: it goes where the score would be, not off-screen
+            verdict = "✖ Not scored: " + (row.errors[0].message if row.errors else "no document to assess")
         rows.append(
             {
                 "Row": row.row.number,
                 "Vendor": row.vendor,
-                "File": file_ref,
-                "Result": ("✔ Scored" + (" (with errors)" if row.errors else "")) if a else "✖ Not scored",
-                "Score": a.score if a else None,
-                **{f"{STATUS_ICONS[s]} {s.value.capitalize()}": counts.get(s) for s in STATUS_ICONS},
-                "Errors": "\n".join(f"{e.path}: {e.message} {e.hint}".strip() for e in row.errors),
+                "File": file_ref or "",
+                "Result": verdict,
+                "Score": int(format_score(a.score)) if a else pd.NA,
+                **{f"{STATUS_ICONS[s]} {s.value.capitalize()}": counts.get(s, pd.NA) for s in STATUS_ICONS},
+                "Errors": errors,
                 "Notes": "\n".join(row.notes),
             }
         )
     return rows
+
+
+def _sheet_help() -> None:
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    with left:
+        st.markdown(
+            "**The sheet** has one row per contract (or per vendor), with these columns (headers are"
+            " recognised, and you can pick them below; other columns are kept as they are):"
+        )
+        st.markdown("\n".join(f"- **{name}**: {escape_markdown(text)}" for name, text in COLUMN_HELP))
+    right.download_button(
+        "Template sheet (.xlsx)",
+        data=template_sheet(),
+        file_name="clausecheck-bulk-template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="bulk_template",
+        width="stretch",
+    )
 
 
 def _read_sheet() -> InputSheet | None:
@@ -75,8 +138,6 @@ def _read_sheet() -> InputSheet | None:
         "Spreadsheet of vendors (xlsx or csv)",
         type=["xlsx", "csv"],
         key="bulk_sheet",
-        help="One row per contract (or per vendor): a vendor column and a contract file column, or a column"
-        " of pasted clause text. Other columns are kept as they are.",
     )
     if upload is None:
         return None
@@ -149,8 +210,10 @@ def _show_result(outcome: BatchOutcome, workbook: bytes) -> None:
                 f"{i} {s.value.capitalize()}": st.column_config.NumberColumn(format="%d")
                 for s, i in STATUS_ICONS.items()
             },
+            "Result": st.column_config.TextColumn(width="large"),
             "Errors": st.column_config.TextColumn(width="large"),
         },
+        row_height=56,
         key="bulk_table",
     )
 
@@ -164,6 +227,7 @@ def render() -> None:
         " in its own worker process with a time and memory limit; a row that fails says why, and the rest"
         " are still scored."
     )
+    _sheet_help()
     sheet = _read_sheet()
     files = st.file_uploader(
         "Contract files named in the sheet (or a ZIP of them)",
@@ -178,6 +242,7 @@ def render() -> None:
         format_func=lambda n: playbook_label(n, library),
         key="bulk_pb",
     )
+    left.caption(escape_markdown(playbook_summary(library.playbooks[playbook], library)))
     by_vendor = right.checkbox(
         "One bundle per vendor", key="bulk_group", help="Assess all rows of a vendor together, as one bundle."
     )

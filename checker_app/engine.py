@@ -13,13 +13,24 @@ from checker.api import ContractChecker
 from checker.isolate import prestart
 from checker.isolate.pool import in_child_process
 
-__all__ = ["get_checker", "warm_up"]
+__all__ = ["get_checker", "prebuild", "warm_up"]
+
+# Filled once by ``checker_app.serve`` before the server starts (same process), so the first visitor
+# finds the engine built; read only by get_checker. Empty under a plain ``streamlit run``.
+_PREBUILT: list[ContractChecker] = []
+
+
+def prebuild() -> ContractChecker:
+    """Build the checker now, before any session asks for it (``python -m checker_app.serve``)."""
+    if not _PREBUILT:
+        _PREBUILT.append(ContractChecker())
+    return _PREBUILT[0]
 
 
 @st.cache_resource(show_spinner="Loading the clause library and the matcher…")
 def get_checker() -> ContractChecker:
-    """The one :class:`~checker.api.ContractChecker` of this server."""
-    return ContractChecker()
+    """The one :class:`~checker.api.ContractChecker` of this server (the prebuilt one, if any)."""
+    return _PREBUILT[0] if _PREBUILT else ContractChecker()
 
 
 @st.cache_resource(show_spinner=False)

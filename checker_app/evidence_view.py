@@ -9,16 +9,28 @@ viewer component and no network are needed.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageSequence
 
 from checker.api import ReadDocument
+from checker.match.quantities import defined_periods, find_quantities
 from checker.models import Clause, ClauseKind, Evidence
 from checker_app.safe_text import escape_html, highlight_spans
 
-__all__ = ["PAGE_FORMATS", "ClauseContext", "clause_context", "context_html", "page_with_highlight"]
+__all__ = [
+    "PAGE_FORMATS",
+    "ClauseContext",
+    "DefinedTerm",
+    "clause_context",
+    "context_html",
+    "defined_terms",
+    "defined_terms_html",
+    "number_spans",
+    "page_with_highlight",
+]
 
 #: The document formats whose pages can be shown as images with the evidence boxed.
 PAGE_FORMATS = frozenset({"pdf", "image"})
@@ -68,14 +80,64 @@ def _location(clause: Clause) -> str:
     return " · ".join(parts)
 
 
-def context_html(read: ReadDocument, ev: Evidence, radius: int = 2) -> str:
-    """The evidence in context as HTML: every piece of contract text escaped, the evidence in ``<mark>``."""
+def number_spans(read: ReadDocument, ev: Evidence, params: dict[str, float]) -> list[tuple[int, int]]:
+    """Where the numbers the finding turned on stand in the evidence (document offsets)."""
+    if not params:
+        return []
+    wanted = set(params.values())
+    quote = read.document.text[ev.start : ev.end]
+    return [(ev.start + q.start, ev.start + q.end) for q in find_quantities(quote) if q.value in wanted]
+
+
+@dataclass(frozen=True)
+class DefinedTerm:
+    """A defined term the evidence uses, and the clause that defines it."""
+
+    term: str
+    definition: Clause
+
+
+def defined_terms(read: ReadDocument, ev: Evidence) -> list[DefinedTerm]:
+    """Defined periods ("Notice Period" means 48 hours) the evidence uses, each with its definition.
+
+    A window stated by reference to a defined term is read through its definition elsewhere in the
+    contract; the reviewer needs to see that definition beside the clause.
+    """
+    quote = read.document.text[ev.start : ev.end].lower()
+    found = []
+    for key, quantity in defined_periods(read.document.text).items():
+        if key not in quote:
+            continue
+        term = quantity.defined_term or key
+        pattern = re.compile(rf"{re.escape(term)}\W{{0,3}}\s+(?:shall\s+)?means?\b", re.IGNORECASE)
+        clause = next((c for c in read.clauses if pattern.search(c.text)), None)
+        if clause is not None and not (clause.start <= ev.start < clause.end):
+            found.append(DefinedTerm(term, clause))
+    return found
+
+
+def defined_terms_html(terms: list[DefinedTerm]) -> str:
+    """Each defined term with its definition and where it is, as escaped HTML."""
+    return "".join(
+        f'<div class="cc-define"><div class="cc-loc">Defined term \u201c{escape_html(t.term)}\u201d ·'
+        f" {escape_html(_location(t.definition))}</div>"
+        f'<div class="cc-text">{escape_html(t.definition.text)}</div></div>'
+        for t in terms
+    )
+
+
+def context_html(
+    read: ReadDocument, ev: Evidence, radius: int = 2, *, params: dict[str, float] | None = None
+) -> str:
+    """The evidence in context as HTML: every piece of contract text escaped, the evidence in ``<mark>``,
+    and the numbers the finding turned on marked again inside it."""
     text = read.document.text
     span = [(ev.start, ev.end)]
+    numbers = number_spans(read, ev, params or {})
     ctx = clause_context(read, ev, radius)
     if ctx.evidence_clause is None:
         lo, hi = max(0, ev.start - _FALLBACK_CHARS), min(len(text), ev.end + _FALLBACK_CHARS)
-        body = highlight_spans(text[lo:hi], span, base=lo)
+        body = highlight_spans(text[lo:hi], span, base=lo, numbers=numbers)
         return f'<div class="cc-source"><div class="cc-clause cc-evidence">{body}</div></div>'
     blocks = []
     for clause in ctx.clauses:
@@ -85,7 +147,7 @@ def context_html(read: ReadDocument, ev: Evidence, radius: int = 2) -> str:
             classes.append("cc-evidence")
         if clause.kind == ClauseKind.HEADING:
             classes.append("cc-heading")
-        body = highlight_spans(text[clause.start : clause.end], span, base=clause.start)
+        body = highlight_spans(text[clause.start : clause.end], span, base=clause.start, numbers=numbers)
         blocks.append(
             f'<div class="{" ".join(classes)}">'
             f'<div class="cc-loc">{escape_html(_location(clause))}</div>'

@@ -10,14 +10,40 @@ import streamlit as st
 
 from checker.library.loader import Library
 from checker.models import Evidence, Finding, ReviewerOverride, Status
-from checker.report.wording import STATUS_LABELS, effective_status, gap_reason, override_text, reason_label
+from checker.report.wording import (
+    effective_status,
+    engine_said,
+    override_text,
+    reason_label,
+    status_reason,
+)
 from checker_app.bundle import Bundle
-from checker_app.evidence_view import PAGE_FORMATS, context_html, page_with_highlight
+from checker_app.evidence_view import (
+    PAGE_FORMATS,
+    context_html,
+    defined_terms,
+    defined_terms_html,
+    page_with_highlight,
+)
 from checker_app.findings_table import family_label, format_found, format_limits, status_text
 from checker_app.review_state import make_override
 from checker_app.safe_text import escape_html, escape_markdown
 
 __all__ = ["render_finding"]
+
+_BOUND = {
+    "vendor": "The vendor",
+    "assumed_vendor": "The vendor (the clause names no party)",
+    "mutual": "Both parties",
+    "customer": "The customer, not the vendor",
+}
+_FIRMLY = {
+    "binding": "A firm commitment (shall, will, must)",
+    "descriptive": "A statement of measures in a security schedule",
+    "permissive": "Permissive only (may, should)",
+    "prohibition": "A prohibition",
+    "none": "No commitment",
+}
 
 _DECISIONS = {"none": "Not reviewed", "accepted": "Accept the finding", "overridden": "Override the status"}
 
@@ -60,7 +86,10 @@ def _render_source(finding: Finding, bundle: Bundle) -> None:
     if read is None:
         st.text(ev.text)
         return
-    st.html(context_html(read, ev))
+    st.html(context_html(read, ev, params=finding.params))
+    terms = defined_terms(read, ev)
+    if terms:
+        st.html(defined_terms_html(terms))
     source = bundle.source(ev.document)
     if read.document.format.value in PAGE_FORMATS and source is not None:
         shown = "as scanned" if ev.ocr_confidence is not None else "as printed"
@@ -75,14 +104,17 @@ def _render_source(finding: Finding, bundle: Bundle) -> None:
 
 def _render_why(finding: Finding, library: Library) -> None:
     st.markdown("#### Why")
-    reasons = [reason_label(r) for r in finding.reasons] or [gap_reason(finding)]
-    reasons = [r for r in reasons if r]
-    if reasons:
-        st.html("<ul>" + "".join(f"<li>{escape_html(r)}</li>" for r in reasons) + "</ul>")
+    st.html(f"<p>{escape_html(status_reason(finding))}</p>")
+    detail = [reason_label(r) for r in finding.reasons if effective_status(finding) != Status.MET]
+    if len(detail) > 1:
+        st.html("<ul>" + "".join(f"<li>{escape_html(r)}</li>" for r in detail) + "</ul>")
     rows = {
+        "Who is bound": _BOUND.get(finding.party, "—")
+        if finding.evidence
+        else "Nobody: no clause addresses it",
+        "How firmly": _FIRMLY.get(finding.modality, "—") if finding.evidence else "—",
         "Found in the contract": format_found(finding.params) or "—",
-        "Threshold applied": format_limits(finding.thresholds) or "—",
-        "Rule that fired": finding.rule or "— (no clause matched)",
+        "The playbook asks for": format_limits(finding.thresholds) or "a binding commitment by the vendor",
     }
     st.html(
         '<dl class="cc-facts">'
@@ -134,7 +166,7 @@ def _render_review(finding: Finding, overrides: dict[str, ReviewerOverride], rev
             if decision == "none":
                 overrides.pop(key, None)
             else:
-                overrides[key] = make_override(decision, new_status, comment, reviewer)
+                overrides[key] = make_override(decision, new_status, comment, reviewer, finding.status)
             st.rerun()
 
 
@@ -143,10 +175,11 @@ def render_finding(
 ) -> None:
     """The detail panel for one finding."""
     shown = effective_status(finding)
-    engine_note = f" (engine: {STATUS_LABELS[finding.status]})" if shown != finding.status else ""
-    st.markdown(f"### {status_text(shown)}{engine_note} — {escape_markdown(finding.title)}")
+    engine_note = f" ({engine_said(finding)})" if shown != finding.status else ""
+    code = f"{finding.catalogue} " if finding.catalogue else ""
+    st.markdown(f"### {status_text(shown)}{engine_note} — {escape_markdown(code + finding.title)}")
     st.caption(
-        f"`{finding.control}` · {family_label(finding.family)} · severity **{finding.severity}**"
+        f"{family_label(finding.family)} · severity **{finding.severity}**"
         + (" · reviewed" if finding.control in overrides else "")
     )
     left, right = st.columns([3, 2], gap="large")

@@ -14,11 +14,10 @@ from checker.models import Finding, Status
 from checker.report.wording import (
     STATUS_LABELS,
     effective_status,
-    evidence_location,
-    format_reasons,
-    gap_reason,
-    is_gap,
     override_text,
+    params_words,
+    status_reason,
+    threshold_words,
 )
 
 __all__ = [
@@ -54,12 +53,12 @@ TABLE_COLUMNS: Final = (
     "Status",
     "Control",
     "Severity",
+    "Reason",
+    "Evidence",
     "Found",
     "Threshold",
-    "Reason",
-    "Family",
-    "Evidence",
     "Review",
+    "Family",
     "ID",
     "Frameworks",
     "Engine status",
@@ -75,47 +74,14 @@ def status_text(status: Status) -> str:
     return f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}"
 
 
-_UNITS: Final = (
-    ("business_days", "business days"),
-    ("hours", "hours"),
-    ("days", "days"),
-    ("months", "months"),
-)
-_SIGNS: Final = {"max": "≤", "min": "≥"}
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
-
-
-def _split_key(key: str) -> tuple[str, str]:
-    """ "notification_hours" → ("notification", "hours"); an amount has no unit."""
-    for suffix, words in _UNITS:
-        if key.endswith("_" + suffix):
-            return key[: -len(suffix) - 1].replace("_", " "), words
-    return key.removesuffix("_amount").replace("_", " "), ""
-
-
-def _quantity(key: str, value: float, sign: str = ":") -> str:
-    name, unit = _split_key(key)
-    return f"{name} {sign} {_number(value)}{' ' + unit if unit else ''}".replace(" :", ":")
-
-
 def format_found(params: dict[str, float]) -> str:
-    """The numbers read from the contract in words: "notification: 72 hours"."""
-    return "; ".join(_quantity(k, v) for k, v in sorted(params.items()))
+    """The numbers read from the contract in words: "notification: 72 hours" (plural units, no keys)."""
+    return params_words(params)
 
 
 def format_limits(thresholds: dict[str, dict[str, float]]) -> str:
-    """The playbook's thresholds in words: "notification ≤ 72 hours" (scorer shape, see wording)."""
-    parts = []
-    for key, bounds in sorted(thresholds.items()):
-        if "threshold" in bounds:
-            sign = next((_SIGNS[d] for d in _SIGNS if d in bounds), "=")
-            parts.append(_quantity(key, bounds["threshold"], sign))
-        else:
-            parts.extend(_quantity(key, v, _SIGNS.get(b, b)) for b, v in sorted(bounds.items()))
-    return "; ".join(parts)
+    """The playbook's thresholds in words: "notification: at most 72 hours"."""
+    return threshold_words(thresholds)
 
 
 def family_label(family: str) -> str:
@@ -152,24 +118,36 @@ def filter_findings(
     return kept
 
 
-def _sort_key(f: Finding) -> tuple[int, int]:
-    return _STATUS_ORDER[effective_status(f)], _SEVERITY_ORDER.get(f.severity, 9)
+def _sort_key(f: Finding) -> tuple[int, int, int]:
+    # Met at the bottom; above it, most severe first, and within a severity conflicts, missing, weak.
+    shown = effective_status(f)
+    return shown == Status.MET, _SEVERITY_ORDER.get(f.severity, 9), _STATUS_ORDER[shown]
+
+
+def _evidence_cell(f: Finding) -> str:
+    """The deciding quote with its section, short enough for a table row."""
+    if not f.evidence:
+        return "— the contract is silent"
+    ev = f.evidence[0]
+    where = f"§ {ev.section}" if ev.section else f"page {ev.page}"
+    quote = " ".join(ev.text.split())
+    return f"{where}: “{quote[:220]}{'…' if len(quote) > 220 else ''}”"
 
 
 def finding_rows(findings: Iterable[Finding], library: Library) -> list[dict[str, Any]]:
-    """One plain-text row per finding, most urgent first, for ``st.dataframe``."""
+    """One plain-text row per finding for ``st.dataframe``: open points by severity then status, met last."""
     rows = []
     for f in sorted(findings, key=_sort_key):
         shown = effective_status(f)
         row = {
             "Status": status_text(shown),
-            "Control": f.title,
+            "Control": f"{f.catalogue} {f.title}".strip(),
             "Severity": f.severity.capitalize(),
             "Found": format_found(f.params),
             "Threshold": format_limits(f.thresholds),
-            "Reason": gap_reason(f) if is_gap(f) else format_reasons(f.reasons),
+            "Reason": status_reason(f),
             "Family": family_label(f.family),
-            "Evidence": evidence_location(f.evidence[0]) if f.evidence else "",
+            "Evidence": _evidence_cell(f),
             "Review": override_text(f),
             "ID": f.control,
             "Frameworks": ", ".join(frameworks_of(f.control, library)),

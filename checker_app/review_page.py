@@ -7,6 +7,7 @@ kept per bundle, so they survive filtering, playbook changes and reruns.
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 from typing import Any
 
@@ -19,6 +20,7 @@ from checker.library.loader import Library
 from checker.library.schema import Playbook
 from checker.models import Assessment, ReviewerOverride, Status
 from checker.report.wording import effective_status
+from checker.review import ReviewFileError, load_review, review_mismatches, review_of
 from checker_app.bundle import (
     SAMPLE_BUNDLES,
     Bundle,
@@ -38,9 +40,23 @@ from checker_app.findings_table import (
     frameworks_of,
     status_text,
 )
-from checker_app.playbooks import load_uploaded_playbook, playbook_label, shipped_playbooks
+from checker_app.playbooks import (
+    load_uploaded_playbook,
+    playbook_label,
+    playbook_summary,
+    shipped_playbook,
+    shipped_playbooks,
+)
 from checker_app.register_record import record_reviewed
-from checker_app.review_state import apply_overrides, available_exports, export_bytes, export_name
+from checker_app.review_state import (
+    EXPORTS,
+    REVIEW_EXPORT,
+    apply_overrides,
+    available_exports,
+    export_bytes,
+    export_name,
+    negotiation_pack,
+)
 from checker_app.safe_text import escape_markdown
 from checker_app.style import inject_css
 from checker_app.summary_view import render_summary
@@ -57,6 +73,10 @@ _OCR_LABELS = {
     "never": "Off: refuse scanned pages",
     "force": "Every PDF page (ignore the text layer)",
 }
+_STATE_LOADED = "review_loaded_digest"
+# Tall rows: long control titles, reasons and quotes wrap onto three lines instead of being cut off.
+_ROW_HEIGHT = 72
+_STATE_PICKED = "review_table_picked"
 
 _ACCEPTED_HELP = (
     "PDF, DOCX, TXT, Markdown, HTML, or scans (PNG, JPEG, TIFF; read with OCR); up to 50 MB each. Drop the MSA, DPA and security exhibit together:"
@@ -83,6 +103,7 @@ def _choose_playbook(library: Library) -> Playbook | None:
     name = st.selectbox(
         "Playbook", names, format_func=lambda n: playbook_label(n, library), key="review_playbook"
     )
+    st.caption(escape_markdown(playbook_summary(library.playbooks[name], library)))
     with st.expander("Use your own playbook (YAML)"):
         upload = st.file_uploader(
             "Playbook file",
@@ -91,7 +112,7 @@ def _choose_playbook(library: Library) -> Playbook | None:
             help="Overrides the choice above.",
         )
     if upload is None:
-        return library.playbooks[name]
+        return shipped_playbook(name, library)
     try:
         playbook = load_uploaded_playbook(upload.name, upload.getvalue(), library)
     except ClauseCheckError as exc:
@@ -248,6 +269,71 @@ def current_review() -> tuple[Assessment, Bundle] | None:
     return apply_overrides(cached[1], _overrides(bundle)), bundle
 
 
+def _load_review(assessment: Assessment, overrides: dict[str, ReviewerOverride]) -> None:
+    """Replace this bundle's decisions with a saved review's, once per uploaded file."""
+    upload = st.session_state.get("review_load")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        review = load_review(data, upload.name)
+    except ReviewFileError as exc:
+        st.error(
+            f"**{escape_markdown(upload.name)}** cannot be loaded: {escape_markdown(exc.message)}"
+            f" {escape_markdown(exc.hint)}",
+            icon=":material/error:",
+        )
+        return
+    known = {f.control for f in assessment.findings}
+    if st.session_state.get(_STATE_LOADED) != digest:
+        overrides.clear()
+        overrides.update({c: d for c, d in review.decisions.items() if c in known})
+        st.session_state[_STATE_LOADED] = digest
+    applied = sum(1 for c in review.decisions if c in known)
+    st.success(
+        f"Loaded {applied} decision{'s' if applied != 1 else ''} from **{escape_markdown(upload.name)}**.",
+        icon=":material/rate_review:",
+    )
+    for note in review_mismatches(review, assessment):
+        st.warning(f"Note: {escape_markdown(note)}.", icon=":material/warning:")
+
+
+def _save_review(reviewed: Assessment) -> None:
+    with st.expander("Save or load the review", icon=":material/rate_review:"):
+        st.caption(
+            "Your decisions as a small JSON file, to resume later, share with a colleague, or reproduce on"
+            " the command line: `clausecheck check FILES --playbook NAME --review REVIEW.json`."
+        )
+        left, right = st.columns(2, vertical_alignment="bottom")
+        left.download_button(
+            "Save review (.json)",
+            data=review_of(reviewed).to_json(),
+            file_name=export_name(reviewed, REVIEW_EXPORT),
+            mime="application/json",
+            key="review_save",
+            icon=":material/save:",
+            width="stretch",
+        )
+        right.file_uploader("Load a saved review", type=["json"], key="review_load")
+
+
+def _negotiation_download(reviewed: Assessment, bundle: Bundle, reviewer: str) -> None:
+    has_docx = any(d.document.format.value == "docx" for d in bundle.documents)
+    st.download_button(
+        "Negotiation pack (.zip)",
+        data=partial(negotiation_pack, reviewed, bundle, reviewer),
+        file_name=export_name(reviewed, EXPORTS[0]).rsplit(".", 1)[0] + "-negotiation-pack.zip",
+        mime="application/zip",
+        key="review_download_pack",
+        icon=":material/handshake:",
+        type="primary",
+        help=("The vendor's DOCX with tracked changes and a comment on each, " if has_docx else "")
+        + "a security addendum, a negotiation memo (DOCX, HTML, Markdown) and your review file, as one ZIP."
+        + ("" if has_docx else " (A redline needs the vendor's DOCX; for PDF and text use the addendum.)"),
+    )
+
+
 def _downloads(reviewed: Assessment, bundle: Bundle) -> None:
     exports = available_exports(bundle)
     cols = st.columns(len(exports))
@@ -285,19 +371,36 @@ def _findings_table(reviewed: Assessment, library: Library) -> list[str]:
     st.subheader("Findings")
     chosen = filter_findings(reviewed.findings, library, **_filters(reviewed, library))
     rows = finding_rows(chosen, library)
-    st.caption(f"{len(rows)} of {len(reviewed.findings)} controls shown. Click a column header to sort.")
-    st.dataframe(
+    st.caption(
+        f"{len(rows)} of {len(reviewed.findings)} controls shown, most urgent first. Click a row to open"
+        " the finding below."
+    )
+    event = st.dataframe(
         pd.DataFrame(rows, columns=TABLE_COLUMNS),
         hide_index=True,
         width="stretch",
         column_config={
+            "Status": st.column_config.TextColumn(pinned=True),
+            "Control": st.column_config.TextColumn(width="medium", pinned=True),
             "Reason": st.column_config.TextColumn(width="large"),
-            "Control": st.column_config.TextColumn(width="large"),
+            "Evidence": st.column_config.TextColumn(width="large"),
             "Frameworks": None,
             "Engine status": None,
+            "ID": None,
         },
+        row_height=_ROW_HEIGHT,
+        height=min(len(rows), 12) * _ROW_HEIGHT + 40,
         key="review_table",
+        on_select="rerun",
+        selection_mode="single-row",
     )
+    picked = event.selection.rows if event is not None else []
+    if picked and picked[0] < len(rows):
+        control = rows[picked[0]]["ID"]
+        # Only a new click moves the picker; the selection stays set on later reruns.
+        if st.session_state.get(_STATE_PICKED) != control:
+            st.session_state[_STATE_PICKED] = control
+            st.session_state["review_control"] = control
     return [row["ID"] for row in rows]
 
 
@@ -340,12 +443,16 @@ def render() -> None:
             )
         return
     overrides = _overrides(bundle)
-    reviewed = apply_overrides(_assessment(bundle, playbook), overrides)
+    engine_view = _assessment(bundle, playbook)
+    _load_review(engine_view, overrides)
+    reviewed = apply_overrides(engine_view, overrides, playbook, library)
     st.divider()
     head, _ = st.columns([3, 1])
     head.subheader(f"Against the {escape_markdown(playbook.title)} playbook")
     render_summary(reviewed)
+    _negotiation_download(reviewed, bundle, reviewer)
     _downloads(reviewed, bundle)
+    _save_review(reviewed)
     record_reviewed(reviewed)
     st.divider()
     shown_ids = _findings_table(reviewed, library)
@@ -354,7 +461,9 @@ def render() -> None:
     control = st.selectbox(
         "Finding to inspect",
         options,
-        format_func=lambda cid: f"{status_text(effective_status(by_id[cid]))} — {by_id[cid].title}",
+        format_func=lambda cid: (
+            f"{status_text(effective_status(by_id[cid]))} — {by_id[cid].catalogue} {by_id[cid].title}"
+        ),
         key="review_control",
     )
     st.divider()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import pairwise
 
 __all__ = ["escape_html", "escape_markdown", "highlight_spans"]
 
@@ -34,13 +35,7 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
 
 
-def highlight_spans(text: str, spans: list[tuple[int, int]], *, base: int = 0) -> str:
-    """``text`` as escaped HTML with each span (offsets relative to ``base``) wrapped in ``<mark>``.
-
-    Spans are clipped to the text and merged where they overlap, so the markup is always well formed;
-    the text itself is escaped piece by piece, never the markup.
-    """
-    limit = len(text)
+def _merged(spans: list[tuple[int, int]], base: int, limit: int) -> list[tuple[int, int]]:
     clipped = sorted(
         (max(0, s - base), min(limit, e - base)) for s, e in spans if min(limit, e - base) > max(0, s - base)
     )
@@ -50,11 +45,35 @@ def highlight_spans(text: str, spans: list[tuple[int, int]], *, base: int = 0) -
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
+    return merged
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def highlight_spans(
+    text: str, spans: list[tuple[int, int]], *, base: int = 0, numbers: list[tuple[int, int]] | None = None
+) -> str:
+    """``text`` as escaped HTML with each span (offsets relative to ``base``) wrapped in ``<mark>``.
+
+    ``numbers`` (same offsets) are the figures a finding turned on ("72 hours"); they are marked again,
+    as ``<mark class="cc-num">``, inside the evidence. Spans are clipped and merged, so the markup is
+    always well formed; the text itself is escaped piece by piece, never the markup.
+    """
+    limit = len(text)
+    outer = _merged(spans, base, limit)
+    inner = _merged(numbers or [], base, limit)
+    cuts = sorted({0, limit, *(p for s in outer + inner for p in s)})
     out: list[str] = []
-    pos = 0
-    for start, end in merged:
-        out.append(escape_html(text[pos:start]))
-        out.append(f"<mark>{escape_html(text[start:end])}</mark>")
-        pos = end
-    out.append(escape_html(text[pos:]))
+    opened = False  # one <mark> per evidence span, the numbers nested inside it
+    for start, end in pairwise(cuts):
+        inside = _inside(start, outer)
+        if inside != opened:
+            out.append("<mark>" if inside else "</mark>")
+            opened = inside
+        piece = escape_html(text[start:end])
+        out.append(f'<mark class="cc-num">{piece}</mark>' if _inside(start, inner) else piece)
+    if opened:
+        out.append("</mark>")
     return "".join(out)

@@ -23,6 +23,9 @@ _CSS = """
            white-space: pre-wrap; overflow-wrap: anywhere; }
 .cc-text mark { background: #ffe27a; color: inherit; padding: 0.05rem 0.1rem; border-radius: 2px;
                 box-shadow: 0 0 0 1px #e0b400 inset; }
+.cc-text mark.cc-num { background: #f59e0b; font-weight: 700; box-shadow: 0 0 0 1px #b45309 inset; }
+.cc-define { font-size: 0.9rem; background: #f4f6f9; border-radius: 4px; padding: 0.4rem 0.6rem;
+             margin: 0 0 0.6rem 0; }
 .cc-where { font-size: 0.85rem; color: #4a5561; margin-bottom: 0.35rem; }
 .cc-facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 0.9rem; margin: 0.3rem 0 0.8rem 0;
             font-size: 0.92rem; }

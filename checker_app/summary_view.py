@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from checker.models import Assessment, Status
-from checker.report.wording import STATUS_LABELS, effective_status
+from checker.report.wording import STATUS_LABELS, effective_status, format_score, status_counts
 from checker_app.findings_table import STATUS_ICONS, family_label
 
 __all__ = ["render_summary"]
@@ -65,18 +65,31 @@ def _coverage(assessment: Assessment) -> None:
 
 def render_summary(assessment: Assessment) -> None:
     """Score, counts, chart and coverage for the reviewed assessment."""
-    counts = Counter(effective_status(f) for f in assessment.findings)
+    counts = status_counts(assessment.findings)
+    engine = status_counts(assessment.findings, engine=True)
+    reviewed = assessment.engine_score is not None
     cols = st.columns(5)
+    explanation = (
+        assessment.score_explanation
+        or "Severity-weighted share of the playbook's controls: met counts fully, weak half."
+    )
     cols[0].metric(
         "Contract score",
-        f"{assessment.score:.0f} / 100",
-        help=assessment.score_explanation
-        or "Severity-weighted share of the playbook's controls: met counts fully, weak half.",
+        f"{format_score(assessment.score)} / 100",
+        delta=f"the engine said {format_score(assessment.engine_score)}" if reviewed else None,
+        delta_color="off",
+        help=explanation,
     )
     for col, status in zip(cols[1:], [Status.MET, Status.WEAK, Status.CONFLICT, Status.MISSING], strict=True):
-        col.metric(f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}", counts.get(status, 0))
+        said = f"the engine said {engine[status]}" if reviewed and engine[status] != counts[status] else None
+        col.metric(
+            f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}", counts[status], delta=said, delta_color="off"
+        )
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.altair_chart(_status_chart(assessment), width="stretch")
+        if assessment.findings:
+            st.altair_chart(_status_chart(assessment), width="stretch")
+        else:  # an empty chart has no field types, and Altair refuses to build it
+            st.caption("The playbook selects no control, so there is nothing to chart.")
     with right:
         _coverage(assessment)

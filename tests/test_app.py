@@ -84,8 +84,11 @@ def test_dpa_incident_notification_is_met_with_72_hours_and_its_evidence(dpa_app
     html = "\n".join(h.value for h in at.html)
     assert "<mark>" in html and "72 hours" in html.split("<mark>", 1)[1]
     assert "notification: 72 hours" in html  # found in the contract
-    assert "notification ≤ 72 hours" in html  # the threshold applied
-    assert "incident_notification.rules" in html  # the rule that fired
+    assert "notification: at most 72 hours" in html  # the threshold applied, in words
+    assert '<mark class="cc-num">72 hours</mark>' in html  # the number marked inside the evidence
+    # Met says why too, and no engineer words reach the screen (issue 12).
+    assert "binds the vendor" in html and "firm commitment" in html
+    assert "incident_notification.rules" not in html and "Rule that fired" not in html
     assert at.code and at.code[0].value  # fallback language to copy
     table = at.dataframe[0].value
     row = table[table["ID"] == "incident_notification"]
@@ -137,12 +140,16 @@ def test_override_changes_the_exported_json() -> None:
     _no_exception(at)
     after = _finding(_reviewed_json(at), "incident_notification")
     assert after["status"] == "met"
+    decided_at = after["override"].pop("decided_at")  # type: ignore[union-attr]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", decided_at)
     assert after["override"] == {
         "decision": "overridden",
         "status": "weak",
         "comment": "72 h is too slow for us.",
         "reviewer": "A. Reviewer",
     }
+    # The headline follows the reviewer: the score dropped, and the engine's is shown beside it.
+    assert at.metric[0].value != at.metric[0].delta and "the engine said" in (at.metric[0].delta or "")
     table = at.dataframe[0].value
     assert "Overridden: Met → Weak" in " ".join(table["Review"])
 
@@ -209,8 +216,13 @@ def test_bulk_page_scores_rows_and_reports_row_errors() -> None:
     at.button(key="bulk_run").click().run(timeout=180)
     _no_exception(at)
     table = at.dataframe[0].value
-    assert list(table["Result"]) == ["✔ Scored", "✖ Not scored"]
+    assert table["Result"].iloc[0] == "✔ Scored"
+    # A failed row says why in its own Result cell, and shows no score rather than "None" (issue 12).
+    assert (
+        table["Result"].iloc[1].startswith("✖ Not scored: ") and "no-such-contract" in table["Result"].iloc[1]
+    )
     assert "no-such-contract.pdf" in table["Errors"].iloc[1]
+    assert table["Score"].isna().iloc[1]
     workbook: bytes = at.session_state["bulk_result"][1]
     ws = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True)["Results"]
     rows = list(ws.iter_rows(values_only=True))

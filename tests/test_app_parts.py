@@ -145,7 +145,11 @@ def test_filters_overrides_and_rows(checker: ContractChecker) -> None:
     )
     row = next(r for r in finding_rows(reviewed.findings, lib) if r["ID"] == met[0].control)
     assert row["Status"] == "○ Missing" and row["Engine status"] == "Met"
-    assert row["Review"] == "Overridden: Met → Missing by me: no"
+    decided = next(f for f in reviewed.findings if f.override).override
+    assert decided is not None and decided.decided_at  # every decision is timed
+    when = decided.decided_at.replace("T", " ").replace("+00:00", " UTC")
+    assert row["Review"] == f"Overridden: Met → Missing by me on {when}: no"
+    assert reviewed.engine_score == a.score and reviewed.score < a.score  # the score follows the review
     assert [e.fmt for e in available_exports(bundle)] == ["xlsx", "html", "json"]  # no DOCX to annotate
 
 
@@ -153,8 +157,17 @@ def test_parameters_read_as_words() -> None:
     assert format_found({"notification_hours": 72.0, "notice_business_days": 10}) == (
         "notice: 10 business days; notification: 72 hours"
     )
-    assert format_limits({"notification_hours": {"threshold": 24.0, "max": 1.0}}) == "notification ≤ 24 hours"
-    assert format_limits({"insurance_amount": {"threshold": 2e6, "min": 1.0}}) == "insurance ≥ 2,000,000"
+    # In words, plural units only when plural, days where a week of hours was meant (issue 12).
+    assert (
+        format_limits({"notification_hours": {"threshold": 24.0, "max": 1.0}})
+        == "notification: at most 24 hours"
+    )
+    assert (
+        format_limits({"insurance_amount": {"threshold": 2e6, "min": 1.0}}) == "insurance: at least 2,000,000"
+    )
+    assert format_limits({"patch_days": {"threshold": 1.0, "max": 1.0}}) == "patch: at most 1 day"
+    cooldown = {"release_cooldown_hours": {"threshold": 168.0, "min": 1.0}}
+    assert format_limits(cooldown) == "release cooldown: at least 7 days (168 hours)"
 
 
 def test_a_scanned_page_is_shown_as_scanned_with_the_ocr_evidence_boxed_on_its_ink(

@@ -7,11 +7,14 @@ never downloaded: ``make test`` installs Debian's package, and without it this t
 
 from __future__ import annotations
 
+import io
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -36,6 +39,7 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT_MS = 60_000
 INCIDENT_TITLE = "Security incident notification within a fixed number of hours"
+PROGRAM_TITLE = "Written information-security programme or security schedule the vendor must meet"
 expect.set_options(timeout=TIMEOUT_MS)  # the first run builds the matcher; a cold start takes seconds
 
 
@@ -146,7 +150,10 @@ def test_upload_dpa_shows_incident_notification_and_downloads_xlsx(server: str, 
     expect(heading).to_contain_text("Met")
     evidence = page.locator(".cc-source mark")
     expect(evidence.first).to_contain_text("72 hours")
-    expect(page.get_by_text("notification: 72 hours")).to_be_visible()
+    expect(page.get_by_text("notification: 72 hours", exact=True)).to_be_visible()  # found in the contract
+    expect(
+        page.get_by_text("Section 4.1 binds the vendor as a firm commitment")
+    ).to_be_visible()  # met says why
     page.screenshot(path=str(ARTIFACTS / "browser-review.png"))
     evidence.first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "browser-evidence.png"))
@@ -157,8 +164,13 @@ def test_upload_dpa_shows_incident_notification_and_downloads_xlsx(server: str, 
     target = ARTIFACTS / download.suggested_filename
     download.save_as(target)
     assert target.suffix == ".xlsx"
-    ws = openpyxl.load_workbook(target, read_only=True)["Findings"]
-    rows = [[str(v) for v in r if v is not None] for r in ws.iter_rows(values_only=True)]
+    workbook = openpyxl.load_workbook(target, read_only=True)
+    try:  # a read-only workbook holds its file open until closed
+        rows = [
+            [str(v) for v in r if v is not None] for r in workbook["Findings"].iter_rows(values_only=True)
+        ]
+    finally:
+        workbook.close()
     incident = [r for r in rows if "incident_notification" in r]
     assert incident, rows[:3]
     assert any(cell.lower() == "met" for cell in incident[0]), incident[0]
@@ -170,3 +182,59 @@ def test_upload_dpa_shows_incident_notification_and_downloads_xlsx(server: str, 
         if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname != "127.0.0.1"
     ]
     assert not elsewhere, elsewhere
+
+
+def _score(page: Page) -> str:
+    metric = page.get_by_test_id("stMetric").filter(has_text="Contract score")
+    found = re.search(r"(\d+) / 100", metric.inner_text())
+    assert found, metric.inner_text()
+    return found.group(1)
+
+
+def test_override_changes_the_score_and_the_negotiation_pack_carries_it(
+    server: str, page: Page, tmp_path: Path
+) -> None:
+    from negotiation_samples import build_vendor_msa
+
+    msa = build_vendor_msa(tmp_path / "vendor-msa.docx")
+    page.goto(server)
+    page.get_by_test_id("stSidebar").get_by_label("Reviewer name", exact=True).fill("A. Counsel")
+    page.keyboard.press("Enter")
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Contract files")
+    uploader.locator('input[type="file"]').first.set_input_files(str(msa))
+    expect(page.get_by_text("Contract score")).to_be_visible()
+    before = _score(page)
+
+    # Override a met finding to weak, with a comment: the headline follows the reviewer.
+    _choose_finding(page, PROGRAM_TITLE)
+    expect(page.get_by_role("heading", name=PROGRAM_TITLE)).to_contain_text("Met")
+    page.get_by_text("Override the status").click()
+    comment = "No annual review of the programme: ask for one."
+    page.get_by_label("Comment (goes into every export)", exact=True).fill(comment)
+    page.get_by_role("button", name="Save review").click()
+    metric = page.get_by_test_id("stMetric").filter(has_text="Contract score")
+    expect(metric).to_contain_text(f"the engine said {before}")
+    after = _score(page)
+    assert int(after) < int(before), (before, after)
+    expect(page.get_by_role("heading", name=PROGRAM_TITLE)).to_contain_text("Weak")
+    page.screenshot(path=str(ARTIFACTS / "browser-override.png"))
+
+    # One download: the negotiation pack.
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Negotiation pack (.zip)").click()
+    target = ARTIFACTS / download_info.value.suggested_filename
+    download_info.value.save_as(target)
+    with zipfile.ZipFile(target) as pack:
+        names = pack.namelist()
+        redline = next(n for n in names if n.endswith("-redline.docx"))
+        memo = next(n for n in names if n.endswith("-negotiation-memo.md"))
+        with zipfile.ZipFile(io.BytesIO(pack.read(redline))) as docx_zip:
+            body = docx_zip.read("word/document.xml").decode()
+        memo_text = pack.read(memo).decode()
+    assert any(n.endswith("-security-addendum.docx") for n in names)
+    assert any(n.endswith("-review.json") for n in names)
+    # Real tracked changes, signed by the reviewer.
+    assert "<w:ins " in body and 'w:author="A. Counsel"' in body
+    # The memo carries the override: the reviewer's decision, comment and what the engine said.
+    assert comment in memo_text and "Overridden: Met → Weak by A. Counsel" in memo_text
+    assert "the engine said Met" in memo_text

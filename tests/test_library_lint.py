@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,14 @@ import yaml
 
 from checker.library.lint import LintProblem, lint_library
 
+_CODES = itertools.count(1)
+
 
 def base_control(cid: str = "incident_notification", family: str = "incident") -> dict[str, Any]:
     """A control that passes lint cleanly; tests copy it and break one thing."""
     return {
         "id": cid,
+        "catalogue": f"TT-{next(_CODES) % 100:02d}",
         "title": "Security incident notification within hours",
         "family": family,
         "status": "stable",
@@ -354,3 +358,20 @@ def test_format_is_path_line_level_code_message(tmp_path: Path) -> None:
     problem = LintProblem(tmp_path / "controls/a/b.yaml", 7, "error", "schema", "id: bad")
     assert problem.format(tmp_path) == "controls/a/b.yaml:7: error [schema] id: bad"
     assert problem.format(Path("/elsewhere")).endswith("b.yaml:7: error [schema] id: bad")
+
+
+def test_catalogue_codes_are_one_code_each_and_unique(tmp_path: Path) -> None:
+    # issue 12: AC-03 and ND-02 were used twice, three controls had none, one had two.
+    first, second = base_control(), base_control("mfa", "access")
+    second["catalogue"] = first["catalogue"] = "IN-01"
+    third = base_control("log_retention", "incident")
+    third["catalogue"] = "ND-03, AI-03"
+    root = write_library(tmp_path, [first, second, third])
+    [dup] = problems(root, "duplicate-catalogue")
+    assert dup.level == "error" and "IN-01" in dup.message
+    assert [p.path.stem for p in problems(root, "catalogue-code")] == ["log_retention"]
+
+
+def test_the_shipped_library_has_unique_catalogue_codes() -> None:
+    shipped = Path(__file__).resolve().parent.parent / "clause_library"
+    assert not [p for p in lint_library(shipped) if p.code in ("duplicate-catalogue", "catalogue-code")]

@@ -119,6 +119,9 @@ def test_the_guard_catches_a_connection_here_and_in_a_child(blocked_network: lis
         ("xlsx", [DPA_PDF, EXTERNAL_DOCX]),
         ("html", [DPA_MD, EXTERNAL_DOCX]),
         ("docx", [EXTERNAL_DOCX]),
+        ("redline", [EXTERNAL_DOCX]),
+        ("addendum", [DPA_PDF]),
+        ("memo", [DPA_MD]),
     ],
 )
 def test_check_in_every_format_stays_offline(
@@ -128,7 +131,7 @@ def test_check_in_every_format_stays_offline(
     blocked_network: list[str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    out = tmp_path / f"report.{fmt}"
+    out = tmp_path / f"report.{ {'redline': 'docx', 'addendum': 'docx', 'memo': 'html'}.get(fmt, fmt) }"
     args = ["check", *map(str, paths), "--format", fmt, "--out", str(out)]
     assert main(args) == 0, capsys.readouterr().err
     assert out.stat().st_size > 0

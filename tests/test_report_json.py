@@ -49,6 +49,7 @@ def test_overrides_are_exported() -> None:
         "status": "weak",
         "comment": "SOC 2 report offered instead; negotiate <b>on-site</b> audit.",
         "reviewer": "A. Counsel",
+        "decided_at": "",
     }
     assert by_control["ai_training_prohibition"]["override"] is None
 

@@ -90,7 +90,9 @@ def test_summary_counts_and_chart(workbook: openpyxl.Workbook) -> None:
     ws = workbook["Summary"]
     row = _records(ws)[0]
     assert row["Score"] == 42.5
-    assert (row["Met"], row["Weak"], row["Conflict"], row["Missing"]) == (1, 2, 1, 1)
+    # After review: the conflict a reviewer overrode to weak counts as weak (issue 12).
+    assert (row["Met"], row["Weak"], row["Conflict"], row["Missing"]) == (1, 3, 0, 1)
+    assert row["The engine said"] == "1 met, 2 weak, 1 conflict, 1 missing"
     assert row["Reviewed"] == 2
 
 
@@ -139,15 +141,16 @@ def test_layout(workbook: openpyxl.Workbook) -> None:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
     findings = workbook["Findings"]
-    assert findings["L1"].value == "Evidence"
-    assert findings.column_dimensions["L"].width == 60
-    assert findings["L2"].alignment.wrap_text
+    assert findings["M1"].value == "Evidence"
+    assert findings.column_dimensions["M"].width == 60
+    assert findings["M2"].alignment.wrap_text
+    assert findings["C1"].value == "Code"  # the catalogue code beside the title
 
 
 def test_status_conditional_formatting(workbook: openpyxl.Workbook) -> None:
     cf = workbook["Findings"].conditional_formatting
     ranges = {str(r.sqref) for r in cf}
-    assert {"F2:F11", "G2:G11"} <= ranges
+    assert {"G2:G11", "H2:H11"} <= ranges
     formulas = {rule.formula[0] for r in cf for rule in r.rules}
     assert formulas == {f'"{s.value}"' for s in Status}
     assert all(rule.dxf.fill is not None for r in cf for rule in r.rules)

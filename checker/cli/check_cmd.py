@@ -15,12 +15,13 @@ from checker.cli.register_options import add_register_options, record_into_regis
 
 if TYPE_CHECKING:  # the pipeline is imported when the command runs, so --help and usage errors stay fast
     from checker.models import Assessment, InputError
+    from checker.review import ReviewFile
 
 __all__ = ["REPORT_FORMATS", "register", "render_table"]
 
 #: ``checker.report.FORMATS``, spelled out so that parsing the command line imports no report writer
 #: (tests/test_cli_startup.py checks that the two agree).
-REPORT_FORMATS = ("json", "xlsx", "html", "docx")
+REPORT_FORMATS = ("json", "xlsx", "html", "docx", "redline", "addendum", "memo")
 
 _COLOURS = {"met": "32", "weak": "33", "conflict": "35", "missing": "31"}
 
@@ -40,7 +41,16 @@ def register(sub: Any) -> None:
         " parties block and definitions decide, and an unknown role is reported",
     )
     p.add_argument("--format", choices=("table", *REPORT_FORMATS), default="table", dest="fmt")
-    p.add_argument("--out", help="write the report to this file (required for xlsx and docx)")
+    p.add_argument(
+        "--out",
+        help="write the report to this file (required for xlsx, docx, redline and addendum; a memo is"
+        " written as DOCX, HTML or Markdown by the extension: X.docx, X.html, X.md)",
+    )
+    p.add_argument(
+        "--review",
+        metavar="REVIEW.json",
+        help="a review saved by the app (or by --save-review): the reviewer's decisions become the truth",
+    )
     p.add_argument("--password", help="password for encrypted PDFs")
     p.add_argument("--library", help="clause library folder (default: the shipped library)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
@@ -62,12 +72,19 @@ def _colour(text: str, code: str) -> str:
 
 def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError] = ()) -> str:
     """A readable terminal report: status (as a word, and in colour on a terminal), evidence, reasons."""
-    from checker.report.wording import parties_text
+    from checker.report.wording import (
+        effective_status,
+        engine_said,
+        format_score,
+        override_text,
+        parties_text,
+    )
 
     out: list[str] = []
     for a in assessments:
         names = ", ".join(d.name for d in a.documents) or a.document.name
-        out.append(f"{names}  ·  playbook {a.playbook}  ·  score {a.score:g}/100")
+        engine = f" (the engine said {format_score(a.engine_score)})" if a.engine_score is not None else ""
+        out.append(f"{names}  ·  playbook {a.playbook}  ·  score {format_score(a.score)}/100{engine}")
         out.append(f"  {a.score_explanation}")
         for d in a.documents:
             for line in parties_text(d).splitlines():
@@ -80,9 +97,13 @@ def render_table(assessments: Sequence[Assessment], errors: Sequence[InputError]
             for warning in d.warnings:
                 out.append(f"  note ({d.name}): {warning}")
         for f in a.findings:
-            tag = _colour(f"{f.status.value.upper():8}", _COLOURS[f.status.value])
+            shown = effective_status(f)
+            tag = _colour(f"{shown.value.upper():8}", _COLOURS[shown])
             params = ", ".join(f"{k}={v:g}" for k, v in f.params.items())
             out.append(f"  {tag} {f.control:34} {f.severity:8} {params}")
+            if f.override is not None:
+                said = f" ({engine_said(f)})" if shown != f.status else ""
+                out.append(f"           reviewer: {override_text(f)}{said}")
             for reason in f.reasons[:3]:
                 out.append(f"           - {reason}")
             if f.evidence:
@@ -130,15 +151,52 @@ def _check_isolated(args: argparse.Namespace) -> tuple[list[Assessment], list[In
     return assessments, errors
 
 
+def _read_review(name: str) -> ReviewFile:
+    """The review file given with ``--review``; a bad one is a usage error, raised before any work."""
+    from checker.review import ReviewFileError, load_review
+
+    try:
+        data = Path(name).read_bytes()
+    except OSError as exc:
+        raise ReviewFileError(
+            f"The review file cannot be read ({exc.strerror}).", hint="Check the path.", path=name
+        ) from None
+    return load_review(data, name)
+
+
+def _reviewed(
+    args: argparse.Namespace, review: ReviewFile, assessments: list[Assessment]
+) -> list[Assessment]:
+    """Each assessment with the saved review's decisions applied; mismatches are named on stderr."""
+    from checker.library.loader import DEFAULT_LIBRARY, load_library, resolve_playbook
+    from checker.review import apply_review, review_mismatches
+
+    library = load_library(args.library or DEFAULT_LIBRARY)
+    playbook = resolve_playbook(args.playbook, library)
+    out = []
+    for a in assessments:
+        for note in review_mismatches(review, a):
+            print(f"clausecheck: {args.review}: {note}", file=sys.stderr)
+        out.append(apply_review(a, review.decisions, playbook=playbook, library=library))
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     """Assess the paths and print or write the report; exit 1 if any input could not be read."""
-    if args.fmt in ("xlsx", "docx") and not args.out:
+    if args.fmt in ("xlsx", "docx", "redline", "addendum") and not args.out:
         print(f"clausecheck: --format {args.fmt} needs --out PATH", file=sys.stderr)
         return 2
     if args.register and not (args.vendor or "").strip():
         print(
             "clausecheck: --register needs --vendor NAME (the vendor's name in the register)", file=sys.stderr
         )
+        return 2
+    from checker.review import ReviewFileError
+
+    try:
+        review = _read_review(args.review) if args.review else None
+    except ReviewFileError as exc:
+        print(f"clausecheck: {exc}", file=sys.stderr)
         return 2
     if not (args.no_isolation or args.password):
         from checker.isolate import prestart
@@ -162,6 +220,8 @@ def run(args: argparse.Namespace) -> int:
         assessments, errors = _check_isolated(args)
     for e in errors:
         print(f"clausecheck: {e.path}: {e.message} {e.hint}".rstrip(), file=sys.stderr)
+    if review is not None:
+        assessments = _reviewed(args, review, assessments)
     if args.register:
         record_into_register(args, [(args.vendor, a) for a in assessments])
     if args.fmt == "table":

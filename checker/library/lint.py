@@ -209,6 +209,9 @@ def _validate(parsed: _File, model: type[Control] | type[Playbook], report: _Rep
 # --- controls ------------------------------------------------------------------------------------
 
 
+_CATALOGUE = re.compile(r"[A-Z]{2}-\d{2}")
+
+
 def _check_identity(
     parsed: _File, control: Control, controls: dict[str, tuple[_File, Control]], report: _Report
 ) -> None:
@@ -221,6 +224,23 @@ def _check_identity(
             "warning",
             "family-folder",
             f"family {control.family!r} but the file is in folder {parsed.path.parent.name!r}",
+        )
+    if not _CATALOGUE.fullmatch(control.catalogue):
+        report.add(
+            parsed,
+            ("catalogue",),
+            "error",
+            "catalogue-code",
+            f"catalogue code {control.catalogue!r} must be one code like SC-01 (shown beside the title)",
+        )
+    clash = next((f.path for f, c in controls.values() if c.catalogue == control.catalogue), None)
+    if clash is not None and control.catalogue:
+        report.add(
+            parsed,
+            ("catalogue",),
+            "error",
+            "duplicate-catalogue",
+            f"catalogue code {control.catalogue!r} is also used by {clash}",
         )
     if control.id in controls:
         first = controls[control.id][0].path

@@ -15,19 +15,33 @@ from typing import IO, Final
 
 from checker.errors import ReportError
 from checker.models import Assessment, DocumentInfo, InputError
-from checker.report.docx_report import annotate_docx
+from checker.report.docx_report import annotate_docx, open_docx
 from checker.report.html_report import render_html, render_html_many
 from checker.report.json_report import to_json
 from checker.report.xlsx_report import write_xlsx
 
-__all__ = ["FORMATS", "annotate_docx", "render_html", "report_bytes", "to_json", "write_report", "write_xlsx"]
+__all__ = [
+    "FORMATS",
+    "NEGOTIATION_FORMATS",
+    "annotate_docx",
+    "memo_format_of",
+    "render_html",
+    "report_bytes",
+    "to_json",
+    "write_report",
+    "write_xlsx",
+]
 
-FORMATS: Final = ("json", "xlsx", "html", "docx")
+FORMATS: Final = ("json", "xlsx", "html", "docx", "redline", "addendum", "memo")
+#: The negotiation pack: one contract (or bundle) at a time.
+NEGOTIATION_FORMATS: Final = ("redline", "addendum", "memo")
 
 Source = Path | bytes
 
 
-def _docx_target(assessment: Assessment, sources: Mapping[str, Source] | None) -> tuple[DocumentInfo, Source]:
+def _docx_target(
+    assessment: Assessment, sources: Mapping[str, Source] | None, fmt: str = "docx"
+) -> tuple[DocumentInfo, Source]:
     """The DOCX of the assessment to annotate (the main document, else the bundle's first DOCX)."""
     docs = [assessment.document, *(d for d in assessment.documents if d != assessment.document)]
     for info in docs:
@@ -40,6 +54,13 @@ def _docx_target(assessment: Assessment, sources: Mapping[str, Source] | None) -
         if source is not None:
             return info, source
     names = ", ".join(d.name or d.path for d in docs)
+    if fmt == "redline":
+        raise ReportError(
+            f"The redline marks tracked changes in the vendor's own Word file, and there is none ({names}).",
+            hint="For a PDF or text contract use --format addendum (a security addendum to attach), or give"
+            " the original .docx file.",
+            path=assessment.document.path,
+        )
     raise ReportError(
         f"The docx format annotates the vendor's own Word file, and there is none to annotate ({names}).",
         hint="Use --format html or xlsx for PDF and text contracts, or give the original .docx file.",
@@ -53,8 +74,13 @@ def report_bytes(
     *,
     sources: Mapping[str, Source] | None = None,
     errors: Sequence[InputError] = (),
+    memo_format: str = "docx",
+    author: str = "clausecheck",
 ) -> bytes:
-    """The report in format ``fmt`` (json, xlsx, html or docx) as bytes (UTF-8 for the text formats).
+    """The report in format ``fmt`` as bytes (UTF-8 for the text formats).
+
+    ``redline``, ``addendum`` and ``memo`` (as ``memo_format``: docx, html or md) are the negotiation
+    pack, for one assessment; ``author`` signs the redline's tracked changes and comments.
 
     ``sources`` maps a document's path or name to its original file (path or bytes); only ``docx``
     needs it, and without it the document's own path is read. Inputs that failed (``errors``) appear in
@@ -66,6 +92,8 @@ def report_bytes(
     if fmt == "html":
         page = render_html(assessments[0]) if len(assessments) == 1 else render_html_many(assessments)
         return page.encode("utf-8")
+    if fmt in NEGOTIATION_FORMATS:
+        return _negotiation_bytes(fmt, assessments, sources, memo_format, author)
     buf = io.BytesIO()
     if fmt == "xlsx":
         write_xlsx(assessments, buf, errors=errors)
@@ -82,6 +110,47 @@ def report_bytes(
     return buf.getvalue()
 
 
+def _negotiation_bytes(
+    fmt: str,
+    assessments: Sequence[Assessment],
+    sources: Mapping[str, Source] | None,
+    memo_format: str,
+    author: str,
+) -> bytes:
+    if len(assessments) != 1:
+        raise ReportError(
+            f"The {fmt} is written for one contract (or one bundle), but there are {len(assessments)}.",
+            hint="Check one file, or use --bundle for a vendor's MSA, DPA and exhibits together.",
+        )
+    # Imported here: the negotiation modules use this package's wording, so they load after it.
+    from checker.negotiate.addendum import write_addendum
+    from checker.negotiate.memo import MEMO_FORMATS, memo_bytes
+    from checker.negotiate.redline import write_redline
+
+    [assessment] = assessments
+    if fmt == "memo":
+        if memo_format not in MEMO_FORMATS:
+            raise ReportError(
+                f"The memo is written as DOCX, HTML or Markdown, not {memo_format!r}.",
+                hint="Name the output X.docx, X.html or X.md.",
+            )
+        return memo_bytes(assessment, memo_format)
+    buf = io.BytesIO()
+    if fmt == "addendum":
+        write_addendum(assessment, buf)
+    else:
+        info, source = _docx_target(assessment, sources, "redline")
+        write_redline(assessment, open_docx(source if isinstance(source, bytes) else Path(source), info.path), buf,
+                      document=info, author=author)  # fmt: skip
+    return buf.getvalue()
+
+
+def memo_format_of(out: str | Path) -> str:
+    """The memo format an output path asks for by its extension (.docx, .html/.htm, .md/.markdown)."""
+    suffix = Path(out).suffix.lower().lstrip(".")
+    return {"htm": "html", "markdown": "md"}.get(suffix, suffix)
+
+
 def write_report(
     fmt: str,
     assessments: Sequence[Assessment],
@@ -94,11 +163,12 @@ def write_report(
 
     Nothing is written when the report cannot be made, so a failed ``docx`` leaves no empty file.
     """
-    data = report_bytes(fmt, assessments, sources=sources, errors=errors)
+    memo_format = memo_format_of(out) if fmt == "memo" and isinstance(out, str | Path) else "md"
+    data = report_bytes(fmt, assessments, sources=sources, errors=errors, memo_format=memo_format)
     if isinstance(out, str | Path):
         Path(out).write_bytes(data)
     elif isinstance(out, io.TextIOBase):
-        if fmt not in ("json", "html"):
+        if fmt not in ("json", "html", "memo"):
             raise ReportError(
                 f"The {fmt} format is binary and cannot go to a text stream.", hint="Use --out PATH."
             )

@@ -18,8 +18,10 @@ from checker.report.wording import (
     assessment_label,
     bundle_documents,
     effective_status,
+    engine_said,
     evidence_location,
     format_params,
+    format_score,
     format_thresholds,
     gap_reason,
     open_gaps,
@@ -38,6 +40,11 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def _titled(f: Finding) -> str:
+    """The control as a reader names it: its catalogue code and title ("IN-01 Security incident ...")."""
+    return f"{f.catalogue} {f.title}".strip()
+
+
 def _chip(status: Status) -> str:
     return f'<span class="chip chip-{status.value}">{_STATUS_MARKS[status]} {STATUS_LABELS[status]}</span>'
 
@@ -46,7 +53,7 @@ def _status_cell(finding: Finding) -> str:
     shown = effective_status(finding)
     chip = _chip(shown)
     if shown != finding.status:
-        chip += f' <span class="meta">(engine: {STATUS_LABELS[finding.status]})</span>'
+        chip += f' <span class="meta">({_e(engine_said(finding))})</span>'
     return chip
 
 
@@ -80,7 +87,14 @@ def _summary(a: Assessment) -> str:
     parts = [
         '<section class="summary">',
         "<h2>Summary</h2>",
-        f'<p class="score">{_e(f"{a.score:g}")}<span class="meta"> / 100</span></p>',
+        f'<p class="score">{_e(format_score(a.score))}<span class="meta"> / 100</span></p>',
+        (
+            f'<p class="meta">After review. The engine said {_e(format_score(a.engine_score))} / 100: '
+            + _e(", ".join(f"{n} {s.value}" for s, n in status_counts(a.findings, engine=True).items()))
+            + ".</p>"
+        )
+        if a.engine_score is not None
+        else "",
         f'<p class="meta">{_e(a.score_explanation)}</p>' if a.score_explanation else "",
         _table(
             ["Status", "Controls"],
@@ -130,7 +144,7 @@ def _gaps(a: Assessment, anchor: str) -> str:
         return '<section class="gaps"><h2>Gaps</h2><p class="empty">None: every control is met.</p></section>'
     rows = (
         [
-            f'<a href="#{anchor}{_e(f.control)}">{_e(f.title)}</a><br><code>{_e(f.control)}</code>',
+            f'<a href="#{anchor}{_e(f.control)}">{_e(_titled(f))}</a>',
             f'<span class="severity">{_e(f.severity)}</span>',
             _status_cell(f),
             _e(gap_reason(f)),
@@ -172,7 +186,7 @@ def _finding(f: Finding, anchor: str) -> str:
     status = effective_status(f).value
     return (
         f'<article class="finding status-{status}" id="{anchor}{_e(f.control)}">'
-        f"<h3>{_e(f.title)} <code>{_e(f.control)}</code></h3>"
+        f"<h3>{_e(_titled(f))}</h3>"
         f'<p>{_status_cell(f)} <span class="severity">severity: {_e(f.severity)}</span>'
         f' <span class="meta">· {_e(f.family)}</span></p>'
         f"<dl>{dl}</dl></article>"

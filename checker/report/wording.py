@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from checker.models import Assessment, DocumentInfo, Evidence, Finding, Status
 
@@ -17,17 +18,23 @@ __all__ = [
     "assessment_label",
     "bundle_documents",
     "effective_status",
+    "engine_said",
     "evidence_location",
     "format_params",
     "format_reasons",
+    "format_score",
     "format_thresholds",
     "gap_reason",
     "is_gap",
     "open_gaps",
     "override_text",
+    "params_words",
     "parties_text",
+    "quantity_words",
     "reason_label",
     "status_counts",
+    "status_reason",
+    "threshold_words",
 ]
 
 #: The status as a word a lawyer reads; never shown by colour alone.
@@ -82,8 +89,79 @@ _DEFAULT_WHY = {
 
 
 def gap_reason(finding: Finding) -> str:
-    """Why a finding is a gap: its reasons in words, or what its status means when it names none."""
-    return format_reasons(finding.reasons) or _DEFAULT_WHY.get(effective_status(finding), "")
+    """Why a finding is a gap: its reasons in words, or what its status means when it names none.
+
+    For an overridden finding the reviewer's comment comes first and the engine's reasons follow as
+    what the engine said, so no report gives the engine's reason as if it were the decision.
+    """
+    engine = format_reasons(finding.reasons) or _DEFAULT_WHY.get(finding.status, "")
+    ov = finding.override
+    if ov is None or ov.decision != "overridden" or ov.status is None:
+        return format_reasons(finding.reasons) or _DEFAULT_WHY.get(effective_status(finding), "")
+    mine = ov.comment or _DEFAULT_WHY.get(
+        ov.status, f"the reviewer found it {STATUS_LABELS[ov.status].lower()}."
+    )
+    said = f"{engine_said(finding)}" + (f": {engine}" if engine else "")
+    return f"Reviewer: {mine.rstrip('.')}. ({said.rstrip('.')}.)"
+
+
+_PARTY_WORDS = {
+    "vendor": "binds the vendor",
+    "assumed_vendor": "binds the vendor (read as the vendor's duty: the clause names no party)",
+    "mutual": "binds both parties, so the vendor too",
+    "customer": "puts the duty on the customer, not the vendor",
+}
+_MODALITY_WORDS = {
+    "binding": "as a firm commitment (shall, will, must)",
+    "descriptive": "as a present-tense statement of measures in a security schedule",
+    "permissive": "only permissively (may, should, endeavour)",
+    "prohibition": "as a prohibition",
+    "none": "without a commitment",
+}
+
+
+def status_reason(finding: Finding) -> str:
+    """Why the finding has its status, met included: the clause, who it binds, how firmly, the numbers.
+
+    For a gap this is :func:`gap_reason`; a met finding says which clause binds the vendor, how firmly,
+    and the number it states against the playbook's limit.
+    """
+    if effective_status(finding) != Status.MET:
+        return gap_reason(finding)
+    ov = finding.override
+    if ov is not None and ov.decision == "overridden":  # the reviewer found it met
+        engine = format_reasons(finding.reasons) or _DEFAULT_WHY.get(finding.status, "")
+        return (
+            f"Reviewer: {(ov.comment or 'met').rstrip('.')}. ({engine_said(finding)}: {engine.rstrip('.')}.)"
+        )
+    ev = finding.evidence[0] if finding.evidence else None
+    where = f"Section {ev.section}" if ev and ev.section else "The clause"
+    party = _PARTY_WORDS.get(finding.party, "binds the vendor")
+    firmly = _MODALITY_WORDS.get(finding.modality, "")
+    parts = [f"{where} {party}" + (f" {firmly}" if firmly else "") + "."]
+    if finding.params and finding.thresholds:
+        parts.append(
+            f"It states {params_words(finding.params)}; the playbook asks for {threshold_words(finding.thresholds)}."
+        )
+    elif finding.params:
+        parts.append(f"It states {params_words(finding.params)}.")
+    if finding.reasons:
+        parts.append(f"Also noted: {format_reasons(finding.reasons)}.")
+    return " ".join(parts)
+
+
+def engine_said(finding: Finding) -> str:
+    """What the engine decided, for showing beside a reviewer's override: "the engine said Met"."""
+    return f"the engine said {STATUS_LABELS[finding.status]}"
+
+
+def format_score(score: float) -> str:
+    """The score as every screen and report shows it: a whole number, halves rounded up (48.5 → "49").
+
+    Python's own formatting rounds halves to even ("48"), a spreadsheet's up ("49"): the same bundle
+    showed 48 on Review and 49 on Bulk (issue 12). Everything rounds here.
+    """
+    return str(Decimal(str(score)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _number(value: float) -> str:
@@ -109,6 +187,63 @@ def format_thresholds(thresholds: dict[str, dict[str, float]]) -> str:
             continue
         for bound, value in sorted(bounds.items()):
             parts.append(f"{key} {_DIRECTION_SIGNS.get(bound, bound)} {_number(value)}")
+    return "; ".join(parts)
+
+
+_UNITS = (
+    ("business_days", "business day"),
+    ("hours", "hour"),
+    ("days", "day"),
+    ("months", "month"),
+    ("amount", ""),
+)
+
+
+def _split_key(key: str) -> tuple[str, str]:
+    """ "notification_hours" → ("notification", "hour"); an amount has no unit."""
+    for suffix, word in _UNITS:
+        if key.endswith("_" + suffix):
+            return key[: -len(suffix) - 1].replace("_", " "), word
+    return key.replace("_", " "), ""
+
+
+def quantity_words(value: float, unit: str) -> str:
+    """A number with its unit as a lawyer writes it: "72 hours", "1 day", "7 days (168 hours)".
+
+    ``unit`` is singular ("hour", "business day") or empty for an amount. Whole weeks of hours are also
+    given in days, since that is how contracts state them.
+    """
+    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+    if not unit:
+        return shown
+    text = f"{shown} {unit}" + ("" if value == 1 else "s")
+    if unit == "hour" and value >= 168 and value % 24 == 0:
+        return f"{value / 24:g} days ({text})"
+    return text
+
+
+def params_words(params: dict[str, float]) -> str:
+    """The numbers read from the contract in words: "notification: 72 hours"."""
+    return "; ".join(f"{name}: {quantity_words(v, unit)}" for name, unit, v in _named(params))
+
+
+def _named(params: dict[str, float]) -> list[tuple[str, str, float]]:
+    return [(*_split_key(k), v) for k, v in sorted(params.items())]
+
+
+def threshold_words(thresholds: dict[str, dict[str, float]]) -> str:
+    """The playbook's thresholds in words: "notification: at most 72 hours" (scorer shape, see above)."""
+    parts = []
+    for key, bounds in sorted(thresholds.items()):
+        name, unit = _split_key(key)
+        if "threshold" in bounds:
+            limit = bounds["threshold"]
+            word = "at least" if "min" in bounds else "at most"
+        else:
+            word, limit = next(
+                (("at most" if b == "max" else "at least", v) for b, v in bounds.items()), ("", 0.0)
+            )
+        parts.append(f"{name}: {word} {quantity_words(limit, unit)}")
     return "; ".join(parts)
 
 
@@ -140,8 +275,9 @@ def override_text(finding: Finding) -> str:
     else:
         head = "Accepted" if ov.decision == "accepted" else "Overridden"
     who = f" by {ov.reviewer}" if ov.reviewer else ""
+    when = f" on {ov.decided_at.replace('T', ' ').replace('+00:00', ' UTC')}" if ov.decided_at else ""
     tail = f": {ov.comment}" if ov.comment else ""
-    return f"{head}{who}{tail}"
+    return f"{head}{who}{when}{tail}"
 
 
 def evidence_location(ev: Evidence) -> str:
@@ -158,9 +294,9 @@ def evidence_location(ev: Evidence) -> str:
     return ", ".join(parts)
 
 
-def status_counts(findings: Iterable[Finding]) -> dict[Status, int]:
-    """How many findings have each engine status, every status present (zero if none)."""
-    counts = Counter(f.status for f in findings)
+def status_counts(findings: Iterable[Finding], *, engine: bool = False) -> dict[Status, int]:
+    """How many findings have each status after review (or the engine's, with ``engine``), zeros kept."""
+    counts = Counter(f.status if engine else effective_status(f) for f in findings)
     return {status: counts.get(status, 0) for status in Status}
 
 

@@ -108,6 +108,7 @@ def _first(finding: Finding) -> tuple[str | None, int | None]:
 _FINDING_COLS = [
     _Col("Document", 24, wrap=True),
     _Col("Control", 22),
+    _Col("Code", 8),
     _Col("Title", 30, wrap=True),
     _Col("Family", 14),
     _Col("Severity", 10),
@@ -124,6 +125,7 @@ _FINDING_COLS = [
     _Col("Reviewer decision", 12),
     _Col("Reviewer comment", 36, wrap=True),
     _Col("Reviewer", 14),
+    _Col("Decided at", 20),
 ]
 
 
@@ -134,16 +136,18 @@ def _finding_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
             section, page = _first(f)
             ov = f.override
             yield [
-                label, f.control, f.title, f.family, f.severity, f.status.value, effective_status(f).value,
+                label, f.control, f.catalogue, f.title, f.family, f.severity, f.status.value, effective_status(f).value,
                 format_params(f.params), format_thresholds(f.thresholds), format_reasons(f.reasons),
                 ", ".join(f.reason_codes), _excerpt(f), section, page, f.fallback,
                 ov.decision if ov else "", ov.comment if ov else "", ov.reviewer if ov else "",
+                ov.decided_at if ov else "",
             ]  # fmt: skip
 
 
 _GAP_COLS = [
     _Col("Document", 24, wrap=True),
     _Col("Control", 22),
+    _Col("Code", 8),
     _Col("Title", 30, wrap=True),
     _Col("Severity", 10),
     _Col("Status after review", 11, status=True),
@@ -162,7 +166,7 @@ def _gap_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
         for f in open_gaps(a.findings):
             section, page = _first(f)
             yield [
-                label, f.control, f.title, f.severity, effective_status(f).value, gap_reason(f),
+                label, f.control, f.catalogue, f.title, f.severity, effective_status(f).value, gap_reason(f),
                 _excerpt(f) or "(no clause binds the vendor)", section, page, f.fallback, override_text(f),
             ]  # fmt: skip
 
@@ -170,7 +174,7 @@ def _gap_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
 _EVIDENCE_COLS = [
     _Col("Document", 24, wrap=True),
     _Col("Control", 22),
-    _Col("Status", 11, status=True),
+    _Col("Status after review", 11, status=True),
     _Col("Source document", 24, wrap=True),
     _Col("Page", 6),
     _Col("Section", 10),
@@ -186,7 +190,7 @@ def _evidence_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
         label = assessment_label(a)
         for f in a.findings:
             for ev in f.evidence:
-                yield [label, f.control, f.status.value, ev.document, ev.page, ev.section, ev.heading,
+                yield [label, f.control, effective_status(f).value, ev.document, ev.page, ev.section, ev.heading,
                        ev.start, ev.end, ev.text]  # fmt: skip
 
 
@@ -198,15 +202,20 @@ _SUMMARY_COLS = [
     _Col("Controls", 9),
     _Col("Reviewed", 9),
     _Col("Score explanation", 50, wrap=True),
+    _Col("Engine score", 9),
+    _Col("The engine said", 30, wrap=True),
 ]
 
 
 def _summary_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
     for a in assessments:
-        counts = status_counts(a.findings)
+        counts = status_counts(a.findings)  # after review: the reviewer's statuses are the truth
+        engine = status_counts(a.findings, engine=True)
         reviewed = sum(1 for f in a.findings if f.override is not None)
+        said = ", ".join(f"{engine[s]} {s.value}" for s in Status)
         yield [assessment_label(a), a.playbook, a.score, *(counts[s] for s in Status), len(a.findings),
-               reviewed, a.score_explanation]  # fmt: skip
+               reviewed, a.score_explanation, a.score if a.engine_score is None else a.engine_score,
+               said]  # fmt: skip
 
 
 def _add_chart(ws: Worksheet, last_row: int) -> None:

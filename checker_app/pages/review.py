@@ -1,5 +1,11 @@
 """The Review page (run by app.py's navigation)."""
 
-from checker_app.review_page import render
+import streamlit as st
 
-render()
+from checker_app.page_guard import run_guarded
+
+# The first visit imports the matcher and spaCy (several seconds): show that, not a blank page.
+with st.spinner("Starting the checker: loading the clause library and the matcher…", show_time=True):
+    from checker_app.review_page import render
+
+run_guarded(render)
