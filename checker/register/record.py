@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from checker.models import Assessment, DocumentInfo, Finding, ReviewerOverride
@@ -92,17 +92,25 @@ def _fingerprint(vendor: str, assessment: Assessment, store_text: bool) -> str:
 
 def _retrying(register: Register, work: Callable[[Session], _T]) -> _T:
     """Run ``work`` in one transaction, again when a parallel writer won a race for the same rows."""
+    last = ""
     for attempt in range(_RETRIES):
         try:
             with register.session() as session, session.begin():
                 return work(session)
-        except IntegrityError:
-            continue  # another process inserted the same vendor/document/assessment first: read it now
+        except IntegrityError as exc:
+            # Another process inserted the same vendor/document/assessment first: read it on the next try.
+            last = str(exc.orig)
         except OperationalError as exc:
-            if ("locked" not in str(exc) and "deadlock" not in str(exc)) or attempt == _RETRIES - 1:
+            if "locked" not in str(exc) and "deadlock" not in str(exc):
                 raise RegisterError(f"The register {register.where} cannot be written: {exc.orig}.") from None
+            last = str(exc.orig)
             time.sleep(0.2 * (attempt + 1))
-    raise RegisterError(f"The register {register.where} stayed busy; nothing was recorded.")
+        except SQLAlchemyError as exc:  # e.g. the server went away, or refused a value
+            raise RegisterError(f"The register {register.where} cannot be written: {exc}.") from None
+    raise RegisterError(
+        f"The register {register.where} could not be written after {_RETRIES} tries: {last.splitlines()[0]}."
+        " Nothing was recorded for this assessment."
+    )
 
 
 def _vendor(session: Session, name: str) -> VendorRow:
@@ -134,7 +142,7 @@ def _document(session: Session, vendor: VendorRow, info: DocumentInfo, effective
         row = DocumentRow(
             vendor_id=vendor.id,
             sha256=info.sha256,
-            file_name=info.name,
+            file_name=info.name[:500],
             kind=kind,
             effective_date=effective_date,
             version=(earlier or 0) + 1,
@@ -161,7 +169,7 @@ def _finding_row(finding: Finding, store_text: bool) -> FindingRow:
             page=e.page,
             start=e.start,
             end=e.end,
-            section=e.section,
+            section=e.section[:100] if e.section else None,
             text=e.text if store_text else None,
         )
         for e in finding.evidence
@@ -215,8 +223,11 @@ def record_assessment(
 ) -> Recorded:
     """Record ``assessment`` under ``vendor``; ``store_text=False`` keeps statuses, numbers and locations only."""
     name = " ".join(vendor.split())
-    if not name:
-        raise RegisterError("A vendor name is needed to record an assessment.", hint="Pass --vendor NAME.")
+    if not name or len(name) > 300:
+        raise RegisterError(
+            "A vendor name of 1 to 300 characters is needed to record an assessment.",
+            hint="Pass --vendor NAME.",
+        )
     fingerprint = _fingerprint(name, assessment, store_text)
     dates = effective_dates or {}
 
