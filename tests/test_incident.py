@@ -93,8 +93,8 @@ def test_an_osv_advisory_names_the_package_and_its_ranges(tmp_path):
         read_osv(bad)
 
 
-def test_the_whole_story_batch_sboms_incident(tmp_path, capsys):
-    db = str(tmp_path / "register.sqlite")
+def test_the_whole_story_batch_sboms_incident(db_url, tmp_path, capsys):
+    db = db_url  # a SQLite file, then a PostgreSQL database
     sheet = FIXTURES / "vendors.csv"
     assert (
         main(
