@@ -122,8 +122,6 @@ def run(args: argparse.Namespace) -> int:
         assessments, errors = _check_isolated(checker, args)
     for e in errors:
         print(f"clausecheck: {e.path}: {e.message} {e.hint}".rstrip(), file=sys.stderr)
-    if args.register:
-        record_into_register(args, [(args.vendor, a) for a in assessments])
     if args.fmt == "table":
         text = render_table(assessments, errors)
         if args.out:
@@ -136,4 +134,6 @@ def run(args: argparse.Namespace) -> int:
         write_report(args.fmt, assessments, target, errors=errors)
         if target is sys.stdout:
             sys.stdout.write("\n")
+    if args.register:  # after the report, so that a register that cannot be written loses nothing else
+        record_into_register(args, [(args.vendor, a) for a in assessments])
     return 1 if errors else 0
