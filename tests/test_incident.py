@@ -93,8 +93,8 @@ def test_an_osv_advisory_names_the_package_and_its_ranges(tmp_path):
         read_osv(bad)
 
 
-def test_the_whole_story_batch_sboms_incident(tmp_path, capsys):
-    db = str(tmp_path / "register.sqlite")
+def test_the_whole_story_batch_sboms_incident(db_url, tmp_path, capsys):
+    db = db_url  # a SQLite file, then a PostgreSQL database
     sheet = FIXTURES / "vendors.csv"
     assert (
         main(
@@ -233,3 +233,36 @@ def test_incident_usage_errors_exit_2(tmp_path, capsys):
         main(["incident", "--package", "pkg:pypi/x", "--versions", "1", "--at", "yesterday", "--db", db]) == 2
     )
     assert "not an ISO-8601 time" in capsys.readouterr().err
+
+
+def test_the_registers_prefilter_keeps_every_spelling_the_ecosystem_treats_as_one(db_url):
+    from checker.register import open_register
+    from checker.register.incident import assess_incident
+    from checker.register.record import record_sbom
+    from checker.register.sbom import read_sbom_bytes
+
+    def sbom(*purls: str) -> bytes:
+        parts = [
+            {"type": "library", "bom-ref": p, "name": p.split("/")[-1].split("@")[0], "purl": p}
+            for p in purls
+        ]
+        return json.dumps(
+            {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": parts}
+        ).encode()
+
+    register = open_register(db_url)
+    shipped = {
+        "Dots": sbom("pkg:pypi/Zope.Interface@5.0"),
+        "Scoped": sbom("pkg:npm/%40angular/core@1.0.0"),
+        "Unrelated": sbom("pkg:pypi/zope-interfaces@5.0", "pkg:npm/core@1.0.0"),
+    }
+    for vendor, data in shipped.items():
+        record_sbom(register, vendor, read_sbom_bytes(data, "bom.json"), "bom.json", create=True)
+    packages = [
+        from_purl("pkg:pypi/zope-interface", ["5.0"]),
+        from_purl("pkg:npm/%40angular/core", ["1.0.0"]),
+    ]
+    report = assess_incident(register, packages, datetime(2026, 3, 24, tzinfo=UTC))
+    register.close()
+    assert [e.vendor for e in report.affected] == ["Dots", "Scoped"]
+    assert [e.vendor for e in report.not_affected] == ["Unrelated"]

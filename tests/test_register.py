@@ -110,6 +110,8 @@ def test_vendor_names_are_data_not_sql(db_url, contracts):
     record_assessment(register, contracts["globex-dpa.md"], name)
     assert [v.vendor for v in list_vendors(register)] == [name]
     assert vendor_detail(register, name).vendor == name
+    with pytest.raises(RegisterError, match="1 to 300 characters"):
+        record_assessment(register, contracts["globex-dpa.md"], "x" * 301)
     register.close()
 
 

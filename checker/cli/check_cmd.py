@@ -222,8 +222,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"clausecheck: {e.path}: {e.message} {e.hint}".rstrip(), file=sys.stderr)
     if review is not None:
         assessments = _reviewed(args, review, assessments)
-    if args.register:
-        record_into_register(args, [(args.vendor, a) for a in assessments])
     if args.fmt == "table":
         text = render_table(assessments, errors)
         if args.out:
@@ -236,4 +234,6 @@ def run(args: argparse.Namespace) -> int:
         write_report(args.fmt, assessments, target, errors=errors)
         if target is sys.stdout:
             sys.stdout.write("\n")
+    if args.register:  # after the report, so that a register that cannot be written loses nothing else
+        record_into_register(args, [(args.vendor, a) for a in assessments])
     return 1 if errors else 0

@@ -1,4 +1,4 @@
-"""``clausecheck register list|show|history|diff|export|add-sbom|review``: the vendor register (issue 13).
+"""``clausecheck register list|show|history|diff|export|add-sbom|review``: the vendor register.
 
 The register is a SQLite file (``--db PATH``, ``$CLAUSECHECK_DB``, else the user's data directory) or a
 PostgreSQL database (``--db postgresql://…``). ``check --vendor NAME --register`` and

@@ -10,11 +10,12 @@ and what the contract does not give us (no window, a weak window, no SBOM duty .
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from checker.register.advisory import AffectedPackage
 from checker.register.database import Register
@@ -150,12 +151,26 @@ def _gaps(latest: AssessmentView | None) -> list[str]:
     return gaps
 
 
+def _candidates(package: AffectedPackage) -> ColumnElement[bool]:
+    """A cheap, indexed pre-filter: the package's type, and a purl whose last path segment looks like its
+    name (each of ``-``, ``_`` and ``.`` in the name matches any one character, as PEP 503 names vary)."""
+    same_type = ComponentRow.purl_type == package.purl_type
+    if not re.fullmatch(r"[a-z0-9._-]+", package.name.lower()):
+        return same_type  # a name a purl percent-encodes: no pattern, the exact test sees every component
+    name = re.sub(r"[-_.]", "_", package.name.lower())
+    purl = func.lower(ComponentRow.purl)
+    return and_(
+        same_type,
+        or_(purl.like(f"%/{name}@%"), purl.like(f"%/{name}"), purl.like(f"%/{name}?%")),
+    )
+
+
 def assess_incident(register: Register, packages: Sequence[AffectedPackage], at: datetime) -> IncidentReport:
     """Every vendor of the register against the compromised ``packages`` at time ``at``."""
     with register.session() as session:
         vendors = session.execute(select(VendorRow.id, VendorRow.name).order_by(VendorRow.name)).all()
         sboms = session.execute(select(SbomRow.id, SbomRow.vendor_id, SbomRow.file_name)).all()
-        # Only components of the compromised packages' ecosystems are read (purl_type is indexed).
+        # Only the rows that may be the compromised packages are read; the exact test is the ecosystem's.
         components = session.execute(
             select(
                 ComponentRow.sbom_id,
@@ -163,7 +178,7 @@ def assess_incident(register: Register, packages: Sequence[AffectedPackage], at:
                 ComponentRow.version,
                 ComponentRow.purl,
                 ComponentRow.purl_type,
-            ).where(ComponentRow.purl_type.in_({p.purl_type for p in packages}))
+            ).where(or_(*(_candidates(p) for p in packages)))
         ).all()
     files = {sbom_id: file_name for sbom_id, _, file_name in sboms}
     by_sbom: dict[int, list[Component]] = {}
