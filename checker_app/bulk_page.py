@@ -28,6 +28,9 @@ from checker.batch import (
 )
 from checker.batch.sheet import InputSheet
 from checker.errors import ClauseCheckError
+from checker.extract import Limits
+from checker.extract.ocr.settings import OCR_MODES, OcrSettings
+from checker.isolate import IsolationLimits
 from checker.report.wording import format_score, status_counts
 from checker_app.bulk_inputs import UploadedDocs
 from checker_app.engine import get_checker
@@ -233,9 +236,10 @@ def render() -> None:
         "Contract files named in the sheet (or a ZIP of them)",
         accept_multiple_files=True,
         key="bulk_docs",
-        help="PDF, DOCX, TXT, Markdown or HTML files, or ZIP archives holding them. Matched by file name.",
+        help="PDF, DOCX, TXT, Markdown, HTML or scans (PNG, JPEG, TIFF; read with OCR), or ZIP archives"
+        " holding them. Matched by file name.",
     )
-    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
     playbook = left.selectbox(
         "Playbook",
         shipped_playbooks(library),
@@ -243,6 +247,13 @@ def render() -> None:
         key="bulk_pb",
     )
     left.caption(escape_markdown(playbook_summary(library.playbooks[playbook], library)))
+    ocr_mode = middle.selectbox(
+        "OCR for scanned pages",
+        OCR_MODES,
+        key="bulk_ocr_mode",
+        help="auto: pages without a text layer and image files are read with Tesseract on this machine;"
+        " never: scans are refused; force: every PDF page is read by OCR.",
+    )
     by_vendor = right.checkbox(
         "One bundle per vendor", key="bulk_group", help="Assess all rows of a vendor together, as one bundle."
     )
@@ -273,6 +284,7 @@ def render() -> None:
             playbook=playbook,
             workers=_workers(),
             group_by_vendor=by_vendor,
+            limits=IsolationLimits(extract=Limits(ocr=OcrSettings(mode=ocr_mode))),
             cache_dir=None,  # nothing on disk: the app keeps no result cache
             vendor_col=picked["vendor_col"],
             file_col=picked["file_col"],

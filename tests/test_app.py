@@ -279,3 +279,20 @@ def test_a_partly_scanned_pdf_is_read_by_ocr_and_its_evidence_says_so() -> None:
     _no_exception(at)
     notes = " ".join(_markdown_values(at))
     assert "only images and no text layer" in notes and "OCR is needed" in notes
+
+
+def test_bulk_page_passes_its_ocr_choice_to_the_workers() -> None:
+    scan = ROOT / "fixtures" / "scans" / "contract-p1-300dpi-clean.png"
+    at = _app()
+    at.switch_page("checker_app/pages/bulk.py").run()
+    _no_exception(at)
+    sheet = f"Vendor,Contract file\nAcme,{scan.name}\n".encode()
+    at.file_uploader(key="bulk_sheet").upload("vendors.csv", sheet, "text/csv").run()
+    at.file_uploader(key="bulk_docs").upload(scan.name, scan.read_bytes(), "image/png").run()
+    assert at.selectbox(key="bulk_ocr_mode").value == "auto"
+    at.selectbox(key="bulk_ocr_mode").set_value("never").run()
+    at.button(key="bulk_run").click().run(timeout=180)
+    _no_exception(at)
+    table = at.dataframe[0].value
+    assert list(table["Result"]) == ["✖ Not scored"]
+    assert "OCR is off" in table["Errors"].iloc[0]

@@ -84,6 +84,7 @@ def test_evidence_sheet_has_every_span(workbook: openpyxl.Workbook) -> None:
     first = rows[0]
     assert (first["Page"], first["Section"], first["Start"]) == (2, "12.3", 4100)
     assert first["Source document"] == "acme-dpa.docx"
+    assert first["OCR confidence"] is None  # read from the file's own text, not by OCR
 
 
 def test_summary_counts_and_chart(workbook: openpyxl.Workbook) -> None:
@@ -209,3 +210,20 @@ def test_safe_cell_value() -> None:
     assert safe_cell_value(None) is None
     assert safe_cell_value(Status.WEAK) == "weak"
     assert safe_cell_value("a\x0bb") == "ab"
+
+
+def test_evidence_read_by_ocr_carries_its_confidence(tmp_path: Path) -> None:
+    from checker.report.wording import evidence_location
+
+    a = sample_assessment()
+    finding = a.findings[0]
+    scanned = finding.evidence[0].model_copy(update={"ocr_confidence": 87.5})
+    a = a.model_copy(
+        update={"findings": [finding.model_copy(update={"evidence": [scanned]}), *a.findings[1:]]}
+    )
+    path = tmp_path / "scan.xlsx"
+    write_xlsx([a], path)
+    book = openpyxl.load_workbook(path)
+    first = _records(book["Evidence"])[0]
+    assert first["OCR confidence"] == 87.5 and first["Text"] == scanned.text
+    assert evidence_location(scanned).endswith(", read by OCR with 87.5% confidence")

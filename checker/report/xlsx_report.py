@@ -181,6 +181,7 @@ _EVIDENCE_COLS = [
     _Col("Heading", 24, wrap=True),
     _Col("Start", 9),
     _Col("End", 9),
+    _Col("OCR confidence", 10),
     _Col("Text", 80, wrap=True),
 ]
 
@@ -191,7 +192,7 @@ def _evidence_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
         for f in a.findings:
             for ev in f.evidence:
                 yield [label, f.control, effective_status(f).value, ev.document, ev.page, ev.section, ev.heading,
-                       ev.start, ev.end, ev.text]  # fmt: skip
+                       ev.start, ev.end, ev.ocr_confidence, ev.text]  # fmt: skip
 
 
 _SUMMARY_COLS = [
