@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from checker.models import Document
-from checker.segment.headings import find_inline_heading, looks_like_heading
+from checker.segment.headings import find_inline_heading, looks_like_heading, reads_as_item
 from checker.segment.labels import Label, read_labels
 
 __all__ = ["Block", "BlockKind", "read_blocks"]
@@ -136,4 +136,22 @@ def read_blocks(doc: Document) -> list[Block]:
             block.inline_heading = find_inline_heading(text, body, end, bool(labels))
             joinable = end - start >= 60 and not _ends_sentence(text, end)
         blocks.append(block)
+    _schedule_items(text, blocks)
     return blocks
+
+
+def _schedule_items(text: str, blocks: list[Block]) -> None:
+    """Turn runs of verbless lines that read as items back into text: a schedule of measures.
+
+    "Encryption of personal data at rest and in transit" above "Multi-factor authentication for
+    administrative access" is a list of commitments, not two headings: a heading is followed by its
+    body, not by a line of the same kind. A line counts when the format did not mark it, it has no
+    number, and it reads as an item (three words or more, sentence case), in a run of two or more.
+    """
+    candidates = [
+        b.kind is BlockKind.HEADING and b.level is None and not b.labels and reads_as_item(text[b.body_start : b.end])
+        for b in blocks
+    ]  # fmt: skip
+    for n, block in enumerate(blocks):
+        if candidates[n] and ((n > 0 and candidates[n - 1]) or (n + 1 < len(blocks) and candidates[n + 1])):
+            block.kind = BlockKind.TEXT

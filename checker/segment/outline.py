@@ -58,7 +58,8 @@ class _Heading:
     tick: int
     #: A heading found by its looks alone, other than a title: see the module docstring.
     local: bool = False
-    #: What came first under a local heading: None (nothing yet), "table", "text" or "sections".
+    #: What came first under a local heading: None (nothing yet), "table", "text", "sections", or "run"
+    #: (another local heading: the two are rows of a table, or a list, rather than structure).
     first_body: str | None = None
 
 
@@ -225,6 +226,7 @@ class Outline:
         owner = self._units[-1] if labelled and self._units else None
         keyword = owner is not None and owner.style == "kw"
         local = False
+        first_body: str | None = None
         if level is not None and level < UNMARKED_LEVEL:
             # The format's levels decide how long a marked heading lasts, numbered or not.
             owner = None
@@ -234,10 +236,20 @@ class Outline:
             # The first thing in its scope is the scope's title; any later one is local, and replaces
             # the local heading just before it.
             local = self._tick != self._scope_tick
+            before = self._headings[-1] if self._headings and self._headings[-1].local else None
             while local and self._headings and self._headings[-1].local:
                 self._headings.pop()
             owner = self._units[-1] if self._units else None
-        self._headings.append(_Heading(title, level, owner, self._next_tick(), local))
+            if (
+                before is not None
+                and before.first_body is None
+                and not (before.title.isupper() and title.isupper())
+            ):
+                # Heading after heading with nothing between: rows of a table ("Item Details", "Duration
+                # Term of the Agreement"), not a parent of the numbered sections to come. A title in
+                # capitals broken over two lines is still one heading.
+                first_body = "run"
+        self._headings.append(_Heading(title, level, owner, self._next_tick(), local, first_body))
         if keyword:
             self._scope_tick = self._tick  # "Annex II", "Clause 8": the next heading is its title
 
@@ -260,7 +272,7 @@ class Outline:
                 heading.first_body = "sections"  # it heads numbered sections: they do not end it
         self._headings = [
             h for h in self._headings
-            if not (h.local and h.first_body in ("table", "text") and (h.owner is None or h.owner.style == "kw"))
+            if not (h.local and h.first_body in ("table", "text", "run") and (h.owner is None or h.owner.style == "kw"))
         ]  # fmt: skip
 
     def close_for_level(self, level: int) -> None:
