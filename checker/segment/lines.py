@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from checker.models import Document
+from checker.segment.furniture import furniture_lines
 from checker.segment.headings import find_inline_heading, looks_like_heading, reads_as_item
 from checker.segment.labels import Label, read_labels
 
@@ -98,7 +99,10 @@ def _heading_level(doc: Document, starts: list[int], start: int, end: int) -> in
 
 
 def read_blocks(doc: Document) -> list[Block]:
-    """Group the lines of ``doc.text`` into blocks and read each block's labels and heading cues."""
+    """Group the lines of ``doc.text`` into blocks and read each block's labels and heading cues.
+
+    Page furniture (:mod:`checker.segment.furniture`) is left out, and ends the paragraph it interrupts.
+    """
     text = doc.text
     headings = sorted(doc.headings)
     if headings != doc.headings:
@@ -106,8 +110,10 @@ def read_blocks(doc: Document) -> list[Block]:
     starts = [h[0] for h in headings]
     blocks: list[Block] = []
     joinable = in_table = False
-    for start, end, indent in _line_spans(text):
-        if start < 0:
+    spans = _line_spans(text)
+    furniture = furniture_lines(doc, spans)
+    for n, (start, end, indent) in enumerate(spans):
+        if start < 0 or n in furniture:
             joinable = in_table = False
             continue
         level = _heading_level(doc, starts, start, end) if headings else None
