@@ -8,11 +8,13 @@ innermost one. Headings form a second stack: headings the format marks carry its
 belongs to a numbered unit ("5. Security", "5.2 Security Incidents.") closes with that unit.
 
 A heading found by its looks alone (no number, no format level) is where a table or a schedule leaks into
-the heading path, so it lasts only as long as the document's own structure says: the title (such a
-heading before any body text of the document, or of an Annex or Schedule) stays until its scope ends;
-any other one heads the body after it until the next heading, ends with its table when a table is the
-first thing under it (a table caption or a header row), and ends at the next numbered heading once body
-text has come between (an "Order Details" block is not the parent of "1. Definitions" that follows it).
+the heading path, so it lasts only as long as the document's own structure says. The first thing of the
+document, or the first thing after a keyword heading ("Annex II", "Clause 8"), is the title of that scope
+and lasts as long as the scope. Any other one is local: it replaces the local heading before it, ends
+with its table when a table is the first thing under it (a caption), and ends at the next numbered
+heading when body text, or another such heading (rows of a table read as headings), came first under it:
+"Order Details" above a table is not the parent of the "1. Definitions" that follows. A local heading
+directly above numbered headings stays their parent.
 """
 
 from __future__ import annotations
