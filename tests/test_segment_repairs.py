@@ -235,7 +235,7 @@ def test_pdf_running_header_footer_and_page_numbers_are_not_clauses(
 
 def test_text_with_form_feeds_drops_running_header_and_footer() -> None:
     pages = [
-        "ACME Cloud Services Master Agreement\n{body}\nConfidential - Page {n} of 3",
+        "ACME Cloud Services Master Agreement\n{body}\nACME Corp | Confidential | Page {n} of 3",
     ]
     bodies = [
         "1. Security\n1.1 Supplier shall encrypt Customer Data at rest and in transit.",

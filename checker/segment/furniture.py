@@ -12,7 +12,7 @@ outside the edge band still carry them inline. :func:`furniture_lines` finds the
   (and at least two); or, with a furniture word in it ("Confidential", "Proprietary", "Page 3",
   "Doc ID", "©", "All rights reserved") and no verb, three times or more anywhere.
 
-Table rows (cells joined with " | ") and numbered lines are never furniture.
+Numbered lines are never furniture, and table rows (cells joined with " | ") only with a furniture word.
 """
 
 from __future__ import annotations
@@ -71,7 +71,12 @@ def furniture_lines(doc: Document, spans: list[tuple[int, int, int]]) -> set[int
     text = doc.text
     candidates: list[tuple[int, int, int]] = []  # (index into spans, start, end)
     for n, (start, end, _indent) in enumerate(spans):
-        if start >= 0 and end - start <= _MAX_CHARS and "|" not in text[start:end]:
+        # A table row is content unless it carries a furniture word ("ACME | Confidential | Page 2").
+        if (
+            start >= 0
+            and end - start <= _MAX_CHARS
+            and ("|" not in text[start:end] or _CUE.search(text, start, end))
+        ):
             candidates.append((n, start, end))
     if not candidates:
         return set()
