@@ -7,7 +7,14 @@ import re
 from checker.segment.labels import Label
 from checker.segment.sentences import FINAL_IF_CAPITAL, NEVER_FINAL
 
-__all__ = ["SMALL_WORDS", "VERBS", "find_inline_heading", "looks_like_heading"]
+__all__ = [
+    "SMALL_WORDS",
+    "VERBS",
+    "find_inline_heading",
+    "looks_like_heading",
+    "reads_as_item",
+    "unbalanced_quote",
+]
 
 #: Words a heading does not contain: a line with one of these is a sentence, however short.
 VERBS = frozenset(
@@ -60,7 +67,7 @@ def looks_like_heading(title: str, labels: list[Label]) -> bool:
     if len(title) > 120 or not words or len(words) > 14:
         return False
     first = next((c for c in title if c.isalnum()), "")
-    if not first or first.islower() or any(w.lower() in VERBS for w in words):
+    if not first or first.islower() or any(w.lower() in VERBS for w in words) or unbalanced_quote(title):
         return False
     if not labels and (": " in title or (title[0] == "(" and title[-1] == ")")):
         return False  # a form field ("Name: Acme Inc.") or an aside ("(Last updated May 2023)")
@@ -74,6 +81,26 @@ def looks_like_heading(title: str, labels: list[Label]) -> bool:
         return False
     sub_item = bool(labels) and labels[-1].style not in ("dec", "kw")
     return title_case or not sub_item
+
+
+def reads_as_item(title: str) -> bool:
+    """Whether a verbless line could be an item of a list or schedule rather than a heading.
+
+    "Encryption of personal data at rest and in transit" reads as a measure: three words or more in
+    sentence case. A heading in capitals or Title Case ("SECURITY MEASURES", "Access Control") does not.
+    """
+    title = title.strip().strip("*_").strip()
+    words = _words(title)
+    letters = [c for c in title if c.isalpha()]
+    if len(words) < 3 or not letters or all(c.isupper() for c in letters):
+        return False
+    return not _title_case(words)
+
+
+def unbalanced_quote(title: str) -> bool:
+    """A line that opens a quotation it does not close, or closes one it did not open: a piece of a
+    defined term broken over lines in a table ('"Emergency' / 'Maintenance"'), never a heading."""
+    return title.count('"') % 2 == 1 or title.count("“") != title.count("”")
 
 
 def find_inline_heading(text: str, pos: int, end: int, labelled: bool) -> tuple[int, int] | None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from checker.models import Document
-from checker.segment.headings import find_inline_heading, looks_like_heading
+from checker.segment.furniture import furniture_lines
+from checker.segment.headings import find_inline_heading, looks_like_heading, reads_as_item
 from checker.segment.labels import Label, read_labels
 
 __all__ = ["Block", "BlockKind", "read_blocks"]
@@ -98,7 +99,10 @@ def _heading_level(doc: Document, starts: list[int], start: int, end: int) -> in
 
 
 def read_blocks(doc: Document) -> list[Block]:
-    """Group the lines of ``doc.text`` into blocks and read each block's labels and heading cues."""
+    """Group the lines of ``doc.text`` into blocks and read each block's labels and heading cues.
+
+    Page furniture (:mod:`checker.segment.furniture`) is left out, and ends the paragraph it interrupts.
+    """
     text = doc.text
     headings = sorted(doc.headings)
     if headings != doc.headings:
@@ -106,8 +110,10 @@ def read_blocks(doc: Document) -> list[Block]:
     starts = [h[0] for h in headings]
     blocks: list[Block] = []
     joinable = in_table = False
-    for start, end, indent in _line_spans(text):
-        if start < 0:
+    spans = _line_spans(text)
+    furniture = furniture_lines(doc, spans)
+    for n, (start, end, indent) in enumerate(spans):
+        if start < 0 or n in furniture:
             joinable = in_table = False
             continue
         level = _heading_level(doc, starts, start, end) if headings else None
@@ -136,4 +142,22 @@ def read_blocks(doc: Document) -> list[Block]:
             block.inline_heading = find_inline_heading(text, body, end, bool(labels))
             joinable = end - start >= 60 and not _ends_sentence(text, end)
         blocks.append(block)
+    _schedule_items(text, blocks)
     return blocks
+
+
+def _schedule_items(text: str, blocks: list[Block]) -> None:
+    """Turn runs of verbless lines that read as items back into text: a schedule of measures.
+
+    "Encryption of personal data at rest and in transit" above "Multi-factor authentication for
+    administrative access" is a list of commitments, not two headings: a heading is followed by its
+    body, not by a line of the same kind. A line counts when the format did not mark it, it has no
+    number, and it reads as an item (three words or more, sentence case), in a run of two or more.
+    """
+    candidates = [
+        b.kind is BlockKind.HEADING and b.level is None and not b.labels and reads_as_item(text[b.body_start : b.end])
+        for b in blocks
+    ]  # fmt: skip
+    for n, block in enumerate(blocks):
+        if candidates[n] and ((n > 0 and candidates[n - 1]) or (n + 1 < len(blocks) and candidates[n + 1])):
+            block.kind = BlockKind.TEXT

@@ -6,6 +6,15 @@ indentation or, when the extractor kept none, by how the numbering runs (a "1." 
 "2.1"), and an "(a)"-style item becomes a sibling of the open item of the same style or a child of the
 innermost one. Headings form a second stack: headings the format marks carry its level; a heading that
 belongs to a numbered unit ("5. Security", "5.2 Security Incidents.") closes with that unit.
+
+A heading found by its looks alone (no number, no format level) is where a table or a schedule leaks into
+the heading path, so it lasts only as long as the document's own structure says. The first thing of the
+document, or the first thing after a keyword heading ("Annex II", "Clause 8"), is the title of that scope
+and lasts as long as the scope. Any other one is local: it replaces the local heading before it, ends
+with its table when a table is the first thing under it (a caption), and ends at the next numbered
+heading when body text, or another such heading (rows of a table read as headings), came first under it:
+"Order Details" above a table is not the parent of the "1. Definitions" that follows. A local heading
+directly above numbered headings stays their parent.
 """
 
 from __future__ import annotations
@@ -49,6 +58,11 @@ class _Heading:
     level: int | None
     owner: _Unit | None
     tick: int
+    #: A heading found by its looks alone, other than a title: see the module docstring.
+    local: bool = False
+    #: What came first under a local heading: None (nothing yet), "table", "text", "sections", or "run"
+    #: (another local heading: the two are rows of a table, or a list, rather than structure).
+    first_body: str | None = None
 
 
 class Outline:
@@ -58,6 +72,8 @@ class Outline:
         self._units: list[_Unit] = []
         self._headings: list[_Heading] = []
         self._tick = 0
+        #: When the innermost scope (the document, an Annex or Schedule) opened.
+        self._scope_tick = 0
 
     @property
     def section(self) -> str | None:
@@ -207,19 +223,59 @@ class Outline:
 
         A labelled heading belongs to the unit its label just opened and closes with it. A marked
         heading closes the headings at its level or deeper and every unit opened since the heading it
-        nests under; an unmarked one replaces an unmarked heading just before it.
+        nests under; an unmarked one is the title of its scope or a local heading (module docstring).
         """
         owner = self._units[-1] if labelled and self._units else None
+        keyword = owner is not None and owner.style == "kw"
+        local = False
+        first_body: str | None = None
         if level is not None and level < UNMARKED_LEVEL:
             # The format's levels decide how long a marked heading lasts, numbered or not.
             owner = None
             if not labelled:
                 self.close_for_level(level)
         elif level == UNMARKED_LEVEL and not labelled:
-            while self._headings and self._headings[-1].level == UNMARKED_LEVEL:
+            # The first thing in its scope is the scope's title; any later one is local, and replaces
+            # the local heading just before it.
+            local = self._tick != self._scope_tick
+            before = self._headings[-1] if self._headings and self._headings[-1].local else None
+            while local and self._headings and self._headings[-1].local:
                 self._headings.pop()
             owner = self._units[-1] if self._units else None
-        self._headings.append(_Heading(title, level, owner, self._next_tick()))
+            if (
+                before is not None
+                and before.first_body is None
+                and not (before.title.isupper() and title.isupper())
+            ):
+                # Heading after heading with nothing between: rows of a table ("Item Details", "Duration
+                # Term of the Agreement"), not a parent of the numbered sections to come. A title in
+                # capitals broken over two lines is still one heading.
+                first_body = "run"
+        self._headings.append(_Heading(title, level, owner, self._next_tick(), local, first_body))
+        if keyword:
+            self._scope_tick = self._tick  # "Annex II", "Clause 8": the next heading is its title
+
+    def note_body(self, table: bool) -> None:
+        """Body text (a sentence, list item or table row) follows: a table captioned by a local heading
+        ends, with its caption, at the first body that is not a table row."""
+        kind = "table" if table else "text"
+        if not table:
+            self._headings = [h for h in self._headings if not (h.local and h.first_body == "table")]
+        for heading in self._headings:
+            if heading.local and heading.first_body is None:
+                heading.first_body = kind
+        self._next_tick()
+
+    def close_local_headings(self) -> None:
+        """A numbered heading follows: close the local headings outside any numbered section that body
+        text has come after (they headed that body, not the numbered sections to come)."""
+        for heading in self._headings:
+            if heading.local and heading.first_body is None:
+                heading.first_body = "sections"  # it heads numbered sections: they do not end it
+        self._headings = [
+            h for h in self._headings
+            if not (h.local and h.first_body in ("table", "text", "run") and (h.owner is None or h.owner.style == "kw"))
+        ]  # fmt: skip
 
     def close_for_level(self, level: int) -> None:
         """Close the headings at ``level`` or deeper and the units opened under them."""

@@ -105,6 +105,7 @@ class Segmenter:
         walk = _Walk(doc, self.max_clause_chars)
         for block in blocks:
             if block.kind is BlockKind.TABLE_ROW:
+                walk.outline.note_body(table=True)
                 for start, end in sentences.get(id(block), [(block.body_start, block.end)]):
                     walk.emit(start, end, ClauseKind.TABLE_ROW, walk.outline.heading_path)
             elif block.kind is BlockKind.HEADING:
@@ -148,6 +149,8 @@ class _Walk:
         """A line that is a heading: it opens its numbered unit, if any, and the heading itself."""
         if block.level is not None:
             self.outline.close_for_level(block.level)
+        elif block.labels:
+            self.outline.close_local_headings()
         self.outline.enter_labels(block.labels, block.indent, heading=True)
         title = _title(self.text, block, block.end)
         if not title:
@@ -160,6 +163,9 @@ class _Walk:
     def paragraph(self, block: Block, sentences: list[tuple[int, int]]) -> None:
         """A paragraph or list item: its run-in heading, if any, then one clause per sentence."""
         text, outline = self.text, self.outline
+        if block.labels and block.inline_heading:
+            outline.close_local_headings()
+        outline.note_body(table=False)
         outline.enter_labels(block.labels, block.indent)
         local_heading: list[str] = []
         if block.inline_heading:
