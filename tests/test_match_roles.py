@@ -274,3 +274,24 @@ def test_a_word_on_two_sides_or_a_misspelt_party_key_is_a_load_error(tmp_path: P
     (root / "language.yaml").write_text(yaml.safe_dump(typo), encoding="utf-8")
     with pytest.raises(LibraryError, match=r"parties\.vendors: unknown key"):
         load_library(root)
+
+
+@pytest.mark.timeout(30)
+def test_a_definition_right_after_a_segment_break_is_read_and_does_not_hang() -> None:
+    # "and (collectively, “Ecommerce Services”)": the text between the break ("and") and the parenthesis
+    # is only a space. Stripping it once looped for ever (an empty string is "in" any string); the
+    # WordPress.com terms of the corpus hung every check.
+    text = (
+        "Acme Inc. (“Provider”) provides hosting and (collectively, “Ecommerce Services”) to Globex "
+        "Ltd (“Customer”). Provider shall notify Customer of any Security Incident within 24 hours."
+    )
+    roles = read_roles(text, load_library().language)
+    sides = {name: p.role for p in roles.parties for name in p.names}
+    assert sides["Provider"] == "vendor" and sides["Customer"] == "customer"
+    path = (
+        DEFAULT_LIBRARY
+        / "corpus"
+        / "documents"
+        / "automattic__wordpress-com-terms-of-service-sections-8-21.md"
+    )
+    read_roles(path.read_text(encoding="utf-8"), load_library().language)  # returns

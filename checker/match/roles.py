@@ -169,7 +169,7 @@ def _paren_definitions(head: str, words: _Words) -> list[_Definition]:
         breaks = [b.end() for b in _SEGMENT_BREAK.finditer(head, lo, m.start())]
         seg_start = breaks[-1] if breaks else lo
         segment = head[seg_start : m.start()]
-        while segment[:1].isspace() or segment[:1] in ",":
+        while segment and (segment[0].isspace() or segment[0] == ","):
             segment, seg_start = segment[1:], seg_start + 1
         sides = {words.side_of_name(n) for n in names} - {""}
         said, said_word = words.side_in(head[max(seg_start, m.start() - _ROLE_WINDOW) : m.start()], True)
