@@ -396,11 +396,11 @@ def _no_vendor_defined(head: str, words: _Words, where: Callable[[int, int], str
                 " role word of the library, and a party with any other name is assumed to be the vendor."
                 " Name the vendor party (--vendor) if that is wrong."
             )
-    pronoun = words.vendor_pronoun.search(folded)
-    if pronoun is not None:
+    we = words.vendor_pronoun.search(folded)
+    if we is not None:
         return (
             "No parties block or definition names the vendor: the contract speaks as the vendor"
-            f" (“{head[pronoun.start() : pronoun.end()]}”, {where(pronoun.start(), pronoun.end())}), as online terms do, and a party"
+            f" (“{head[we.start() : we.end()]}”, {where(we.start(), we.end())}), as online terms do, and a party"
             " with any other name is assumed to be the vendor. Name the vendor party (--vendor) if that is wrong."
         )
     return (
