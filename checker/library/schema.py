@@ -314,12 +314,71 @@ class PartyVocabulary(_Strict):
         return self
 
 
-class LanguageFile(BaseModel):
-    """``language.yaml`` as far as it is schema-checked: the party vocabulary (other sections pass)."""
+class Modality(_Strict):
+    """Phrases that decide how firmly a clause binds its subject (regular phrases, as terms)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    binding: list[str] = Field(min_length=1)
+    permissive: list[str] = Field(default_factory=list)
+    soft: list[str] = Field(default_factory=list)
+    negated: list[str] = Field(default_factory=list)
+    prohibition: list[str] = Field(default_factory=list)
+    descriptive: list[str] = Field(default_factory=list)
+
+
+class WeakReason(_Strict):
+    """One reason a duty is weak: the phrases that show it and the message a finding gives."""
+
+    message: str
+    phrases: list[str] = Field(default_factory=list)
+
+
+NonEvidenceKind = Literal["definition", "liability", "indemnity", "disclaimer", "cross_reference_only"]
+
+
+class ReadingWindows(_Strict):
+    """How far, in characters, the decision stages look around an action word or a modal."""
+
+    refusal_distance: int = Field(
+        gt=0, description="A negated modal this close before the action refuses it ('will not encrypt')."
+    )
+    restriction_reach: int = Field(
+        gt=0, description="A restrictive word this close after the action scopes a prohibition instead."
+    )
+    exclusive_reach: int = Field(
+        gt=0,
+        description="'may ... only': an exclusive word this close after the action makes a permission a limit.",
+    )
+    subordinate_reach: int = Field(
+        gt=0, description="A modal inside a relative or conditional clause that starts this close before it."
+    )
+    other_duty_reach: int = Field(
+        gt=0, description="A modal whose next words name the control's terms this close is the same duty."
+    )
+
+
+class ReadingWords(_Strict):
+    """The words and windows of the decision stages (checker/match/judge.py), as regular phrases."""
+
+    feasibility: list[str] = Field(min_length=1, description="'where technically feasible': no weak effort.")
+    exclusive: list[str] = Field(min_length=1, description="'only', 'solely': a permission that limits.")
+    restrictive: list[str] = Field(min_length=1, description="'that', 'unless': a prohibition scoped.")
+    grants_right: list[str] = Field(min_length=1, description="'right', 'entitled', 'may': a right granted.")
+    subordinate: list[str] = Field(
+        min_length=1, description="'that', 'if': a relative or conditional clause."
+    )
+    windows: ReadingWindows
+
+
+class LanguageFile(_Strict):
+    """``language.yaml``: every section schema-checked, so that a misspelt key is an error, not silence."""
 
     parties: PartyVocabulary | None = None
+    modality: Modality
+    schedule_headings: list[str] = Field(default_factory=list)
+    non_evidence_headings: list[str] = Field(default_factory=list)
+    non_evidence_patterns: dict[NonEvidenceKind, list[str]] = Field(default_factory=dict)
+    weak: dict[str, WeakReason] = Field(default_factory=dict)
+    reading: ReadingWords
 
 
 class PlaybookControl(_Strict):

@@ -18,7 +18,7 @@ from checker.detect.features import clause_features, describe_feature
 from checker.detect.model import Detector
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
-from checker.match.judge import Action, Explanation, Reading, Verdict, judge
+from checker.match.judge import Action, Explanation, Reading, Verdict, Vocabulary, judge
 from checker.match.obligation import ObligationReader
 from checker.match.parameters import pick_quantity
 from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise
@@ -30,9 +30,6 @@ from checker.models import Clause, ClauseKind, Document, Match, Status
 __all__ = ["DocumentContext", "Engine"]
 
 _LOWER_START = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?[a-z]")
-# A modal inside a relative or conditional clause ("keys that may have been exposed", "if the other
-# party does not cure") is not another duty of the vendor.
-_SUBORDINATE = re.compile(r"\b(?:that|which|who|if|unless|where|when|whether)\b[^,;]*$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +65,7 @@ class Engine:
         lang = library.language
         self.language = lang
         self.reader = ObligationReader(lang)
+        self.vocabulary = Vocabulary.from_language(lang)
         weak_lang = lang.get("weak", {})
         self._weak_messages = {k: v.get("message", k) for k, v in weak_lang.items()}
         weak_patterns = {k: compile_regexes(v.get("phrases", [])) for k, v in weak_lang.items()}
@@ -314,14 +312,18 @@ class Engine:
         unstated: list[Parameter] = []
         # Verbs of other duties in the clause: a number after one of them belongs to that duty
         # ("notify promptly, and will restore the Service within 4 hours"), unless what follows the
-        # verb is about this control too ("and shall review those access rights every 3 months").
+        # verb is about this control too ("and shall review those access rights every 3 months"). A modal
+        # inside a relative or conditional clause ("keys that may have been exposed") is no other duty.
+        words = self.vocabulary
         other_duties = [
             start
             for start, end, kind, _ in prep.modals
             if kind in ("binding", "permissive", "prohibition")
             and start != governing_at
-            and not _SUBORDINATE.search(prep.text, max(0, start - 60), start)
-            and not any(g.search(prep.text, end, end + 120) for g in compiled.groups.values())
+            and not words.subordinate.search(prep.text, max(0, start - words.subordinate_reach), start)
+            and not any(
+                g.search(prep.text, end, end + words.other_duty_reach) for g in compiled.groups.values()
+            )
         ]
         for param in control.parameters:
             q = pick_quantity(

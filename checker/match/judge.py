@@ -26,7 +26,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from checker.match.obligation import Obligation
 from checker.match.rules import CompiledControl, RuleHit, negated_at
@@ -35,15 +35,9 @@ from checker.models import Clause, Evidence, Match, Status
 if TYPE_CHECKING:
     from checker.match.engine import DocumentContext, _Clause
 
-__all__ = ["STAGES", "Action", "Explanation", "Reading", "Verdict", "judge"]
+__all__ = ["STAGES", "Action", "Explanation", "Reading", "Verdict", "Vocabulary", "judge"]
 
-_FEASIBILITY = re.compile(
-    r"(?:when|where|if|to the extent)(?: technically| reasonably)? (?:feasible|practicable|possible)"
-)
-_ONLY = re.compile(r"\b(?:only|solely|exclusively|strictly)\b")
-_RESTRICTIVE = re.compile(r"\b(?:that|which|unless|except|other than|until|before|without)\b")
 _IMPERATIVE = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?$")
-_RIGHT = re.compile(r"\b(?:right|rights|entitled|option|permitted|authori[sz]ed|may)\b")
 _RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3, "unresolved": 4}
 _RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "descriptive": 4, "none": 5}
 
@@ -56,10 +50,44 @@ class Action(Protocol):
     def end(self) -> int: ...
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words and windows of the stages, from the language file's ``reading`` section."""
+
+    feasibility: re.Pattern[str]
+    exclusive: re.Pattern[str]
+    restrictive: re.Pattern[str]
+    grants_right: re.Pattern[str]
+    subordinate: re.Pattern[str]  # a relative or conditional clause running up to the end of the text
+    refusal_distance: int
+    restriction_reach: int
+    exclusive_reach: int
+    subordinate_reach: int
+    other_duty_reach: int
+
+    @classmethod
+    def from_language(cls, language: dict[str, Any]) -> Vocabulary:
+        """Compile ``language["reading"]`` (schema-checked by :class:`checker.library.schema.ReadingWords`)."""
+        reading = language["reading"]
+
+        def words(key: str, tail: str = "") -> re.Pattern[str]:
+            return re.compile(r"\b(?:" + "|".join(reading[key]) + r")\b" + tail)
+
+        return cls(
+            feasibility=re.compile("|".join(f"(?:{p})" for p in reading["feasibility"])),
+            exclusive=words("exclusive"),
+            restrictive=words("restrictive"),
+            grants_right=words("grants_right"),
+            subordinate=words("subordinate", r"[^,;]*$"),
+            **reading["windows"],
+        )
+
+
 class Judge(Protocol):
-    """What the stages need of the engine: the language file's messages and the parameter reader."""
+    """What the stages need of the engine: the language file's messages and words, the parameter reader."""
 
     _weak_messages: dict[str, str]
+    vocabulary: Vocabulary
 
     def _parameters(
         self, compiled: CompiledControl, prep: _Clause, action_at: int, governing_at: int = -1
@@ -179,7 +207,7 @@ def _party(engine: Judge, r: Reading) -> Verdict | None:
     assert r.act is not None and r.ob is not None
     spec, ob = r.compiled.control.match, r.ob
     r.right = spec.customer_right != "none" and (
-        r.enables or (ob.party in ("customer", "mutual") and _is_right(ob, r.text, r.act))
+        r.enables or (ob.party in ("customer", "mutual") and _is_right(ob, r.text, r.act, engine.vocabulary))
     )
     if r.enables and not r.right:
         r.reasons.append(("partial", "the vendor only enables the customer to do it"))
@@ -208,16 +236,18 @@ def _modality(engine: Judge, r: Reading) -> Verdict | None:
                 # "This information cannot be recovered": nobody refuses anything.
                 return Verdict("modality", None, (("no_party", "a prohibition that binds no party"),))
             distance = act.start() - (ob.modal_start + len(ob.modal_text))
-            scoped = _RESTRICTIVE.search(text[act.end() : act.end() + 80])
-            if 0 <= distance < 25 and not scoped:
+            words = engine.vocabulary
+            scoped = words.restrictive.search(text[act.end() : act.end() + words.restriction_reach])
+            if 0 <= distance < words.refusal_distance and not scoped:
                 why = ("negated", f"the vendor refuses it: '{ob.modal_text}'")
                 return Verdict("modality", Status.CONFLICT, (why,))
             # "Provider will not delete Content that ..." limits something else; not evidence.
             return Verdict("modality", None, (("limits_other", "the prohibition limits something else"),))
         r.modality = "binding"
     elif r.modality == "permissive":
-        scoped_grant = ob.modal_text.startswith("may") and _ONLY.search(
-            text[ob.modal_start : act.end() + 200]
+        reach = act.end() + engine.vocabulary.exclusive_reach
+        scoped_grant = ob.modal_text.startswith("may") and engine.vocabulary.exclusive.search(
+            text[ob.modal_start : reach]
         )
         if (spec.satisfy_by_prohibition or spec.limits_action) and scoped_grant:
             r.modality = "binding"
@@ -286,7 +316,11 @@ def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
             continue
         if r.firm and reason == "vague_timing":
             continue
-        if r.firm and reason == "effort_qualifier" and _FEASIBILITY.fullmatch(m.group(0).lower()):
+        if (
+            r.firm
+            and reason == "effort_qualifier"
+            and engine.vocabulary.feasibility.fullmatch(m.group(0).lower())
+        ):
             continue
         r.reasons.append((reason, engine._weak_messages.get(reason, reason).format(match=m.group(0))))
     return None
@@ -360,13 +394,13 @@ def _finding(r: Reading, verdict: Verdict) -> Match:
     )
 
 
-def _is_right(ob: Obligation, text: str, act: Action) -> bool:
+def _is_right(ob: Obligation, text: str, act: Action, words: Vocabulary) -> bool:
     """Whether the governing verb grants the party a right ("may audit", "shall have the right to audit")."""
     if ob.modality == "permissive" or ob.modal_text in ("has", "have"):
         # "Customer may object", "Customer has 30 days ... to object".
         return True
     if ob.modality in ("binding", "descriptive") and 0 <= ob.modal_start < act.start():
-        return bool(_RIGHT.search(text[ob.modal_start : act.start()]))
+        return bool(words.grants_right.search(text[ob.modal_start : act.start()]))
     return False
 
 
