@@ -107,7 +107,9 @@ def write_library(
     """
     (root / "playbooks").mkdir(parents=True, exist_ok=True)
     (root / "VERSION").write_text("0.0.1\n")
-    (root / "language.yaml").write_text("placeholder: true\n")
+    # The language file is schema-checked in every section: a library needs a real one.
+    shipped = Path(__file__).resolve().parent.parent / "clause_library" / "language.yaml"
+    (root / "language.yaml").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
     for i, control in enumerate(controls):
         rel = (paths or {}).get(i, f"{control.get('family', 'incident')}/{control.get('id', 'x')}.yaml")
         path = root / "controls" / rel

@@ -117,3 +117,31 @@ def test_a_qualifier_weakens_only_its_own_limb(engine: Engine) -> None:
     )
     assert _one(engine, stem, "encryption_at_rest")[1:] == ("weak", ["effort_qualifier"])
     assert _one(engine, stem, "encryption_in_transit")[1:] == ("weak", ["effort_qualifier"])
+
+
+def test_the_stage_words_and_windows_come_from_the_schema_checked_language_file() -> None:
+    import copy
+
+    from pydantic import ValidationError
+
+    from checker.library.schema import LanguageFile
+    from checker.match.judge import Vocabulary
+
+    language = load_library().language
+    LanguageFile.model_validate(language)
+    words = Vocabulary.from_language(language)
+    assert words.exclusive.search("for that purpose only") and words.refusal_distance == 25
+    for section, key in (("reading", "restrictve"), ("weak", None), ("non_evidence_patterns", "liabilty")):
+        broken = copy.deepcopy(language)
+        if key is None:  # a weak reason without its message
+            broken["weak"]["vague_timing"].pop("message")
+        elif section == "reading":
+            broken["reading"][key] = broken["reading"].pop("restrictive")
+        else:
+            broken[section][key] = broken[section].pop("liability")
+        with pytest.raises(ValidationError):
+            LanguageFile.model_validate(broken)
+    # A window moves the reading: a refusal further from its action than the window scopes nothing.
+    narrow = copy.deepcopy(language)
+    narrow["reading"]["windows"]["refusal_distance"] = 1
+    assert Vocabulary.from_language(narrow).refusal_distance == 1
