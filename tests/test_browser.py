@@ -208,7 +208,10 @@ def test_override_changes_the_score_and_the_negotiation_pack_carries_it(
     # Override a met finding to weak, with a comment: the headline follows the reviewer.
     _choose_finding(page, PROGRAM_TITLE)
     expect(page.get_by_role("heading", name=PROGRAM_TITLE)).to_contain_text("Met")
-    page.get_by_text("Override the status").click()
+    # While the page reruns, Streamlit can show the old finding's radio beside the new one: wait until one is left.
+    override = page.get_by_text("Override the status")
+    expect(override).to_have_count(1)
+    override.click()
     comment = "No annual review of the programme: ask for one."
     page.get_by_label("Comment (goes into every export)", exact=True).fill(comment)
     page.get_by_role("button", name="Save review").click()
