@@ -2,9 +2,9 @@
 
 A contract names its parties once ("Acme Inc. (“Provider”)", "“Customer” means ...", "Globex Bank plc
 (the “Bank”)", "“we”, “us” and “our” mean Acme") and then uses those names. :func:`read_roles` finds
-those definitions, decides for each party whether it is the vendor or the customer, and keeps the text
-that decided it (offsets and page). The words come from the one party vocabulary in
-``clause_library/language.yaml`` (``parties:``):
+those definitions (:mod:`checker.match.party_definitions`), decides for each party whether it is the
+vendor or the customer, and keeps the text that decided it (offsets and page). The words come from the
+one party vocabulary in ``clause_library/language.yaml`` (``parties:``):
 
 - a definition whose name is a role word ("Provider", "Customer") takes that side;
 - one whose name is undecided ("the Company", "the Bank") or a plain name ("Acme") takes the side of
@@ -23,39 +23,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from checker.match.obligation import ATTRIBUTIVE, CAPITALISED_NOUN, PREPOSITION
-from checker.match.phrases import compile_phrases, fold
+from checker.match.party_definitions import Definition, PartyWords, means_definitions, paren_definitions
+from checker.match.phrases import fold
 from checker.models import PartyRole
 
 __all__ = ["Roles", "read_roles", "side_words"]
 
 # How far definitions are looked for: a parties block and a definitions section sit near the start.
 _HEAD = 200_000
-# A parenthesis that defines names: quoted names and nothing but connecting words.
-_PAREN = re.compile(r"\(([^()]{1,160})\)")
-_QUOTED = re.compile(r"[\"“”]([^\"“”()]{1,40})[\"“”]")
-_FILLER = re.compile(
-    r"^(?:\s|,|;|\b(?:each|collectively|individually|together|jointly|hereinafter|herein|the|a|an|as|and|or"
-    r"|referred|to|called|also|known|defined)\b)*$",
-    re.IGNORECASE,
-)
-# "“Customer” means ...", "“We”, “us” and “our” refer to ...": a quoted list followed by its meaning.
-_MEANS = re.compile(
-    r"((?:[\"“][^\"“”\n]{1,40}[\"”][\s,]*(?:(?:and|or)\s+)?){1,4})"
-    r"(?:means?|shall mean|refers? to|is defined as)\s+([^\n]{0,200}?)(?:[.;](?:\s|$)|\n|$)"
-)
-# Where the stretch of text that introduces a defined name begins: the last of these before it.
-_SEGMENT_BREAK = re.compile(r"\n|;|:|\)|\bbetween\b|\band\b(?!\s+its\b)|\.\s+(?=[A-Z])", re.IGNORECASE)
-_ROLE_WINDOW = 60
+# A defined name that reads as a proper name ("GitHub", "Acme Ltd."), not a phrase.
 _NAME = re.compile(r"[A-Z][\w&.\- ]{1,40}")
-# What may stand before a role word that introduces a name: "..., as service provider (“Acme”)",
-# "..., the customer (“Bank”)"; not "law enforcement agency (a “Relevant Disclosure”)".
-_INTRODUCES = re.compile(r"(?:\bas|\bthe|\ba|\ban|\bacting as|,)\s*$")
-# A definition that names a party begins with its name: "“GitHub” means GitHub, Inc., ...".
-_NAMED_BODY = re.compile(r"^(?!(?:The|A|An|Any|All|Each|Such)\b)[A-Z0-9]")
 
 
 @dataclass(frozen=True)
@@ -81,147 +61,12 @@ def side_words(language: dict[str, Any], side: str) -> list[str]:
     return [*parties.get(side, []), *parties.get(f"{side}_pronouns", [])]
 
 
-@dataclass
-class _Definition:
-    """One place the document defines a name, and the side it gives it (mutable while deciding)."""
-
-    names: list[str]
-    start: int
-    end: int
-    role: str  # vendor | customer | undecided
-    basis: str
-    party: bool  # a party of the agreement, not a defined thing ("the Services")
-    said: str = ""  # the side the document's own words give, before the user overrode it
-    extra: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Words:
-    """The party vocabulary compiled for reading definitions."""
-
-    vendor: re.Pattern[str]
-    customer: re.Pattern[str]
-    pronoun: dict[str, str]
-    undecided: re.Pattern[str]
-    legal_form: re.Pattern[str]
-    vendor_pronoun: re.Pattern[str]
-
-    @classmethod
-    def of(cls, language: dict[str, Any]) -> _Words:
-        parties = language.get("parties", {})
-        pronoun = {fold(p): "vendor" for p in parties.get("vendor_pronouns", [])}
-        pronoun.update({fold(p): "customer" for p in parties.get("customer_pronouns", [])})
-        return cls(
-            compile_phrases(parties.get("vendor", [])),
-            compile_phrases(parties.get("customer", [])),
-            pronoun,
-            compile_phrases(parties.get("undecided", [])),
-            compile_phrases(parties.get("legal_forms", [])),
-            compile_phrases(parties.get("vendor_pronouns", [])),
-        )
-
-    def legal_form_in(self, original: str) -> bool:
-        """Whether ``original`` names a legal form, written with a capital ("Ltd", not "a company")."""
-        return any(original[m.start()].isupper() for m in self.legal_form.finditer(fold(original)))
-
-    def side_of_name(self, name: str) -> str:
-        """The side a defined name itself gives: "vendor", "customer", "undecided" or ""."""
-        folded = fold(name).strip()
-        if self.vendor.fullmatch(folded):
-            return "vendor"
-        if self.customer.fullmatch(folded):
-            return "customer"
-        if folded in self.pronoun:
-            return self.pronoun[folded]
-        if self.undecided.fullmatch(folded) or self.undecided.fullmatch(folded.removeprefix("the ")):
-            return "undecided"
-        return ""
-
-    def side_in(self, original: str, introducing: bool = False) -> tuple[str, str]:
-        """The last role word in ``original`` that names a party (not "Customer Data", not "to Customer").
-
-        ``introducing``: only a role word that ends ``original`` after "as", "the" or a comma counts.
-        """
-        folded = fold(original)
-        best: tuple[int, str, str] = (-1, "", "")
-        for side, pattern in (("vendor", self.vendor), ("customer", self.customer)):
-            for m in pattern.finditer(folded):
-                rest, before = folded[m.end() :], folded[: m.start()]
-                if ATTRIBUTIVE.match(rest) or CAPITALISED_NOUN.match(original[m.end() :]):
-                    continue
-                if PREPOSITION.search(before) or rest.lstrip().startswith("("):
-                    continue
-                if introducing and (rest.strip(" ,") or not _INTRODUCES.search(original[: m.start()])):
-                    continue
-                if m.start() > best[0]:
-                    best = (m.start(), side, original[m.start() : m.end()])
-        return best[1], best[2]
-
-
-def _paren_definitions(head: str, words: _Words) -> list[_Definition]:
-    out: list[_Definition] = []
-    for m in _PAREN.finditer(head):
-        inside = m.group(1)
-        names = [q.group(1).strip() for q in _QUOTED.finditer(inside)]
-        if not names or not _FILLER.match(_QUOTED.sub(" ", inside)) or not names[0][:1].isalpha():
-            continue
-        lo = max(0, m.start() - 160)
-        breaks = [b.end() for b in _SEGMENT_BREAK.finditer(head, lo, m.start())]
-        seg_start = breaks[-1] if breaks else lo
-        segment = head[seg_start : m.start()]
-        while segment and (segment[0].isspace() or segment[0] == ","):
-            segment, seg_start = segment[1:], seg_start + 1
-        sides = {words.side_of_name(n) for n in names} - {""}
-        said, said_word = words.side_in(head[max(seg_start, m.start() - _ROLE_WINDOW) : m.start()], True)
-        pronouns = [n for n in names if fold(n) in words.pronoun]
-        party = bool(sides or said or words.legal_form_in(segment))
-        definition = _Definition(names, seg_start, m.end(), "undecided", "", party)
-        if len(sides - {"undecided"}) == 1:
-            (side,) = sides - {"undecided"}
-            definition.role = side
-            shown = pronouns[0] if pronouns else next(n for n in names if words.side_of_name(n) == side)
-            definition.basis = f"the contract calls it “{shown}”"
-            if said and said != side:
-                definition.basis += f", though “{said_word}” introduces it"
-                definition.role = "contradicted"
-        elif len(sides - {"undecided"}) > 1:
-            definition.role = "contradicted"
-            definition.basis = "its names take both sides: " + ", ".join(f"“{n}”" for n in names)
-        elif said:
-            definition.role = said
-            definition.basis = f"“{said_word}” introduces it"
-        out.append(definition)
-    return out
-
-
-def _means_definitions(head: str, words: _Words) -> list[_Definition]:
-    out: list[_Definition] = []
-    for m in _MEANS.finditer(head):
-        names = [q.group(1).strip() for q in _QUOTED.finditer(m.group(1))]
-        body = m.group(2)
-        sides = {words.side_of_name(n) for n in names} - {""}
-        party = bool(sides) or bool(_NAMED_BODY.match(body) and words.legal_form_in(body[:80]))
-        if not names or not party:
-            continue
-        definition = _Definition(names, m.start(), m.end(), "undecided", "", True)
-        decided = sides - {"undecided"}
-        said, said_word = words.side_in(body[:100])
-        if len(decided) == 1:
-            (definition.role,) = decided
-            definition.basis = f"“{names[0]}” is defined"
-        elif said:
-            definition.role = said
-            definition.basis = f"its definition calls it “{said_word}”"
-        out.append(definition)
-    return out
-
-
 def _mentions(name: str, text: str) -> re.Match[str] | None:
     return re.search(rf"(?<!\w){re.escape(fold(name).strip())}(?!\w)", fold(text))
 
 
 def _apply_named_vendor(
-    named: str, definitions: list[_Definition], head: str, notes: list[str], where: Callable[[int, int], str]
+    named: str, definitions: list[Definition], head: str, notes: list[str], where: Callable[[int, int], str]
 ) -> tuple[str, int, int] | None:
     """Make the party the user named the vendor and the other parties the customer.
 
@@ -261,7 +106,7 @@ def _apply_named_vendor(
     return None
 
 
-def _fill_other_side(definitions: list[_Definition]) -> None:
+def _fill_other_side(definitions: list[Definition]) -> None:
     """With one side known, an undecided party is the other side (two parties sign an agreement)."""
     parties = [d for d in definitions if d.party]
     sides = {d.role for d in parties} & {"vendor", "customer"}
@@ -288,15 +133,15 @@ def read_roles(
     offset to its page for the evidence (page 1 without it).
     """
     page = page_of or (lambda _offset: 1)
-    words = _Words.of(language)
+    words = PartyWords.of(language)
     head = text[:_HEAD]
 
     def where(start: int, end: int) -> str:
         return f"chars {start}–{end}, page {page(start)}"
 
-    definitions: list[_Definition] = []
+    definitions: list[Definition] = []
     seen: set[tuple[str, ...]] = set()
-    for d in sorted(_paren_definitions(head, words) + _means_definitions(head, words), key=lambda d: d.start):
+    for d in sorted(paren_definitions(head, words) + means_definitions(head, words), key=lambda d: d.start):
         key = (d.role, *map(fold, d.names))
         if d.party and key in seen:  # the same party defined again the same way: the first place says it
             continue
@@ -385,7 +230,7 @@ def read_roles(
     )
 
 
-def _no_vendor_defined(head: str, words: _Words, where: Callable[[int, int], str]) -> str:
+def _no_vendor_defined(head: str, words: PartyWords, where: Callable[[int, int], str]) -> str:
     """The note for a document that defines no vendor party: what the vendor is taken to be instead."""
     folded = fold(head)
     for m in words.vendor.finditer(folded):
