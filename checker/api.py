@@ -18,9 +18,9 @@ from checker.library.coverage import coverage
 from checker.library.loader import DEFAULT_LIBRARY, Library, load_library, resolve_playbook
 from checker.library.schema import Playbook
 from checker.match.engine import Engine
-from checker.match.roles import Roles
+from checker.match.roles import Roles, contract_parties
 from checker.models import Assessment, Clause, Document, DocumentInfo, InputError, Match
-from checker.negotiate.drafting import contract_parties, draft
+from checker.negotiate.drafting import draft
 from checker.score import assess
 from checker.segment import Segmenter
 
@@ -135,7 +135,9 @@ class ContractChecker:
         infos = [document_info(d.document, d.roles) for d in documents]
         scored = assess(infos, matches, chosen, self.library, errors)
         statuses = {f.control: f.status.value for f in scored.findings}
-        parties = contract_parties((d.document.text for d in documents), self.library.language)
+        parties = contract_parties(
+            [d.document.text for d in documents], self.library.language, [d.roles for d in documents]
+        )
         findings = [
             f.model_copy(
                 update={

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checker.library.loader import load_library
-from checker.match.obligation import ObligationReader, defined_party_names
+from checker.match.obligation import ObligationReader
 from checker.match.phrases import fold
 
 LANGUAGE = load_library().language
@@ -58,13 +58,3 @@ def test_condition_is_not_a_refusal() -> None:
         "If Customer does not approve a new Subprocessor, Customer may terminate.", "approve"
     )
     assert modality != "prohibition"
-
-
-def test_defined_names_take_the_vendor_side_unless_a_customer_role_introduces_them() -> None:
-    text = (
-        'This agreement is between Acme Cloud Ltd., as service provider ("Acme"), and Beta Bank plc, '
-        'the customer ("Bank"). Customer Data processed by GitHub, Inc. ("GitHub") is covered.'
-    )
-    vendor, customer = defined_party_names(text, LANGUAGE)
-    assert "Acme" in vendor and "GitHub" in vendor
-    assert "Bank" in customer

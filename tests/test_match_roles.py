@@ -19,8 +19,8 @@ from checker.errors import LibraryError
 from checker.extract import extract_bytes
 from checker.library.loader import DEFAULT_LIBRARY, load_library
 from checker.library.schema import LanguageFile
-from checker.match.roles import read_roles
-from checker.models import Assessment, Status
+from checker.match.roles import Roles, contract_parties, read_roles
+from checker.models import Assessment, PartyNames, Status
 from checker_app.bundle import Upload, read_bundle
 
 CHECKER = ContractChecker()
@@ -184,6 +184,37 @@ def test_online_terms_speak_as_we_and_a_pronoun_definition_names_the_vendor() ->
     assert party.role == "vendor" and party.names == ["Acme", "we", "us", "our"]
     assert "“we”" in party.basis
     assert "Acme" in roles.vendor and roles.notes == ()
+
+
+def test_defined_names_take_the_vendor_side_unless_a_customer_role_introduces_them() -> None:
+    text = (
+        'This agreement is between Acme Cloud Ltd., as service provider ("Acme"), and Beta Bank plc, '
+        'the customer ("Bank"). Customer Data processed by GitHub, Inc. ("GitHub") is covered.'
+    )
+    roles = read_roles(text, LANGUAGE)
+    vendor, customer = list(roles.vendor), list(roles.customer)
+    assert "Acme" in vendor and "GitHub" in vendor
+    assert "Bank" in customer
+
+
+def test_fallback_names_come_from_the_roles_the_document_was_read_with() -> None:
+    text = "1. Acme shall notify Customer of any incident. Acme will encrypt Customer Data at rest.\n"
+    # Nothing in the text defines Acme: only roles read with it as the vendor make it the fallback's name.
+    assert contract_parties([text], LANGUAGE).vendor == "Supplier"
+    given = Roles(vendor=("Acme",), customer=("Customer",))
+    assert contract_parties([text], LANGUAGE, [given]) == PartyNames(vendor="Acme", customer="Customer")
+    # Roles read for a vendor party the user named, or for one document of a bundle, are read again
+    # from the contract's own words, as fallback language always was.
+    named = Roles(vendor=("Acme",), named_vendor="Acme")
+    assert contract_parties([text], LANGUAGE, [named]).vendor == "Supplier"
+    assert contract_parties([text, "Annex."], LANGUAGE, [given, None]).vendor == "Supplier"
+
+
+def test_a_read_document_gives_the_same_fallback_names_as_reading_its_text_again() -> None:
+    for fixture in ("github-data-protection-agreement-2023-02.md", "far-52.204-21-basic-safeguarding.txt"):
+        read = CHECKER.read_file(CORPUS / fixture)
+        text = read.document.text
+        assert contract_parties([text], LANGUAGE, [read.roles]) == contract_parties([text], LANGUAGE)
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@ __all__ = [
     "PREPOSITION",
     "Obligation",
     "ObligationReader",
-    "defined_party_names",
 ]
 
 MODAL_ORDER = ("negated", "prohibition", "soft", "binding", "permissive", "descriptive")
@@ -335,11 +334,3 @@ class ObligationReader:
         ):
             return "assumed_vendor", proper.group(1).strip()
         return "assumed_vendor", ""
-
-
-def defined_party_names(text: str, language: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Names the document defines for the vendor and the customer (:func:`checker.match.roles.read_roles`)."""
-    from checker.match.roles import read_roles  # roles reads clauses with this module's patterns
-
-    roles = read_roles(text, language)
-    return list(roles.vendor), list(roles.customer)

@@ -14,6 +14,9 @@ one party vocabulary in ``clause_library/language.yaml`` (``parties:``):
 - the user may name the vendor party (``--vendor Acme``): that party is the vendor and the others are
   the customer, whatever the words say.
 
+:func:`contract_parties` then chooses, from the names read here, the one a contract uses most for each
+side, which fallback language and the negotiation pack write in place of the library's own names.
+
 What cannot be decided is never guessed silently: no parties block, a vendor name the document does not
 contain, two definitions that disagree, or a party whose side stays open each become a note, which the
 assessment carries as a document warning.
@@ -22,15 +25,16 @@ assessment carries as a document warning.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from checker.match.party_definitions import Definition, PartyWords, means_definitions, paren_definitions
 from checker.match.phrases import fold
-from checker.models import PartyRole
+from checker.models import LIBRARY_CUSTOMER, LIBRARY_VENDOR, PartyNames, PartyRole
 
-__all__ = ["Roles", "read_roles", "side_words"]
+__all__ = ["Roles", "contract_parties", "read_roles", "side_words"]
 
 # How far definitions are looked for: a parties block and a definitions section sit near the start.
 _HEAD = 200_000
@@ -252,3 +256,65 @@ def _no_vendor_defined(head: str, words: PartyWords, where: Callable[[int, int],
         "No parties block, definition or role word names the vendor: clauses binding an unnamed or"
         " unknown party are read as an assumed vendor's. Name the vendor party (--vendor) to decide."
     )
+
+
+# Role words that are pronouns or too generic to stand as a defined party name in a clause.
+_NOT_A_NAME: Final = frozenset({"we", "us", "you", "user", "users", "company", "the company", "agency"})
+
+
+def _candidates(words: Iterable[str]) -> list[str]:
+    out = []
+    for word in words:
+        if " " in word or "*" in word or word.lower() in _NOT_A_NAME or len(word) < 3:
+            continue
+        out.append(word[0].upper() + word[1:])
+    return out
+
+
+def _most_used(text: str, names: Iterable[str]) -> str | None:
+    unique = sorted(dict.fromkeys(names), key=len, reverse=True)  # longest first: "Service Provider"
+    if not unique:
+        return None
+    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in unique) + r")\b")
+    counts = Counter(pattern.findall(text))
+    best = [(n, c) for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], unique.index(kv[0]))) if c >= 2]
+    return best[0][0] if best else None
+
+
+def _acts_as_party(text: str, name: str) -> bool:
+    """Whether a defined name is used as a party (it is bound: "Acme shall"), not as a document or a thing.
+
+    "the DPA" and "this Agreement" are defined names too; a party is the subject of a duty and is rarely
+    introduced by "this" or "the".
+    """
+    word = re.escape(name)
+    acts = len(re.findall(rf"\b{word}\s+(?:shall|will|must|may|agrees|is required)\b", text))
+    articles = len(re.findall(rf"\b(?:this|the|such)\s+{word}\b", text, flags=re.IGNORECASE))
+    return acts >= 1 and articles <= acts
+
+
+def contract_parties(
+    texts: Sequence[str], language: Mapping[str, Any], read: Sequence[Roles | None] = ()
+) -> PartyNames:
+    """The party names a contract (or bundle) uses most, capitalised as defined terms.
+
+    A name :func:`read_roles` finds defined for a party ("Acme Ltd. ("Acme")") wins over a role word;
+    otherwise the role word used most as a proper noun ("Provider", "Processor", "Client"); else the
+    library's own names. ``read`` are the roles already read from each text: a single document's, read
+    without a vendor party named by the user, are used as they are instead of being read again.
+    """
+    # The parties are named and defined up front; the first 200,000 characters (some 60 pages) settle
+    # which name the contract uses, and keep this linear in a bounded text however long the bundle is.
+    text = "\n".join(texts)[:_HEAD]
+    known = read[0] if len(texts) == 1 and len(read) == 1 else None
+    roles = known if known is not None and not known.named_vendor else read_roles(text, dict(language))
+    parties = language.get("parties", {})
+    vendor_defined = [n for n in roles.vendor if _acts_as_party(text, n)]
+    customer_defined = [n for n in roles.customer if _acts_as_party(text, n)]
+    vendor = _most_used(text, vendor_defined) or _most_used(text, _candidates(parties.get("vendor", [])))
+    customer = _most_used(text, customer_defined) or _most_used(
+        text, _candidates(parties.get("customer", []))
+    )
+    if vendor is not None and vendor == customer:
+        customer = None
+    return PartyNames(vendor=vendor or LIBRARY_VENDOR, customer=customer or LIBRARY_CUSTOMER)

@@ -3,27 +3,22 @@
 The library drafts its model clauses once, for "Supplier" and "Customer", at the library's own
 thresholds ("within seventy-two (72) hours"). A clause sent back to a vendor must read as part of *their*
 contract: "Provider shall notify Customer ... within forty-eight (48) hours" when the contract calls the
-vendor "Provider" and the playbook asks for 48 hours. :func:`contract_parties` reads the names a
-contract uses; :func:`draft` rewrites a model clause with them and with the playbook's thresholds.
+vendor "Provider" and the playbook asks for 48 hours. :func:`contract_parties` (from
+:mod:`checker.match.roles`, the one reader of a contract's parties) gives the names a contract uses;
+:func:`draft` rewrites a model clause with them and with the playbook's thresholds.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from collections.abc import Mapping
+from typing import Final
 
 from checker.library.schema import Control
-from checker.match.obligation import defined_party_names
+from checker.match.roles import contract_parties
 from checker.models import LIBRARY_CUSTOMER, LIBRARY_VENDOR, PartyNames
 
 __all__ = ["LIBRARY_CUSTOMER", "LIBRARY_VENDOR", "PartyNames", "contract_parties", "draft", "number_words"]
-
-_SAMPLE_CHARS: Final = 200_000
-
-# Role words that are pronouns or too generic to stand as a defined party name in a clause.
-_NOT_A_NAME: Final = frozenset({"we", "us", "you", "user", "users", "company", "the company", "agency"})
 
 # Schedules the library's clauses cite, which the vendor's paper does not have: named by what they hold.
 _LIBRARY_SCHEDULES: Final = (
@@ -31,59 +26,6 @@ _LIBRARY_SCHEDULES: Final = (
     ("Schedule P", "the list of Subprocessors attached to this Agreement"),
     ("Schedule S", "that schedule"),
 )
-
-
-def _candidates(words: Iterable[str]) -> list[str]:
-    out = []
-    for word in words:
-        if " " in word or "*" in word or word.lower() in _NOT_A_NAME or len(word) < 3:
-            continue
-        out.append(word[0].upper() + word[1:])
-    return out
-
-
-def _most_used(text: str, names: Iterable[str]) -> str | None:
-    unique = sorted(dict.fromkeys(names), key=len, reverse=True)  # longest first: "Service Provider"
-    if not unique:
-        return None
-    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in unique) + r")\b")
-    counts = Counter(pattern.findall(text))
-    best = [(n, c) for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], unique.index(kv[0]))) if c >= 2]
-    return best[0][0] if best else None
-
-
-def _acts_as_party(text: str, name: str) -> bool:
-    """Whether a defined name is used as a party (it is bound: "Acme shall"), not as a document or a thing.
-
-    "the DPA" and "this Agreement" are defined names too; a party is the subject of a duty and is rarely
-    introduced by "this" or "the".
-    """
-    word = re.escape(name)
-    acts = len(re.findall(rf"\b{word}\s+(?:shall|will|must|may|agrees|is required)\b", text))
-    articles = len(re.findall(rf"\b(?:this|the|such)\s+{word}\b", text, flags=re.IGNORECASE))
-    return acts >= 1 and articles <= acts
-
-
-def contract_parties(texts: Iterable[str], language: Mapping[str, Any]) -> PartyNames:
-    """The party names a contract (or bundle) uses most, capitalised as defined terms.
-
-    A name the contract defines for a party ("Acme Ltd. ("Acme")") wins over a role word; otherwise the
-    role word used most as a proper noun ("Provider", "Processor", "Client").
-    """
-    # The parties are named and defined up front; 200,000 characters (some 60 pages) settle which name
-    # the contract uses, and keep this linear in a bounded text however long the bundle is.
-    text = "\n".join(texts)[:_SAMPLE_CHARS]
-    parties = language.get("parties", {})
-    vendor_defined, customer_defined = defined_party_names(text, dict(language))
-    vendor_defined = [n for n in vendor_defined if _acts_as_party(text, n)]
-    customer_defined = [n for n in customer_defined if _acts_as_party(text, n)]
-    vendor = _most_used(text, vendor_defined) or _most_used(text, _candidates(parties.get("vendor", [])))
-    customer = _most_used(text, customer_defined) or _most_used(
-        text, _candidates(parties.get("customer", []))
-    )
-    if vendor is not None and vendor == customer:
-        customer = None
-    return PartyNames(vendor=vendor or LIBRARY_VENDOR, customer=customer or LIBRARY_CUSTOMER)
 
 
 _ONES: Final = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]  # fmt: skip
