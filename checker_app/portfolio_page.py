@@ -14,13 +14,8 @@ from checker.errors import ClauseCheckError
 from checker.register import Register, open_register
 from checker.register.database import register_url
 from checker.register.diff import diff_vendor
-from checker.register.views import (
-    VendorSummary,
-    list_vendors,
-    status_counts,
-    vendor_assessments,
-    vendor_detail,
-)
+from checker.register.view_models import VendorSummary, status_counts
+from checker.register.views import list_vendors, vendor_assessments, vendor_detail
 from checker_app.safe_text import escape_markdown
 
 __all__ = ["open_chosen_register", "render", "vendors_matching"]

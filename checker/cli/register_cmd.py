@@ -18,9 +18,7 @@ from checker.cli.register_options import add_db_option
 if TYPE_CHECKING:  # the register is imported when a command runs, so --help stays fast
     from checker.register.database import Register
     from checker.register.diff import ContractDiff
-    from checker.register.views import (
-        EvidenceView,
-    )
+    from checker.register.view_models import EvidenceView
 
 __all__ = ["register"]
 
@@ -76,7 +74,8 @@ def _open(args: argparse.Namespace) -> Register:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from checker.register.views import list_vendors, status_counts
+    from checker.register.view_models import status_counts
+    from checker.register.views import list_vendors
 
     register = _open(args)
     try:
@@ -246,7 +245,7 @@ def _add_sbom(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from checker.register.record import record_review
+    from checker.register.reviews import record_review
 
     if args.decision == "overridden" and not args.status:
         print("clausecheck register review: --decision overridden needs --status", file=sys.stderr)

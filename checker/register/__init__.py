@@ -6,13 +6,15 @@
     record_assessment(register, assessment, "Acme Ltd")
 
 Storage is SQLAlchemy 2 with Alembic migrations (:mod:`~checker.register.database`), the tables are in
-:mod:`~checker.register.tables`, recording in :mod:`~checker.register.record`.
+:mod:`~checker.register.tables`, recording in :mod:`~checker.register.record` (reviewer decisions in
+:mod:`~checker.register.reviews`), reading in :mod:`~checker.register.views`.
 """
 
 from __future__ import annotations
 
 from checker.register.database import ENV_VAR, Register, RegisterError, default_location, open_register
-from checker.register.record import Recorded, document_kind, record_assessment, record_review
+from checker.register.record import Recorded, document_kind, record_assessment
+from checker.register.reviews import record_review
 
 __all__ = [
     "ENV_VAR",

@@ -13,7 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.register.database import Register, RegisterError
-from checker.register.views import AssessmentView, EvidenceView, FindingView, vendor_assessments
+from checker.register.view_models import AssessmentView, EvidenceView, FindingView
+from checker.register.views import vendor_assessments
 
 __all__ = ["ContractDiff", "ControlChange", "compare", "diff_vendor"]
 

@@ -22,7 +22,8 @@ from checker.register.database import Register
 from checker.register.deadlines import windows
 from checker.register.sbom import Component
 from checker.register.tables import ComponentRow, SbomRow, VendorRow
-from checker.register.views import AssessmentView, EvidenceView, FindingView, latest_assessment
+from checker.register.view_models import AssessmentView, EvidenceView, FindingView
+from checker.register.views import latest_assessment
 
 __all__ = ["Duty", "IncidentReport", "VendorExposure", "assess_incident", "parse_when"]
 

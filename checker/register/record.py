@@ -11,18 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from checker.models import Assessment, DocumentInfo, Finding, ReviewerOverride
+from checker.models import Assessment, DocumentInfo, Finding
 from checker.register.database import Register, RegisterError
+from checker.register.reviews import append_new_decisions, override_values
 from checker.register.sbom import ParsedSbom
 from checker.register.tables import (
     AssessmentRow,
@@ -34,22 +32,12 @@ from checker.register.tables import (
     SbomRow,
     VendorRow,
 )
+from checker.register.writing import find_vendor, in_transaction, now, vendor_row
 
-__all__ = [
-    "Recorded",
-    "document_kind",
-    "find_vendor",
-    "record_assessment",
-    "record_review",
-    "record_sbom",
-    "scored_rows",
-]
+__all__ = ["Recorded", "document_kind", "record_assessment", "record_sbom", "scored_rows"]
 
 if TYPE_CHECKING:
     from checker.batch import BatchOutcome
-
-_T = TypeVar("_T")
-_RETRIES = 8
 
 #: What a file name says about the kind of document, first match wins.
 _KINDS = (
@@ -74,10 +62,6 @@ def document_kind(file_name: str) -> str:
     return next((kind for kind, pattern in _KINDS if pattern.search(words)), "contract")
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _fingerprint(vendor: str, assessment: Assessment, store_text: bool) -> str:
     docs = assessment.documents or [assessment.document]
     key = {
@@ -88,46 +72,6 @@ def _fingerprint(vendor: str, assessment: Assessment, store_text: bool) -> str:
         "text": store_text,
     }
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
-
-
-def _retrying(register: Register, work: Callable[[Session], _T]) -> _T:
-    """Run ``work`` in one transaction, again when a parallel writer won a race for the same rows."""
-    last = ""
-    for attempt in range(_RETRIES):
-        try:
-            with register.session() as session, session.begin():
-                return work(session)
-        except IntegrityError as exc:
-            # Another process inserted the same vendor/document/assessment first: read it on the next try.
-            last = str(exc.orig)
-        except OperationalError as exc:
-            if "locked" not in str(exc) and "deadlock" not in str(exc):
-                raise RegisterError(f"The register {register.where} cannot be written: {exc.orig}.") from None
-            last = str(exc.orig)
-            time.sleep(0.2 * (attempt + 1))
-        except SQLAlchemyError as exc:  # e.g. the server went away, or refused a value
-            raise RegisterError(f"The register {register.where} cannot be written: {exc}.") from None
-    raise RegisterError(
-        f"The register {register.where} could not be written after {_RETRIES} tries: {last.splitlines()[0]}."
-        " Nothing was recorded for this assessment."
-    )
-
-
-def _vendor(session: Session, name: str) -> VendorRow:
-    vendor = session.scalar(select(VendorRow).where(VendorRow.name == name))
-    if vendor is None:
-        vendor = VendorRow(name=name, created=_now())
-        session.add(vendor)
-        session.flush()
-    return vendor
-
-
-def find_vendor(session: Session, name: str) -> VendorRow | None:
-    """A vendor by exact name, else by case-insensitive name."""
-    vendor = session.scalar(select(VendorRow).where(VendorRow.name == name))
-    if vendor is None:
-        vendor = session.scalar(select(VendorRow).where(func.lower(VendorRow.name) == name.lower()))
-    return vendor
 
 
 def _document(session: Session, vendor: VendorRow, info: DocumentInfo, effective_date: str | None) -> int:
@@ -146,7 +90,7 @@ def _document(session: Session, vendor: VendorRow, info: DocumentInfo, effective
             kind=kind,
             effective_date=effective_date,
             version=(earlier or 0) + 1,
-            recorded=_now(),
+            recorded=now(),
         )
         session.add(row)
         session.flush()
@@ -192,50 +136,12 @@ def _insert_findings(session: Session, assessment_id: int, findings: list[Findin
     if evidence:
         session.execute(insert(EvidenceRow), evidence)
     reviews = [
-        {"finding_id": finding_id, **_review_values(f.override, store_text)}
+        {"finding_id": finding_id, **override_values(f.override, store_text)}
         for finding_id, f in zip(ids, findings, strict=True)
         if f.override is not None
     ]
     if reviews:
         session.execute(insert(ReviewRow), reviews)
-
-
-def _review_values(o: ReviewerOverride, store_text: bool) -> dict[str, object]:
-    return {
-        "decision": o.decision,
-        "status": o.status.value if o.status else None,
-        "comment": o.comment if store_text else "",
-        "reviewer": o.reviewer,
-        "created": _now(),
-    }
-
-
-def _review_row(o: ReviewerOverride, store_text: bool) -> ReviewRow:
-    return ReviewRow(**_review_values(o, store_text))
-
-
-def _append_new_decisions(
-    session: Session, assessment_id: int, assessment: Assessment, store_text: bool
-) -> None:
-    """Recording an assessment again appends the reviewer decisions that differ from the newest on file."""
-    rows = {
-        f.control: f
-        for f in session.scalars(select(FindingRow).where(FindingRow.assessment_id == assessment_id))
-    }
-    for finding in assessment.findings:
-        row = rows.get(finding.control)
-        if finding.override is None or row is None:
-            continue
-        new = _review_row(finding.override, store_text)
-        last = row.reviews[-1] if row.reviews else None
-        if last is None or (last.decision, last.status, last.comment, last.reviewer) != (
-            new.decision,
-            new.status,
-            new.comment,
-            new.reviewer,
-        ):
-            new.finding_id = row.id
-            session.add(new)
 
 
 def record_assessment(
@@ -259,9 +165,9 @@ def record_assessment(
     def work(session: Session) -> Recorded:
         existing = session.scalar(select(AssessmentRow.id).where(AssessmentRow.fingerprint == fingerprint))
         if existing is not None:
-            _append_new_decisions(session, existing, assessment, store_text)
+            append_new_decisions(session, existing, assessment, store_text)
             return Recorded(existing, name, created=False)
-        row_vendor = _vendor(session, name)
+        row_vendor = vendor_row(session, name)
         docs = assessment.documents or [assessment.document]
         ids = [_document(session, row_vendor, d, dates.get(d.name)) for d in docs]
         p = assessment.provenance
@@ -276,56 +182,14 @@ def record_assessment(
             score=assessment.score,
             document_ids=ids,
             text_stored=store_text,
-            created=_now(),
+            created=now(),
         )
         session.add(row)
         session.flush()
         _insert_findings(session, row.id, list(assessment.findings), store_text)
         return Recorded(row.id, name, created=True)
 
-    return _retrying(register, work)
-
-
-def record_review(
-    register: Register,
-    vendor: str,
-    control: str,
-    *,
-    decision: str,
-    status: str | None,
-    comment: str,
-    reviewer: str,
-) -> int:
-    """Append a reviewer's decision on ``control`` in the vendor's newest assessment; returns its id."""
-
-    def work(session: Session) -> int:
-        row_vendor = find_vendor(session, vendor)
-        if row_vendor is None:
-            raise RegisterError(
-                f"No vendor {vendor!r} in the register.", hint="See `clausecheck register list`."
-            )
-        finding = session.scalar(
-            select(FindingRow)
-            .join(AssessmentRow)
-            .where(AssessmentRow.vendor_id == row_vendor.id, FindingRow.control == control)
-            .order_by(AssessmentRow.id.desc())
-            .limit(1)
-        )
-        if finding is None:
-            raise RegisterError(f"{row_vendor.name} has no assessed control {control!r}.")
-        review = ReviewRow(
-            finding_id=finding.id,
-            decision=decision,
-            status=status,
-            comment=comment,
-            reviewer=reviewer,
-            created=_now(),
-        )
-        session.add(review)
-        session.flush()
-        return review.id
-
-    return _retrying(register, work)
+    return in_transaction(register, work)
 
 
 def record_sbom(
@@ -341,7 +205,7 @@ def record_sbom(
                     f"No vendor {vendor!r} in the register.",
                     hint="Use the name `clausecheck register list` shows, or pass --create for a new vendor.",
                 )
-            row_vendor = _vendor(session, " ".join(vendor.split()))
+            row_vendor = vendor_row(session, " ".join(vendor.split()))
         existing = session.scalar(
             select(SbomRow.id).where(SbomRow.vendor_id == row_vendor.id, SbomRow.sha256 == sbom.sha256)
         )
@@ -354,7 +218,7 @@ def record_sbom(
             format=sbom.format,
             spec_version=sbom.spec_version,
             subject=sbom.subject[:500],
-            added=_now(),
+            added=now(),
         )
         row.components = [
             ComponentRow(purl=c.purl, purl_type=c.purl_type, name=c.name[:500], version=c.version)
@@ -364,7 +228,7 @@ def record_sbom(
         session.flush()
         return row.id, True
 
-    return _retrying(register, work)
+    return in_transaction(register, work)
 
 
 def scored_rows(outcome: BatchOutcome) -> tuple[list[tuple[str, Assessment]], list[int]]:
