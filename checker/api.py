@@ -19,6 +19,7 @@ from checker.library.loader import DEFAULT_LIBRARY, Library, load_library, resol
 from checker.library.schema import Playbook
 from checker.match.engine import Engine
 from checker.match.roles import Roles
+from checker.match.terms import DocumentTerms
 from checker.models import Assessment, Clause, Document, DocumentInfo, InputError, Match
 from checker.negotiate.drafting import contract_parties, draft
 from checker.score import assess
@@ -136,6 +137,7 @@ class ContractChecker:
         scored = assess(infos, matches, chosen, self.library, errors)
         statuses = {f.control: f.status.value for f in scored.findings}
         parties = contract_parties((d.document.text for d in documents), self.library.language)
+        terms = [self._terms(d) for d in documents]
         findings = [
             f.model_copy(
                 update={
@@ -145,7 +147,8 @@ class ContractChecker:
                         control=self.library.controls.get(f.control),
                         level=chosen.level,
                         thresholds=f.thresholds,
-                    )
+                    ),
+                    "definitions": [d for t in terms for d in t.used_in(f.evidence)],
                 }
             )
             for f in scored.findings
@@ -157,6 +160,11 @@ class ContractChecker:
                 "findings": findings,
             }
         )
+
+    def _terms(self, read: ReadDocument) -> DocumentTerms:
+        """The document's defined names (read with its roles) with the clauses that define them."""
+        roles = read.roles if read.roles is not None else self.engine.roles(read.document)
+        return DocumentTerms(read.document, read.clauses, roles.defined)
 
     def check_paths(
         self,

@@ -30,7 +30,7 @@ from checker.match.obligation import ATTRIBUTIVE, CAPITALISED_NOUN, PREPOSITION
 from checker.match.phrases import compile_phrases, fold
 from checker.models import PartyRole
 
-__all__ = ["Roles", "read_roles", "side_words"]
+__all__ = ["DefinedName", "Roles", "read_roles", "side_words"]
 
 # How far definitions are looked for: a parties block and a definitions section sit near the start.
 _HEAD = 200_000
@@ -43,10 +43,12 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 # "“Customer” means ...", "“We”, “us” and “our” refer to ...": a quoted list followed by its meaning.
-_MEANS = re.compile(
-    r"((?:[\"“][^\"“”\n]{1,40}[\"”][\s,]*(?:(?:and|or)\s+)?){1,4})"
-    r"(?:means?|shall mean|refers? to|is defined as)\s+([^\n]{0,200}?)(?:[.;](?:\s|$)|\n|$)"
-)
+_QUOTED_NAMES = r"((?:[\"“][^\"“”\n]{1,40}[\"”][\s,]*(?:(?:and|or)\s+)?){1,4})"
+_DEFINES = r"means?|shall mean|refers? to|is defined as"
+_MEANS = re.compile(_QUOTED_NAMES + rf"(?:{_DEFINES})\s+([^\n]{{0,200}}?)(?:[.;](?:\s|$)|\n|$)")
+# Any defined term, not only a party: "“Personal Data” will have the meaning given in ...", however long
+# its definition runs (the clause that holds it is what a reader is shown).
+_TERM_MEANS = re.compile(_QUOTED_NAMES + rf"(?:{_DEFINES}|(?:will |shall )?ha(?:s|ve) the meaning)\b")
 # Where the stretch of text that introduces a defined name begins: the last of these before it.
 _SEGMENT_BREAK = re.compile(r"\n|;|:|\)|\bbetween\b|\band\b(?!\s+its\b)|\.\s+(?=[A-Z])", re.IGNORECASE)
 _ROLE_WINDOW = 60
@@ -59,12 +61,26 @@ _NAMED_BODY = re.compile(r"^(?!(?:The|A|An|Any|All|Each|Such)\b)[A-Z0-9]")
 
 
 @dataclass(frozen=True)
+class DefinedName:
+    """A name the document defines ("Provider", "Security Incident") and where its definition starts.
+
+    ``start``-``end`` cover the words that define it: the parties block's "Acme Cloud Ltd (“Provider”)"
+    or the head of "“Security Incident” means ...".
+    """
+
+    names: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Roles:
     """The parties of one document: who is the vendor and who the customer, why, and what stays open.
 
     ``vendor`` and ``customer`` are the names the document (or the user) gives each side, beyond the
     library's role words; ``unknown`` are names whose side is contradicted and so decided by no one.
-    ``parties`` is the evidence for the decision, ``notes`` what could not be decided.
+    ``parties`` is the evidence for the decision, ``notes`` what could not be decided. ``defined`` is
+    every name the document defines, party or not, for showing a definition beside a clause that uses it.
     """
 
     vendor: tuple[str, ...] = ()
@@ -73,6 +89,7 @@ class Roles:
     parties: tuple[PartyRole, ...] = ()
     notes: tuple[str, ...] = ()
     named_vendor: str = ""
+    defined: tuple[DefinedName, ...] = ()
 
 
 def side_words(language: dict[str, Any], side: str) -> list[str]:
@@ -216,6 +233,16 @@ def _means_definitions(head: str, words: _Words) -> list[_Definition]:
     return out
 
 
+def _defined_names(head: str, paren: list[_Definition]) -> tuple[DefinedName, ...]:
+    """Every defined name: the parenthesised ones (parties and things alike) and the "means" ones."""
+    found = [DefinedName(tuple(d.names), d.start, d.end) for d in paren]
+    for m in _TERM_MEANS.finditer(head):
+        names = tuple(q.group(1).strip() for q in _QUOTED.finditer(m.group(1)))
+        if names and names[0][:1].isalnum():
+            found.append(DefinedName(names, m.start(), m.end()))
+    return tuple(sorted(found, key=lambda d: d.start))
+
+
 def _mentions(name: str, text: str) -> re.Match[str] | None:
     return re.search(rf"(?<!\w){re.escape(fold(name).strip())}(?!\w)", fold(text))
 
@@ -296,7 +323,8 @@ def read_roles(
 
     definitions: list[_Definition] = []
     seen: set[tuple[str, ...]] = set()
-    for d in sorted(_paren_definitions(head, words) + _means_definitions(head, words), key=lambda d: d.start):
+    paren = _paren_definitions(head, words)
+    for d in sorted(paren + _means_definitions(head, words), key=lambda d: d.start):
         key = (d.role, *map(fold, d.names))
         if d.party and key in seen:  # the same party defined again the same way: the first place says it
             continue
@@ -382,6 +410,7 @@ def read_roles(
         parties=tuple(parties),
         notes=tuple(dict.fromkeys(notes)),
         named_vendor=named,
+        defined=_defined_names(head, paren),
     )
 
 

@@ -10,13 +10,15 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from checker.models import Assessment, DocumentInfo, Evidence, Finding, Status
+from checker.models import Assessment, Definition, DocumentInfo, Evidence, Finding, Status
 
 __all__ = [
     "GAP_STATUSES",
     "STATUS_LABELS",
     "assessment_label",
     "bundle_documents",
+    "defined_terms_label",
+    "definition_location",
     "effective_status",
     "engine_said",
     "evidence_location",
@@ -291,6 +293,21 @@ def evidence_location(ev: Evidence) -> str:
     parts.append(f"page {ev.page}")
     if ev.ocr_confidence is not None:
         parts.append(f"read by OCR with {ev.ocr_confidence:g}% confidence")
+    return ", ".join(parts)
+
+
+def defined_terms_label(definition: Definition) -> str:
+    """The defined names a definition gives, quoted: "Defined term “Provider”" or "Defined terms “A”, “B”"."""
+    names = ", ".join(f"\u201c{t}\u201d" for t in definition.terms)
+    return f"Defined term{'s' if len(definition.terms) > 1 else ''} {names}"
+
+
+def definition_location(definition: Definition) -> str:
+    """Where a definition stands: "dpa.md, section 11.15, page 3"."""
+    parts = [definition.document] if definition.document else []
+    if definition.section:
+        parts.append(f"section {definition.section}")
+    parts.append(f"page {definition.page}")
     return ", ".join(parts)
 
 
