@@ -107,6 +107,11 @@ def test_statuses_hours_and_scores(run: dict[str, Any]) -> None:
     assert dpa["incident_notification"] == "met"
     assert dpa["Notification hours"] == 72
     assert isinstance(dpa["Score"], int | float)
+    wb = load_workbook(run["out"])
+    try:  # shown whole, halves up, as on every screen (issue 12: Bulk and Review rounded two ways)
+        assert wb["Results"].cell(2, list(rows[0]).index("Score") + 1).number_format == "0"
+    finally:
+        wb.close()
     assert rows[7]["incident_notification"] == "met" and rows[7]["Notification hours"] == 24  # pasted text
     assert rows[3]["Documents assessed"] == "37signals-data-processing-addendum-2023-04.pdf"
 
