@@ -194,3 +194,24 @@ def test_the_ocr_choice_reaches_the_reader(checker: ContractChecker) -> None:
     bundle = read_bundle(checker, [Upload(scan.name, scan.read_bytes())], ocr=OcrSettings(mode="never"))
     [error] = bundle.errors
     assert error.code == "unsupported_format" and "OCR is off" in error.message
+
+
+def test_gap_list_rows_sort_by_severity_then_status_and_show_the_quote_with_its_section(
+    checker: ContractChecker,
+) -> None:
+    bundle = read_bundle(checker, sample_uploads("Common Paper DPA + Cloud Service Agreement"))
+    a = checker.assess(bundle.documents, "all")
+    rows = finding_rows(a.findings, checker.library)
+    severity = {"Critical": 0, "High": 1, "Medium": 2, "Low": 3}
+    status = {"Conflict": 0, "Missing": 1, "Weak": 2, "Met": 3}
+    keys = [(r["Status"].endswith("Met"), severity[r["Severity"]], status[r["Status"][2:]]) for r in rows]
+    assert keys == sorted(keys) and not keys[0][0] and keys[-1][0]  # open points first, most severe first
+    by_id = {f.control: f for f in a.findings}
+    for row in rows:
+        f = by_id[row["ID"]]
+        if not f.evidence:
+            assert row["Evidence"] == "— the contract is silent"
+            continue
+        ev = f.evidence[0]
+        where = f"§ {ev.section}" if ev.section else f"page {ev.page}"
+        assert row["Evidence"].startswith(f"{where}: “{' '.join(ev.text.split())[:40]}")
