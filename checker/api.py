@@ -19,7 +19,7 @@ from checker.library.loader import DEFAULT_LIBRARY, Library, load_library, resol
 from checker.library.schema import Playbook
 from checker.match.engine import Engine
 from checker.match.roles import Roles
-from checker.match.terms import DocumentTerms
+from checker.match.terms import DocumentTerms, definitions_used
 from checker.models import Assessment, Clause, Document, DocumentInfo, InputError, Match
 from checker.negotiate.drafting import contract_parties, draft
 from checker.score import assess
@@ -148,7 +148,7 @@ class ContractChecker:
                         level=chosen.level,
                         thresholds=f.thresholds,
                     ),
-                    "definitions": [d for t in terms for d in t.used_in(f.evidence)],
+                    "definitions": definitions_used(f.evidence, terms),
                 }
             )
             for f in scored.findings

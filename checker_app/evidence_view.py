@@ -98,9 +98,13 @@ def definitions_for(definitions: Sequence[Definition], ev: Evidence) -> list[Def
     """The finding's definitions (:attr:`~checker.models.Finding.definitions`) of the terms ``ev`` uses.
 
     A finding may quote several clauses; beside each, the reviewer sees the definitions that clause
-    turns on ("the Notice Period", "Security Incident", the parties' names).
+    turns on ("the Notice Period", "Security Incident", the parties' names), from its own document or,
+    for a term it does not define, another document of the bundle.
     """
-    return [d for d in definitions if d.document == ev.document and any(_uses(ev.text, t) for t in d.terms)]
+    used = [d for d in definitions if any(_uses(ev.text, t) for t in d.terms)]
+    # A term the evidence's own document defines is read through that definition, not another's.
+    own = {t for d in used if d.document == ev.document for t in d.terms}
+    return [d for d in used if d.document == ev.document or not set(d.terms) <= own]
 
 
 def definitions_html(definitions: Sequence[Definition]) -> str:

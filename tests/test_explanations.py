@@ -165,3 +165,22 @@ def test_no_control_id_reaches_a_reason(checker: ContractChecker, dpa: ReadDocum
     ids = [cid for cid in checker.library.controls if "_" in cid]
     for row in finding_rows(a.findings, checker.library):
         assert not [cid for cid in ids if cid in row["Reason"]], row["Reason"]
+
+
+def test_a_term_its_document_does_not_define_is_read_through_another_document_of_the_bundle(
+    checker: ContractChecker, dpa: ReadDocument
+) -> None:
+    csa = checker.read_file(ROOT / "fixtures" / "corpus" / "commonpaper-cloud-service-agreement.md")
+    a = checker.assess([dpa, csa], "baseline")
+    flowdown = next(f for f in a.findings if f.control == "subprocessor_flowdown")
+    ev = flowdown.evidence[0]
+    assert ev.document == dpa.document.name and "Agreement" in ev.text
+    shown = definitions_for(flowdown.definitions, ev)
+    [agreement] = [d for d in shown if "Agreement" in d.terms]
+    assert agreement.document == csa.document.name  # the DPA does not define it; the CSA does
+    assert csa.document.text[agreement.start : agreement.end] == agreement.text
+    # A term the DPA defines is read through the DPA's definition, whatever the CSA says.
+    dpa_terms = {n for d in dpa.roles.defined for n in d.names} if dpa.roles else set()
+    for d in shown:
+        if set(d.terms) <= dpa_terms:
+            assert d.document == dpa.document.name, d

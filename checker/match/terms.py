@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from checker.match.roles import DefinedName
 from checker.models import Clause, Definition, Document, Evidence
 
-__all__ = ["DocumentTerms"]
+__all__ = ["DocumentTerms", "definitions_used"]
 
 
 class DocumentTerms:
@@ -46,38 +46,60 @@ class DocumentTerms:
             return self._clauses[pos]
         return None
 
-    def used_in(self, evidence: Iterable[Evidence]) -> list[Definition]:
-        """The definitions of the terms this document's ``evidence`` uses, in order of first use.
+    def defines(self, name: str) -> bool:
+        """Whether this document defines ``name``."""
+        return name in self._where
 
-        A definition that is itself part of the evidence is not repeated; terms defined in one clause
-        ("Acme (“Provider”) and Globex (“Customer”)") share one entry.
+    def uses(self, ev: Evidence) -> Iterator[tuple[str, tuple[int, int], Clause | None]]:
+        """The names this document defines that ``ev`` uses: (name, the defining span, its clause).
+
+        The span is the clause that holds the definition (or the defining words, outside any clause);
+        a definition that is itself the evidence is not given.
         """
         if self._pattern is None:
-            return []
-        by_clause: dict[tuple[int, int], tuple[list[str], Clause | None]] = {}
-        for ev in evidence:
-            if ev.document != self.document:
-                continue
-            for m in self._pattern.finditer(ev.text):
-                defined = self._where[m.group(1)]
-                clause = self._clause_at(defined.start)
-                lo, hi = (clause.start, clause.end) if clause else (defined.start, defined.end)
-                if lo < ev.end and hi > ev.start:
-                    continue  # the evidence is the definition itself
-                terms, _ = by_clause.setdefault((lo, hi), ([], clause))
-                if m.group(1) not in terms:
-                    terms.append(m.group(1))
-        out = []
-        for (lo, hi), (terms, clause) in by_clause.items():
-            out.append(
-                Definition(
-                    terms=terms,
-                    text=clause.text if clause else self._doc.text[lo:hi],
-                    document=self.document,
-                    page=clause.page if clause else self._doc.page_of(lo),
-                    start=lo,
-                    end=hi,
-                    section=clause.section if clause else None,
-                )
-            )
-        return out
+            return
+        for m in self._pattern.finditer(ev.text):
+            defined = self._where[m.group(1)]
+            clause = self._clause_at(defined.start)
+            lo, hi = (clause.start, clause.end) if clause else (defined.start, defined.end)
+            if ev.document == self.document and lo < ev.end and hi > ev.start:
+                continue  # the evidence is the definition itself
+            yield m.group(1), (lo, hi), clause
+
+    def definition(self, terms: list[str], span: tuple[int, int], clause: Clause | None) -> Definition:
+        """The definition of ``terms`` at ``span`` (see :meth:`uses`), as a finding carries it."""
+        lo, hi = span
+        return Definition(
+            terms=terms,
+            text=clause.text if clause else self._doc.text[lo:hi],
+            document=self.document,
+            page=clause.page if clause else self._doc.page_of(lo),
+            start=lo,
+            end=hi,
+            section=clause.section if clause else None,
+        )
+
+
+def definitions_used(evidence: Iterable[Evidence], bundle: Sequence[DocumentTerms]) -> list[Definition]:
+    """The definitions of the defined terms the ``evidence`` uses, in order of first use.
+
+    A term is read through the evidence's own document's definition; a term that document does not
+    define, through the definition of another document of the bundle (a DPA using the MSA's
+    "Customer Data"). Terms defined in one clause ("Acme (“Provider”) and Globex (“Customer”)") share
+    one entry.
+    """
+    by_name = {t.document: t for t in bundle}
+    found: dict[tuple[str, int, int], tuple[list[str], DocumentTerms, Clause | None]] = {}
+    for ev in evidence:
+        own = by_name.get(ev.document)
+        sources = ([own] if own is not None else []) + [t for t in bundle if t is not own]
+        for source in sources:
+            for name, (lo, hi), clause in source.uses(ev):
+                if source is not own and own is not None and own.defines(name):
+                    continue  # the evidence's own document defines it
+                terms, _, _ = found.setdefault((source.document, lo, hi), ([], source, clause))
+                if name not in terms:
+                    terms.append(name)
+    return [
+        source.definition(terms, (lo, hi), clause) for (_, lo, hi), (terms, source, clause) in found.items()
+    ]
