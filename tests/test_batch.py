@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -141,6 +142,7 @@ def test_gaps_evidence_and_summary(run: dict[str, Any]) -> None:
     gaps = _rows(run["out"], "Gaps")
     assert gaps and all(g["Status"] in ("weak", "conflict", "missing") for g in gaps)
     assert all(g["Fallback language"] for g in gaps if g["Status"] == "missing")
+    assert all(re.match(r"[A-Z]{2}-\d\d \w", g["Title"]) for g in gaps)  # catalogue code beside the title
     assert {g["Rows"] for g in gaps if g["Vendor"] == "Common Paper"} >= {"2, 11"}
     assert _rows(run["out"], "Evidence")
     summary = {s["Control"]: s for s in _rows(run["out"], "Summary")}

@@ -108,6 +108,11 @@ def _job_labels(outcome: BatchOutcome) -> dict[int, tuple[str, str]]:
     return labels
 
 
+def _titled(f: Finding) -> str:
+    """The control as the reviewer knows it: its catalogue code beside its title ("IN-01 Security ...")."""
+    return f"{f.catalogue} {f.title}".strip()
+
+
 def _score_cell(ws: WriteOnlyWorksheet, score: float) -> WriteOnlyCell:
     """The exact score, shown as every screen shows it (48.5 → 49: one rounding everywhere)."""
     cell = WriteOnlyCell(ws, value=score)
@@ -166,7 +171,7 @@ def write_scored_workbook(outcome: BatchOutcome, out: str | Path | IO[bytes]) ->
         for f in open_gaps(result.assessment.findings):
             n_gaps += 1
             first = f.evidence[0] if f.evidence else None
-            gaps.append([_cell(gaps, x) for x in (vendor, rows, f.control, f.title, f.severity, f.status.value)]
+            gaps.append([_cell(gaps, x) for x in (vendor, rows, f.control, _titled(f), f.severity, f.status.value)]
                         + [_cell(gaps, x, wrap=True) for x in (gap_reason(f), _excerpt(f))]
                         + [_cell(gaps, first.section if first else None), first.page if first else None,
                            _cell(gaps, f.fallback, wrap=True)])  # fmt: skip
