@@ -26,6 +26,7 @@ from checker_app.findings_table import filter_findings, finding_rows, format_fou
 from checker_app.playbooks import load_uploaded_playbook  # noqa: E402
 from checker_app.review_state import apply_overrides, available_exports, make_override  # noqa: E402
 from checker_app.safe_text import escape_markdown, highlight_spans  # noqa: E402
+from checker_app.summary_view import _status_chart  # noqa: E402
 
 XSS_TXT = ROOT / "fixtures" / "xss" / "contract-with-script.txt"
 
@@ -150,6 +151,10 @@ def test_filters_overrides_and_rows(checker: ContractChecker) -> None:
     when = decided.decided_at.replace("T", " ").replace("+00:00", " UTC")
     assert row["Review"] == f"Overridden: Met → Missing by me on {when}: no"
     assert reviewed.engine_score == a.score and reviewed.score < a.score  # the score follows the review
+    # So does the status chart: the reviewed finding is counted as missing, not met.
+    data = _status_chart(reviewed).data
+    missing_now = data[data["Status"] == "Missing"]["Controls"].sum()
+    assert missing_now == sum(1 for f in a.findings if f.status is Status.MISSING) + 1
     assert [e.fmt for e in available_exports(bundle)] == ["xlsx", "html", "json"]  # no DOCX to annotate
 
 
