@@ -219,7 +219,7 @@ class Match(_Frozen):
     reason_codes: list[str] = Field(default_factory=list)
 
 
-class Definition(_Frozen):
+class Definition(Evidence):
     """Where the contract defines terms a finding's evidence uses: the defining clause, in full.
 
     A finding read through a defined term ("within the Notice Period", "any Security Incident",
@@ -227,12 +227,6 @@ class Definition(_Frozen):
     """
 
     terms: list[str] = Field(description="The defined names the evidence uses that this clause defines.")
-    text: str
-    document: str
-    page: int
-    start: int
-    end: int
-    section: str | None = None
 
 
 class ReviewerOverride(_Frozen):

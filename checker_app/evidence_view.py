@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageSequence
 from checker.api import ReadDocument
 from checker.match.quantities import find_quantities
 from checker.models import Clause, ClauseKind, Definition, Evidence
-from checker.report.wording import defined_terms_label, definition_location
+from checker.report.wording import defined_terms_label, evidence_location
 from checker_app.safe_text import escape_html, highlight_spans
 
 __all__ = [
@@ -111,7 +111,7 @@ def definitions_html(definitions: Sequence[Definition]) -> str:
     """Each definition with the terms it defines and where it is, as escaped HTML."""
     return "".join(
         f'<div class="cc-define"><div class="cc-loc">{escape_html(defined_terms_label(d))} ·'
-        f" {escape_html(definition_location(d))}</div>"
+        f" {escape_html(evidence_location(d))}</div>"
         f'<div class="cc-text">{escape_html(d.text)}</div></div>'
         for d in definitions
     )

@@ -124,7 +124,7 @@ def test_the_parties_names_come_with_their_definition_in_the_html_report_and_the
     )
     memo = memo_markdown(a)
     assert (
-        "- **Definition:** Defined terms \u201cProvider\u201d, \u201cCustomer\u201d (vendor-msa.docx, page 1):"
+        "- **Definition:** Defined terms \u201cProvider\u201d, \u201cCustomer\u201d (vendor-msa.docx, Master Services Agreement, page 1):"
         " \u201cThis Master Services Agreement is made between Northwind Bank plc" in memo
     )
 

@@ -69,14 +69,19 @@ class DocumentTerms:
     def definition(self, terms: list[str], span: tuple[int, int], clause: Clause | None) -> Definition:
         """The definition of ``terms`` at ``span`` (see :meth:`uses`), as a finding carries it."""
         lo, hi = span
+        page = clause.page if clause else self._doc.page_of(lo)
+        ocr = self._doc.ocr_page(page)
         return Definition(
             terms=terms,
             text=clause.text if clause else self._doc.text[lo:hi],
             document=self.document,
-            page=clause.page if clause else self._doc.page_of(lo),
+            page=page,
             start=lo,
             end=hi,
             section=clause.section if clause else None,
+            heading=clause.heading if clause else "",
+            clause_index=clause.index if clause else None,
+            ocr_confidence=ocr.confidence if ocr else None,
         )
 
 

@@ -16,7 +16,6 @@ from checker.models import Assessment, Finding, Status
 from checker.report.wording import (
     STATUS_LABELS,
     defined_terms_label,
-    definition_location,
     effective_status,
     engine_said,
     evidence_location,
@@ -94,7 +93,7 @@ def negotiation_points(assessment: Assessment) -> list[NegotiationPoint]:
                 fallback=f.fallback,
                 review=override_text(f),
                 definitions=tuple(
-                    f"{defined_terms_label(d)} ({definition_location(d)}): \u201c{d.text}\u201d"
+                    f"{defined_terms_label(d)} ({evidence_location(d)}): \u201c{d.text}\u201d"
                     for d in f.definitions
                 ),
             )

@@ -18,7 +18,6 @@ from checker.report.wording import (
     assessment_label,
     bundle_documents,
     defined_terms_label,
-    definition_location,
     effective_status,
     engine_said,
     evidence_location,
@@ -169,7 +168,7 @@ def _quote(ev: Evidence) -> str:
 def _definition(d: Definition) -> str:
     return (
         f'<blockquote class="definition"><b>{_e(defined_terms_label(d))}</b>: {_e(d.text)}'
-        f'<span class="cite">— {_e(definition_location(d))}</span></blockquote>'
+        f'<span class="cite">— {_e(evidence_location(d))}</span></blockquote>'
     )
 
 

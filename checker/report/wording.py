@@ -18,7 +18,6 @@ __all__ = [
     "assessment_label",
     "bundle_documents",
     "defined_terms_label",
-    "definition_location",
     "effective_status",
     "engine_said",
     "evidence_location",
@@ -300,15 +299,6 @@ def defined_terms_label(definition: Definition) -> str:
     """The defined names a definition gives, quoted: "Defined term “Provider”" or "Defined terms “A”, “B”"."""
     names = ", ".join(f"\u201c{t}\u201d" for t in definition.terms)
     return f"Defined term{'s' if len(definition.terms) > 1 else ''} {names}"
-
-
-def definition_location(definition: Definition) -> str:
-    """Where a definition stands: "dpa.md, section 11.15, page 3"."""
-    parts = [definition.document] if definition.document else []
-    if definition.section:
-        parts.append(f"section {definition.section}")
-    parts.append(f"page {definition.page}")
-    return ", ".join(parts)
 
 
 def status_counts(findings: Iterable[Finding], *, engine: bool = False) -> dict[Status, int]:
