@@ -19,6 +19,7 @@ from checker.library.loader import DEFAULT_LIBRARY, Library, load_library, resol
 from checker.library.schema import Playbook
 from checker.match.engine import Engine
 from checker.match.roles import Roles, contract_parties
+from checker.match.terms import DocumentTerms, definitions_used
 from checker.models import Assessment, Clause, Document, DocumentInfo, InputError, Match
 from checker.negotiate.drafting import draft
 from checker.score import assess
@@ -138,6 +139,7 @@ class ContractChecker:
         parties = contract_parties(
             [d.document.text for d in documents], self.library.language, [d.roles for d in documents]
         )
+        terms = [self._terms(d) for d in documents]
         findings = [
             f.model_copy(
                 update={
@@ -147,7 +149,8 @@ class ContractChecker:
                         control=self.library.controls.get(f.control),
                         level=chosen.level,
                         thresholds=f.thresholds,
-                    )
+                    ),
+                    "definitions": definitions_used(f.evidence, terms),
                 }
             )
             for f in scored.findings
@@ -159,6 +162,11 @@ class ContractChecker:
                 "findings": findings,
             }
         )
+
+    def _terms(self, read: ReadDocument) -> DocumentTerms:
+        """The document's defined names (read with its roles) with the clauses that define them."""
+        roles = read.roles if read.roles is not None else self.engine.roles(read.document)
+        return DocumentTerms(read.document, read.clauses, roles.defined)
 
     def check_paths(
         self,

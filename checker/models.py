@@ -17,6 +17,7 @@ __all__ = [
     "Assessment",
     "Clause",
     "ClauseKind",
+    "Definition",
     "Document",
     "DocumentFormat",
     "DocumentInfo",
@@ -218,6 +219,16 @@ class Match(_Frozen):
     reason_codes: list[str] = Field(default_factory=list)
 
 
+class Definition(Evidence):
+    """Where the contract defines terms a finding's evidence uses: the defining clause, in full.
+
+    A finding read through a defined term ("within the Notice Period", "any Security Incident",
+    "Provider shall") means what the contract's definition says; the reviewer sees it beside the clause.
+    """
+
+    terms: list[str] = Field(description="The defined names the evidence uses that this clause defines.")
+
+
 class ReviewerOverride(_Frozen):
     """A reviewer's decision on a finding, carried into every export."""
 
@@ -253,6 +264,10 @@ class Finding(_Frozen):
     )
     fallback: str = ""
     references: list[str] = Field(default_factory=list)
+    definitions: list[Definition] = Field(
+        default_factory=list,
+        description="The contract's definitions of the defined terms the evidence uses, first used first.",
+    )
     override: ReviewerOverride | None = None
 
 

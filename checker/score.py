@@ -198,7 +198,11 @@ def _implied(
                 update={
                     "status": Status.WEAK,
                     "evidence": basis.evidence[:2],
-                    "reasons": [f"only implied by {other.title.lower()} ({other_id}); no express commitment"],
+                    # The other control by its code, as the reviewer knows it, never by its id.
+                    "reasons": [
+                        f"only implied by {other.title.lower()} ({other.catalogue or other.title});"
+                        " no express commitment"
+                    ],
                     "reason_codes": ["implied"],
                     "rule": f"{control.id}.implied_by[{other_id}]",
                 }

@@ -27,7 +27,7 @@ def prebuild() -> ContractChecker:
     return _PREBUILT[0]
 
 
-@st.cache_resource(show_spinner="Loading the clause library and the matcher…")
+@st.cache_resource(show_spinner=False)  # app.py shows the spinner around warm_up
 def get_checker() -> ContractChecker:
     """The one :class:`~checker.api.ContractChecker` of this server (the prebuilt one, if any)."""
     return _PREBUILT[0] if _PREBUILT else ContractChecker()

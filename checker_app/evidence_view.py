@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageSequence
 
 from checker.api import ReadDocument
-from checker.match.quantities import defined_periods, find_quantities
-from checker.models import Clause, ClauseKind, Evidence
+from checker.match.quantities import find_quantities
+from checker.models import Clause, ClauseKind, Definition, Evidence
+from checker.report.wording import defined_terms_label, evidence_location
 from checker_app.safe_text import escape_html, highlight_spans
 
 __all__ = [
     "PAGE_FORMATS",
     "ClauseContext",
-    "DefinedTerm",
     "clause_context",
     "context_html",
-    "defined_terms",
-    "defined_terms_html",
+    "definitions_for",
+    "definitions_html",
     "number_spans",
     "page_with_highlight",
 ]
@@ -89,40 +90,30 @@ def number_spans(read: ReadDocument, ev: Evidence, params: dict[str, float]) -> 
     return [(ev.start + q.start, ev.start + q.end) for q in find_quantities(quote) if q.value in wanted]
 
 
-@dataclass(frozen=True)
-class DefinedTerm:
-    """A defined term the evidence uses, and the clause that defines it."""
-
-    term: str
-    definition: Clause
+def _uses(text: str, term: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(term)}(?:e?s)?(?!\w)", text) is not None
 
 
-def defined_terms(read: ReadDocument, ev: Evidence) -> list[DefinedTerm]:
-    """Defined periods ("Notice Period" means 48 hours) the evidence uses, each with its definition.
+def definitions_for(definitions: Sequence[Definition], ev: Evidence) -> list[Definition]:
+    """The finding's definitions (:attr:`~checker.models.Finding.definitions`) of the terms ``ev`` uses.
 
-    A window stated by reference to a defined term is read through its definition elsewhere in the
-    contract; the reviewer needs to see that definition beside the clause.
+    A finding may quote several clauses; beside each, the reviewer sees the definitions that clause
+    turns on ("the Notice Period", "Security Incident", the parties' names), from its own document or,
+    for a term it does not define, another document of the bundle.
     """
-    quote = read.document.text[ev.start : ev.end].lower()
-    found = []
-    for key, quantity in defined_periods(read.document.text).items():
-        if key not in quote:
-            continue
-        term = quantity.defined_term or key
-        pattern = re.compile(rf"{re.escape(term)}\W{{0,3}}\s+(?:shall\s+)?means?\b", re.IGNORECASE)
-        clause = next((c for c in read.clauses if pattern.search(c.text)), None)
-        if clause is not None and not (clause.start <= ev.start < clause.end):
-            found.append(DefinedTerm(term, clause))
-    return found
+    used = [d for d in definitions if any(_uses(ev.text, t) for t in d.terms)]
+    # A term the evidence's own document defines is read through that definition, not another's.
+    own = {t for d in used if d.document == ev.document for t in d.terms}
+    return [d for d in used if d.document == ev.document or not set(d.terms) <= own]
 
 
-def defined_terms_html(terms: list[DefinedTerm]) -> str:
-    """Each defined term with its definition and where it is, as escaped HTML."""
+def definitions_html(definitions: Sequence[Definition]) -> str:
+    """Each definition with the terms it defines and where it is, as escaped HTML."""
     return "".join(
-        f'<div class="cc-define"><div class="cc-loc">Defined term \u201c{escape_html(t.term)}\u201d ·'
-        f" {escape_html(_location(t.definition))}</div>"
-        f'<div class="cc-text">{escape_html(t.definition.text)}</div></div>'
-        for t in terms
+        f'<div class="cc-define"><div class="cc-loc">{escape_html(defined_terms_label(d))} ·'
+        f" {escape_html(evidence_location(d))}</div>"
+        f'<div class="cc-text">{escape_html(d.text)}</div></div>'
+        for d in definitions
     )
 
 

@@ -21,8 +21,8 @@ from checker_app.bundle import Bundle
 from checker_app.evidence_view import (
     PAGE_FORMATS,
     context_html,
-    defined_terms,
-    defined_terms_html,
+    definitions_for,
+    definitions_html,
     page_with_highlight,
 )
 from checker_app.findings_table import family_label, format_found, format_limits, status_text
@@ -87,9 +87,9 @@ def _render_source(finding: Finding, bundle: Bundle) -> None:
         st.text(ev.text)
         return
     st.html(context_html(read, ev, params=finding.params))
-    terms = defined_terms(read, ev)
-    if terms:
-        st.html(defined_terms_html(terms))
+    definitions = definitions_for(finding.definitions, ev)
+    if definitions:
+        st.html(definitions_html(definitions))
     source = bundle.source(ev.document)
     if read.document.format.value in PAGE_FORMATS and source is not None:
         shown = "as scanned" if ev.ocr_confidence is not None else "as printed"

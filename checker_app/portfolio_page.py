@@ -16,6 +16,7 @@ from checker.register.database import register_url
 from checker.register.diff import diff_vendor
 from checker.register.view_models import VendorSummary, status_counts
 from checker.register.views import list_vendors, vendor_assessments, vendor_detail
+from checker.report.wording import format_score
 from checker_app.safe_text import escape_markdown
 
 __all__ = ["open_chosen_register", "render", "vendors_matching"]
@@ -48,6 +49,11 @@ def vendors_matching(
     return [v for v in vendors if v.statuses.get(control, "missing") in statuses]
 
 
+def _score(score: float | None) -> int | None:
+    """A score as every screen shows it (one rounding everywhere: :func:`format_score`)."""
+    return None if score is None else int(format_score(score))
+
+
 def _vendor_table(vendors: list[VendorSummary]) -> pd.DataFrame:
     rows = []
     for v in vendors:
@@ -55,7 +61,7 @@ def _vendor_table(vendors: list[VendorSummary]) -> pd.DataFrame:
         rows.append(
             {
                 "Vendor": v.vendor,
-                "Score": v.score,
+                "Score": _score(v.score),
                 "Playbook": v.playbook or "",
                 "Last assessed": v.last_assessed.strftime("%Y-%m-%d %H:%M") if v.last_assessed else "",
                 **{k.capitalize(): n for k, n in counts.items()},
@@ -135,7 +141,7 @@ def _vendor(register: Register, name: str) -> None:
                         "Assessment": a.id,
                         "When": a.created.strftime("%Y-%m-%d %H:%M"),
                         "Playbook": a.playbook,
-                        "Score": a.score,
+                        "Score": _score(a.score),
                         "Documents": ", ".join(d.file_name for d in a.documents),
                         **a.counts(),
                     }

@@ -382,7 +382,8 @@ def _findings_table(reviewed: Assessment, library: Library) -> list[str]:
         column_config={
             "Status": st.column_config.TextColumn(pinned=True),
             "Control": st.column_config.TextColumn(width="medium", pinned=True),
-            "Reason": st.column_config.TextColumn(width="large"),
+            # Reason and evidence both fit a laptop screen beside the pinned status and control.
+            "Reason": st.column_config.TextColumn(width="medium"),
             "Evidence": st.column_config.TextColumn(width="large"),
             "Frameworks": None,
             "Engine status": None,
@@ -392,9 +393,11 @@ def _findings_table(reviewed: Assessment, library: Library) -> list[str]:
         height=min(len(rows), 12) * _ROW_HEIGHT + 40,
         key="review_table",
         on_select="rerun",
-        selection_mode="single-row",
+        # A click anywhere in a row opens its finding: on its checkbox (a row) or on any of its cells.
+        selection_mode=["single-row", "single-cell"],
     )
-    picked = event.selection.rows if event is not None else []
+    selection = event.selection if event is not None else None
+    picked = [*selection.rows, *(row for row, _ in selection.cells)] if selection is not None else []
     if picked and picked[0] < len(rows):
         control = rows[picked[0]]["ID"]
         # Only a new click moves the picker; the selection stays set on later reruns.

@@ -89,6 +89,11 @@ def test_dpa_incident_notification_is_met_with_72_hours_and_its_evidence(dpa_app
     # Met says why too, and no engineer words reach the screen (issue 12).
     assert "binds the vendor" in html and "firm commitment" in html
     assert "incident_notification.rules" not in html and "Rule that fired" not in html
+    # The defined term the evidence uses, with the contract's own definition beside it.
+    assert (
+        "Defined term “Security Incident” · commonpaper-data-processing-agreement.md, section 11.15" in html
+    )
+    assert "means a Personal Data Breach as defined in Article 4 of the GDPR" in html
     assert at.code and at.code[0].value  # fallback language to copy
     table = at.dataframe[0].value
     row = table[table["ID"] == "incident_notification"]

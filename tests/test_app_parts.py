@@ -26,6 +26,7 @@ from checker_app.findings_table import filter_findings, finding_rows, format_fou
 from checker_app.playbooks import load_uploaded_playbook  # noqa: E402
 from checker_app.review_state import apply_overrides, available_exports, make_override  # noqa: E402
 from checker_app.safe_text import escape_markdown, highlight_spans  # noqa: E402
+from checker_app.summary_view import _status_chart  # noqa: E402
 
 XSS_TXT = ROOT / "fixtures" / "xss" / "contract-with-script.txt"
 
@@ -150,6 +151,10 @@ def test_filters_overrides_and_rows(checker: ContractChecker) -> None:
     when = decided.decided_at.replace("T", " ").replace("+00:00", " UTC")
     assert row["Review"] == f"Overridden: Met → Missing by me on {when}: no"
     assert reviewed.engine_score == a.score and reviewed.score < a.score  # the score follows the review
+    # So does the status chart: the reviewed finding is counted as missing, not met.
+    data = _status_chart(reviewed).data
+    missing_now = data[data["Status"] == "Missing"]["Controls"].sum()
+    assert missing_now == sum(1 for f in a.findings if f.status is Status.MISSING) + 1
     assert [e.fmt for e in available_exports(bundle)] == ["xlsx", "html", "json"]  # no DOCX to annotate
 
 
@@ -194,3 +199,24 @@ def test_the_ocr_choice_reaches_the_reader(checker: ContractChecker) -> None:
     bundle = read_bundle(checker, [Upload(scan.name, scan.read_bytes())], ocr=OcrSettings(mode="never"))
     [error] = bundle.errors
     assert error.code == "unsupported_format" and "OCR is off" in error.message
+
+
+def test_gap_list_rows_sort_by_severity_then_status_and_show_the_quote_with_its_section(
+    checker: ContractChecker,
+) -> None:
+    bundle = read_bundle(checker, sample_uploads("Common Paper DPA + Cloud Service Agreement"))
+    a = checker.assess(bundle.documents, "all")
+    rows = finding_rows(a.findings, checker.library)
+    severity = {"Critical": 0, "High": 1, "Medium": 2, "Low": 3}
+    status = {"Conflict": 0, "Missing": 1, "Weak": 2, "Met": 3}
+    keys = [(r["Status"].endswith("Met"), severity[r["Severity"]], status[r["Status"][2:]]) for r in rows]
+    assert keys == sorted(keys) and not keys[0][0] and keys[-1][0]  # open points first, most severe first
+    by_id = {f.control: f for f in a.findings}
+    for row in rows:
+        f = by_id[row["ID"]]
+        if not f.evidence:
+            assert row["Evidence"] == "— the contract is silent"
+            continue
+        ev = f.evidence[0]
+        where = f"§ {ev.section}" if ev.section else f"page {ev.page}"
+        assert row["Evidence"].startswith(f"{where}: “{' '.join(ev.text.split())[:40]}")

@@ -52,6 +52,10 @@ def test_review_page_with_every_playbook() -> None:
         assert sum(counts) == expected, (name, metrics)
         assert len(at.dataframe[0].value) == expected, name
         assert at.get("vega_lite_chart"), name  # the status chart is drawn
+        # The picker says what the playbook checks: its description, its size and its thresholds.
+        first_words = " ".join(library.playbooks[name].description.split()[:3])
+        summary = [c.value for c in at.caption if c.value.startswith(first_words)]
+        assert summary and f"{expected} controls at the library's" in summary[0], (name, summary)
     # `all` really is every non-deprecated control: the crash scored it with none.
     every = [c for c in library.controls.values() if c.status != "deprecated"]
     at.selectbox(key="review_playbook").set_value("all").run()

@@ -3,6 +3,7 @@ visit waited for the matcher with a blank page). Figures are in the commit messa
 
 from __future__ import annotations
 
+import ast
 import socket
 import subprocess
 import sys
@@ -52,3 +53,24 @@ def test_serve_builds_the_engine_before_the_server_listens(tmp_path: Path) -> No
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_app_shows_its_spinner_before_it_imports_the_matcher() -> None:
+    # A cold ``streamlit run app.py`` showed a blank page while the matcher was imported (issue 12): what
+    # app.py imports before its first Streamlit call must not pull in spaCy or the engine, so the page
+    # and its "Loading the clause library and the matcher…" spinner are drawn first.
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    modules = [n.module if isinstance(n, ast.ImportFrom) else n.names[0].name for n in top]
+    assert "checker_app.engine" not in modules
+    spinner = next(n for n in tree.body if isinstance(n, ast.With))
+    assert "Loading the clause library" in ast.unparse(spinner.items[0])
+    inside = [n.module for n in ast.walk(spinner) if isinstance(n, ast.ImportFrom)]
+    assert "checker_app.engine" in inside
+    probe = (
+        "import sys; "
+        + "; ".join(f"import {m}" for m in modules if m != "__future__")
+        + "; print(sorted(m for m in ('spacy', 'checker.api', 'checker.match.engine') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -107,6 +108,11 @@ def test_statuses_hours_and_scores(run: dict[str, Any]) -> None:
     assert dpa["incident_notification"] == "met"
     assert dpa["Notification hours"] == 72
     assert isinstance(dpa["Score"], int | float)
+    wb = load_workbook(run["out"])
+    try:  # shown whole, halves up, as on every screen (issue 12: Bulk and Review rounded two ways)
+        assert wb["Results"].cell(2, list(rows[0]).index("Score") + 1).number_format == "0"
+    finally:
+        wb.close()
     assert rows[7]["incident_notification"] == "met" and rows[7]["Notification hours"] == 24  # pasted text
     assert rows[3]["Documents assessed"] == "37signals-data-processing-addendum-2023-04.pdf"
 
@@ -136,6 +142,7 @@ def test_gaps_evidence_and_summary(run: dict[str, Any]) -> None:
     gaps = _rows(run["out"], "Gaps")
     assert gaps and all(g["Status"] in ("weak", "conflict", "missing") for g in gaps)
     assert all(g["Fallback language"] for g in gaps if g["Status"] == "missing")
+    assert all(re.match(r"[A-Z]{2}-\d\d \w", g["Title"]) for g in gaps)  # catalogue code beside the title
     assert {g["Rows"] for g in gaps if g["Vendor"] == "Common Paper"} >= {"2, 11"}
     assert _rows(run["out"], "Evidence")
     summary = {s["Control"]: s for s in _rows(run["out"], "Summary")}

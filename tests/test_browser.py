@@ -7,6 +7,7 @@ never downloaded: ``make test`` installs Debian's package, and without it this t
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import socket
@@ -40,6 +41,8 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 60_000
 INCIDENT_TITLE = "Security incident notification within a fixed number of hours"
 PROGRAM_TITLE = "Written information-security programme or security schedule the vendor must meet"
+ROW_HEIGHT = 72  # the gap list's row height (checker_app/review_page.py)
+HEADER_HEIGHT = 36  # the grid's header row (Streamlit's default); half a row either way still hits the row
 expect.set_options(timeout=TIMEOUT_MS)  # the first run builds the matcher; a cold start takes seconds
 
 
@@ -63,12 +66,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: f
     pytest.fail(f"streamlit did not answer /_stcore/health within {seconds:.0f} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The app on a free loopback port, killed at the end whatever happens."""
+@contextlib.contextmanager
+def _streamlit_app(log_name: str) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port (a cold server), killed at the end whatever happens."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    log = ARTIFACTS / "streamlit.log"
+    log = ARTIFACTS / log_name
     cmd = [
         sys.executable,
         "-m",
@@ -95,6 +98,20 @@ def server() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The app for the module's tests."""
+    with _streamlit_app("streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture
+def cold_server() -> Iterator[str]:
+    """A server of its own that no browser has visited yet: the engine is not loaded."""
+    with _streamlit_app("streamlit-cold.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +148,17 @@ def _choose_finding(page: Page, title: str) -> None:
     # The option list re-renders while it filters; Enter picks the (single) match once it is shown.
     expect(page.get_by_role("option").filter(has_text=title)).to_have_count(1)
     page.keyboard.press("Enter")
+
+
+def test_a_cold_first_visit_shows_a_spinner_until_the_engine_is_loaded(cold_server: str, page: Page) -> None:
+    # ``streamlit run app.py`` loads the matcher when the first visitor arrives (``make run`` loads it
+    # before the server answers): that visitor sees a spinner saying so, never a blank page (issue 12).
+    page.goto(cold_server)
+    spinner = page.get_by_test_id("stSpinner").filter(has_text="Loading the clause library and the matcher")
+    expect(spinner).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "browser-cold-start.png"))
+    expect(page.get_by_role("heading", name="Review a vendor contract")).to_be_visible()
+    expect(page.get_by_test_id("stSpinner")).to_have_count(0)
 
 
 def test_upload_dpa_shows_incident_notification_and_downloads_xlsx(server: str, page: Page) -> None:
@@ -241,3 +269,26 @@ def test_override_changes_the_score_and_the_negotiation_pack_carries_it(
     # The memo carries the override: the reviewer's decision, comment and what the engine said.
     assert comment in memo_text and "Overridden: Met → Weak by A. Counsel" in memo_text
     assert "the engine said Met" in memo_text
+
+
+def test_clicking_a_gap_list_row_opens_its_finding(server: str, page: Page) -> None:
+    page.goto(server)
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Contract files")
+    uploader.locator('input[type="file"]').first.set_input_files(str(DPA))
+    expect(page.get_by_text("Contract score")).to_be_visible()
+    grid = page.get_by_test_id("stDataFrame")
+    # The grid draws on a canvas; a hidden accessible table holds the rows on screen (the header first).
+    rows = grid.locator("[role=row]")
+    expect(rows.nth(4)).to_be_attached()
+    # The grid's scroller lies over its canvas and takes the pointer events.
+    surface = grid.locator(".dvn-scroller")
+    for index in (3, 1):  # open one row's finding, then another's: each click opens its own
+        cells = rows.nth(index).locator("[role=gridcell]").all_inner_texts()
+        control = next(c.strip() for c in cells if re.match(r"[A-Z]{2}-\d\d ", c.strip()))
+        # Click the row's Control cell, halfway down the row: below the header, rows are ROW_HEIGHT tall.
+        surface.click(position={"x": 200, "y": HEADER_HEIGHT + (index - 1) * ROW_HEIGHT + ROW_HEIGHT / 2})
+        expect(page.get_by_role("heading", name=control)).to_be_visible()
+        # The picker below follows the click (its label carries the status after review).
+        picker = page.get_by_role("combobox", name="Finding to inspect")
+        expect(picker).to_have_value(re.compile(re.escape(control)))
+    page.screenshot(path=str(ARTIFACTS / "browser-row-click.png"))

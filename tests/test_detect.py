@@ -136,3 +136,10 @@ def test_features_are_readable_words_and_explained_in_words() -> None:
     assert describe_feature("r:mfa:weak") == "the rules read mfa as weak"
     assert describe_feature("h:incidents") == "'incidents' in the heading"
     assert describe_feature("background checks") == "'background checks'"
+
+
+def test_a_detector_reason_names_controls_by_their_code_not_their_id() -> None:
+    # "library words of supply_chain_compromise_notice" reached the gap list (issue 12: no internal ids).
+    titles = {"incident_notification": "IN-01"}
+    assert describe_feature("g:incident_notification:notify", titles) == "'notify' (library words of IN-01)"
+    assert describe_feature("r:incident_notification:weak", titles) == ("the rules read IN-01 as weak")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from checker.cli import main
+from checker.report.wording import format_score
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "register"
 
@@ -49,7 +51,11 @@ def test_show_list_and_history(db, capsys):
     ]
     assert {f["control"]: f["status"] for f in shown["latest"]["findings"]}["sbom_disclosure"] == "met"
     assert main(["register", "list", "--db", db]) == 0
-    assert "Acme Assist Ltd" in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "Acme Assist Ltd" in listed
+    # The score as on every screen: whole, halves up (issue 12: one rounding everywhere).
+    score = format_score(shown["latest"]["score"])
+    assert re.search(rf"Acme Assist Ltd\s+{score}\s", listed), listed
     assert main(["register", "history", "Acme Assist Ltd", "--db", db]) == 0
     history = capsys.readouterr().out
     assert (

@@ -79,8 +79,9 @@ def test_contents(parsed: _Collector) -> None:
     # status as words, not colour alone
     for word in ("Met", "Weak", "Conflict", "Missing"):
         assert word in text
-    assert "notification_hours = 72" in text
-    assert "notification_hours ≤ 24" in text
+    # In words, as on screen: no internal keys or raw units (issue 12).
+    assert "notification: 72 hours" in text and "notification_hours" not in text
+    assert "notification: at most 24 hours" in text
     assert "72 hours is above the playbook threshold of 24 hours" in text
     assert "notice by website update only" in text  # a bare reason code, read aloud
     assert "acme-dpa.docx, section 12.3 (Security > Incidents), page 2" in text

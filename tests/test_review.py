@@ -165,6 +165,8 @@ def test_every_export_follows_the_review(engine_view: Assessment) -> None:
     assert row[head.index("Conflict")] == status_counts(reviewed.findings)[Status.CONFLICT]
     assert row[head.index("Score")] == reviewed.score
     assert row[head.index("Engine score")] == engine_view.score
+    for col in ("Score", "Engine score"):  # exact in the cell, shown whole and halves up, as on screen
+        assert wb["Summary"].cell(2, head.index(col) + 1).number_format == "0"
     gaps = list(wb["Gaps"].iter_rows(values_only=True))
     gap = next(r for r in gaps if r[1] == control)
     assert gap[gaps[0].index("Why")].startswith("Reviewer: Schedule 3 disclaims it")

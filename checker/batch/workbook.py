@@ -31,7 +31,7 @@ from checker.batch.engine import BatchOutcome, RowOutcome
 from checker.models import Assessment, Finding, Status
 from checker.report.cells import is_formula_like, safe_cell_value
 from checker.report.wording import assessment_label, gap_reason, open_gaps
-from checker.report.xlsx_report import STATUS_FILLS
+from checker.report.xlsx_report import SCORE_FORMAT, STATUS_FILLS
 
 __all__ = ["write_scored_workbook"]
 
@@ -108,6 +108,18 @@ def _job_labels(outcome: BatchOutcome) -> dict[int, tuple[str, str]]:
     return labels
 
 
+def _titled(f: Finding) -> str:
+    """The control as the reviewer knows it: its catalogue code beside its title ("IN-01 Security ...")."""
+    return f"{f.catalogue} {f.title}".strip()
+
+
+def _score_cell(ws: WriteOnlyWorksheet, score: float) -> WriteOnlyCell:
+    """The exact score, shown as every screen shows it (48.5 → 49: one rounding everywhere)."""
+    cell = WriteOnlyCell(ws, value=score)
+    cell.number_format = SCORE_FORMAT
+    return cell
+
+
 def write_scored_workbook(outcome: BatchOutcome, out: str | Path | IO[bytes]) -> None:
     """Write the scored workbook of a batch ``outcome`` to a path or binary stream."""
     wb = Workbook(write_only=True)
@@ -135,7 +147,8 @@ def write_scored_workbook(outcome: BatchOutcome, out: str | Path | IO[bytes]) ->
         by_control = {f.control: f.status.value for f in a.findings} if a else {}
         results.append([
             *(_cell(results, v) for v in row.row.values), *([""] * (base - len(row.row.values))),
-            a.score if a else None, *(by_control.get(c, "") for c in controls), _hours(a) if a else None,
+            _score_cell(results, a.score) if a else None, *(by_control.get(c, "") for c in controls),
+            _hours(a) if a else None,
             _cell(results, assessment_label(a) if a else ""), _cell(results, "\n".join(row.notes)),
             _cell(results, _error_text(row)),
         ])  # fmt: skip
@@ -158,7 +171,7 @@ def write_scored_workbook(outcome: BatchOutcome, out: str | Path | IO[bytes]) ->
         for f in open_gaps(result.assessment.findings):
             n_gaps += 1
             first = f.evidence[0] if f.evidence else None
-            gaps.append([_cell(gaps, x) for x in (vendor, rows, f.control, f.title, f.severity, f.status.value)]
+            gaps.append([_cell(gaps, x) for x in (vendor, rows, f.control, _titled(f), f.severity, f.status.value)]
                         + [_cell(gaps, x, wrap=True) for x in (gap_reason(f), _excerpt(f))]
                         + [_cell(gaps, first.section if first else None), first.page if first else None,
                            _cell(gaps, f.fallback, wrap=True)])  # fmt: skip

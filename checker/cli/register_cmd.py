@@ -76,6 +76,7 @@ def _open(args: argparse.Namespace) -> Register:
 def _list(args: argparse.Namespace) -> int:
     from checker.register.view_models import status_counts
     from checker.register.views import list_vendors
+    from checker.report.wording import format_score
 
     register = _open(args)
     try:
@@ -93,7 +94,7 @@ def _list(args: argparse.Namespace) -> int:
     )
     for v in vendors:
         counts = status_counts(v.statuses.values())
-        score = f"{v.score:g}" if v.score is not None else "–"
+        score = format_score(v.score) if v.score is not None else "–"
         when = v.last_assessed.strftime("%Y-%m-%d %H:%M") if v.last_assessed else "never"
         print(
             f"{v.vendor[:30]:30} {score:>6} {counts['met']:>4} {counts['weak']:>5} {counts['conflict']:>5}"
@@ -112,6 +113,7 @@ def _quote(ev: EvidenceView) -> str:
 
 def _show(args: argparse.Namespace) -> int:
     from checker.register.views import vendor_detail
+    from checker.report.wording import format_score
 
     register = _open(args)
     try:
@@ -134,7 +136,7 @@ def _show(args: argparse.Namespace) -> int:
         return 0
     print(
         f"  newest assessment #{latest.id} {latest.created:%Y-%m-%d %H:%M}  playbook {latest.playbook}"
-        f"  score {latest.score:g}  library {latest.library_version} ({latest.library_hash[:12]}…)"
+        f"  score {format_score(latest.score)}  library {latest.library_version} ({latest.library_hash[:12]}…)"
     )
     for f in latest.findings:
         params = ", ".join(f"{k}={v:g}" for k, v in f.params.items())
@@ -149,6 +151,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     from checker.register.views import vendor_assessments
+    from checker.report.wording import format_score
 
     register = _open(args)
     try:
@@ -170,7 +173,9 @@ def _history(args: argparse.Namespace) -> int:
     for a in assessments:
         docs = ", ".join(f"{d.file_name} ({d.kind} v{d.version})" for d in a.documents)
         counts = " ".join(f"{k} {v}" for k, v in a.counts().items())
-        print(f"  #{a.id} {a.created:%Y-%m-%d %H:%M}  {a.playbook}  score {a.score:g}  {counts}  {docs}")
+        print(
+            f"  #{a.id} {a.created:%Y-%m-%d %H:%M}  {a.playbook}  score {format_score(a.score)}  {counts}  {docs}"
+        )
     for r in reviews:
         status = f" → {r.status}" if r.status else ""
         print(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from checker.match.phrases import fold
 
@@ -70,15 +70,23 @@ def clause_features(text: str, heading: str = "", lead: str = "", hints: Iterabl
     return out
 
 
-def describe_feature(feature: str) -> str:
-    """A feature in words a reviewer reads: "'notify' (library words of incident_notification)"."""
+def describe_feature(feature: str, titles: Mapping[str, str] | None = None) -> str:
+    """A feature in words a reviewer reads: "'notify' (library words of incident_notification)".
+
+    With ``titles`` (control id → its catalogue code), a control is named as the reviewer knows it:
+    "'notify' (library words of IN-01)".
+    """
     kind, _, rest = feature.partition(":")
+
+    def named(control: str) -> str:
+        return titles[control] if titles and control in titles else control
+
     if kind == "g" and rest:
         control, _, group = rest.partition(":")
-        return f"'{group.replace('_', ' ')}' (library words of {control})"
+        return f"'{group.replace('_', ' ')}' (library words of {named(control)})"
     if kind == "r" and rest:
         control, _, status = rest.partition(":")
-        return f"the rules read {control} as {status}"
+        return f"the rules read {named(control)} as {status}"
     if kind == "h" and rest:
         return f"'{rest}' in the heading"
     if kind == "l" and rest:

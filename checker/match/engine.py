@@ -159,6 +159,8 @@ class Engine:
         features = [self.detector_features(c, lead, found) for c, lead, found in read]
         probabilities = detector.probabilities(features)
         by_id = {c.control.id: c for c in self._controls}
+        # A reason names a control by its catalogue code (shown beside every title), never by its id.
+        titles = {cid: c.control.catalogue or c.control.title for cid, c in by_id.items()}
         out: list[Match] = []
         for (clause, lead, found), feats, row in zip(read, features, probabilities, strict=True):
             have = {m.control for m in found}
@@ -177,7 +179,7 @@ class Engine:
                 reason = (
                     "detector",
                     f"proposed by the learned detector (probability {row[col]:.2f}); what weighed most: "
-                    f"{', '.join(describe_feature(f) for f in why) or '–'}; nearest labelled clauses: {nearest or '–'}",
+                    f"{', '.join(describe_feature(f, titles) for f in why) or '–'}; nearest labelled clauses: {nearest or '–'}",
                 )
                 out.append(
                     match.model_copy(

@@ -15,7 +15,14 @@ from typing import Any
 from checker.match.obligation import ATTRIBUTIVE, CAPITALISED_NOUN, PREPOSITION
 from checker.match.phrases import compile_phrases, fold
 
-__all__ = ["Definition", "PartyWords", "means_definitions", "paren_definitions"]
+__all__ = [
+    "DefinedName",
+    "Definition",
+    "PartyWords",
+    "defined_names",
+    "means_definitions",
+    "paren_definitions",
+]
 
 # A parenthesis that defines names: quoted names and nothing but connecting words.
 _PAREN = re.compile(r"\(([^()]{1,160})\)")
@@ -26,10 +33,12 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 # "“Customer” means ...", "“We”, “us” and “our” refer to ...": a quoted list followed by its meaning.
-_MEANS = re.compile(
-    r"((?:[\"“][^\"“”\n]{1,40}[\"”][\s,]*(?:(?:and|or)\s+)?){1,4})"
-    r"(?:means?|shall mean|refers? to|is defined as)\s+([^\n]{0,200}?)(?:[.;](?:\s|$)|\n|$)"
-)
+_QUOTED_NAMES = r"((?:[\"“][^\"“”\n]{1,40}[\"”][\s,]*(?:(?:and|or)\s+)?){1,4})"
+_DEFINES = r"means?|shall mean|refers? to|is defined as"
+_MEANS = re.compile(_QUOTED_NAMES + rf"(?:{_DEFINES})\s+([^\n]{{0,200}}?)(?:[.;](?:\s|$)|\n|$)")
+# Any defined term, not only a party: "“Personal Data” will have the meaning given in ...", however long
+# its definition runs (the clause that holds it is what a reader is shown).
+_TERM_MEANS = re.compile(_QUOTED_NAMES + rf"(?:{_DEFINES}|(?:will |shall )?ha(?:s|ve) the meaning)\b")
 # Where the stretch of text that introduces a defined name begins: the last of these before it.
 _SEGMENT_BREAK = re.compile(r"\n|;|:|\)|\bbetween\b|\band\b(?!\s+its\b)|\.\s+(?=[A-Z])", re.IGNORECASE)
 _ROLE_WINDOW = 60
@@ -38,6 +47,19 @@ _ROLE_WINDOW = 60
 _INTRODUCES = re.compile(r"(?:\bas|\bthe|\ba|\ban|\bacting as|,)\s*$")
 # A definition that names a party begins with its name: "“GitHub” means GitHub, Inc., ...".
 _NAMED_BODY = re.compile(r"^(?!(?:The|A|An|Any|All|Each|Such)\b)[A-Z0-9]")
+
+
+@dataclass(frozen=True)
+class DefinedName:
+    """A name the document defines ("Provider", "Security Incident") and where its definition starts.
+
+    ``start``-``end`` cover the words that define it: the parties block's "Acme Cloud Ltd (“Provider”)"
+    or the head of "“Security Incident” means ...".
+    """
+
+    names: tuple[str, ...]
+    start: int
+    end: int
 
 
 @dataclass
@@ -174,3 +196,13 @@ def means_definitions(head: str, words: PartyWords) -> list[Definition]:
             definition.basis = f"its definition calls it “{said_word}”"
         out.append(definition)
     return out
+
+
+def defined_names(head: str, paren: list[Definition]) -> tuple[DefinedName, ...]:
+    """Every defined name: the parenthesised ones (parties and things alike) and the "means" ones."""
+    found = [DefinedName(tuple(d.names), d.start, d.end) for d in paren]
+    for m in _TERM_MEANS.finditer(head):
+        names = tuple(q.group(1).strip() for q in _QUOTED.finditer(m.group(1)))
+        if names and names[0][:1].isalnum():
+            found.append(DefinedName(names, m.start(), m.end()))
+    return tuple(sorted(found, key=lambda d: d.start))

@@ -30,11 +30,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from checker.match.party_definitions import Definition, PartyWords, means_definitions, paren_definitions
+from checker.match.party_definitions import (
+    DefinedName,
+    Definition,
+    PartyWords,
+    defined_names,
+    means_definitions,
+    paren_definitions,
+)
 from checker.match.phrases import fold
 from checker.models import LIBRARY_CUSTOMER, LIBRARY_VENDOR, PartyNames, PartyRole
 
-__all__ = ["Roles", "contract_parties", "read_roles", "side_words"]
+__all__ = ["DefinedName", "Roles", "contract_parties", "read_roles", "side_words"]
 
 # How far definitions are looked for: a parties block and a definitions section sit near the start.
 _HEAD = 200_000
@@ -48,7 +55,8 @@ class Roles:
 
     ``vendor`` and ``customer`` are the names the document (or the user) gives each side, beyond the
     library's role words; ``unknown`` are names whose side is contradicted and so decided by no one.
-    ``parties`` is the evidence for the decision, ``notes`` what could not be decided.
+    ``parties`` is the evidence for the decision, ``notes`` what could not be decided. ``defined`` is
+    every name the document defines, party or not, for showing a definition beside a clause that uses it.
     """
 
     vendor: tuple[str, ...] = ()
@@ -57,6 +65,7 @@ class Roles:
     parties: tuple[PartyRole, ...] = ()
     notes: tuple[str, ...] = ()
     named_vendor: str = ""
+    defined: tuple[DefinedName, ...] = ()
 
 
 def side_words(language: dict[str, Any], side: str) -> list[str]:
@@ -145,7 +154,8 @@ def read_roles(
 
     definitions: list[Definition] = []
     seen: set[tuple[str, ...]] = set()
-    for d in sorted(paren_definitions(head, words) + means_definitions(head, words), key=lambda d: d.start):
+    paren = paren_definitions(head, words)
+    for d in sorted(paren + means_definitions(head, words), key=lambda d: d.start):
         key = (d.role, *map(fold, d.names))
         if d.party and key in seen:  # the same party defined again the same way: the first place says it
             continue
@@ -231,6 +241,7 @@ def read_roles(
         parties=tuple(parties),
         notes=tuple(dict.fromkeys(notes)),
         named_vendor=named,
+        defined=defined_names(head, paren),
     )
 
 

@@ -67,6 +67,7 @@ def _titled(p: NegotiationPoint) -> str:
 def _fields(p: NegotiationPoint) -> list[tuple[str, str]]:
     rows = [("Status", p.status_text), ("Ask", p.ask), ("Why", p.reason)]
     rows.append(("Evidence", f"\u201c{p.evidence}\u201d ({p.where})" if p.where else p.evidence))
+    rows += [("Definition", d) for d in p.definitions]
     rows.append(("Fallback", p.fallback or "(no model clause in the library)"))
     if p.review:
         rows.append(("Reviewer", p.review))

@@ -15,6 +15,7 @@ from typing import Final
 from checker.models import Assessment, Finding, Status
 from checker.report.wording import (
     STATUS_LABELS,
+    defined_terms_label,
     effective_status,
     engine_said,
     evidence_location,
@@ -45,6 +46,7 @@ class NegotiationPoint:
     where: str
     fallback: str
     review: str
+    definitions: tuple[str, ...] = ()
 
     @property
     def status_text(self) -> str:
@@ -90,6 +92,10 @@ def negotiation_points(assessment: Assessment) -> list[NegotiationPoint]:
                 where=evidence_location(ev) if ev else "",
                 fallback=f.fallback,
                 review=override_text(f),
+                definitions=tuple(
+                    f"{defined_terms_label(d)} ({evidence_location(d)}): \u201c{d.text}\u201d"
+                    for d in f.definitions
+                ),
             )
         )
     return points

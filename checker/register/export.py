@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from checker.register.database import Register
 from checker.register.views import list_vendors, vendor_assessments, vendor_detail
 from checker.report.cells import write_cell
+from checker.report.xlsx_report import SCORE_FORMAT
 
 __all__ = ["write_register_xlsx", "write_rows"]
 
@@ -57,6 +58,8 @@ def write_register_xlsx(register: Register, out: str | Path) -> int:
             for v in vendors
         ),
     )
+    for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):  # Score: shown as on every screen
+        row[0].number_format = SCORE_FORMAT
     findings, history, reviews, sboms = [], [], [], []
     for v in vendors:
         name, assessments = vendor_assessments(register, v.vendor)

@@ -11,23 +11,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from checker.models import Assessment, Evidence, Finding, Status
+from checker.models import Assessment, Definition, Evidence, Finding, Status
 from checker.report.html_style import REPORT_CSS
 from checker.report.wording import (
     STATUS_LABELS,
     assessment_label,
     bundle_documents,
+    defined_terms_label,
     effective_status,
     engine_said,
     evidence_location,
-    format_params,
     format_score,
-    format_thresholds,
     gap_reason,
     open_gaps,
     override_text,
+    params_words,
     reason_label,
     status_counts,
+    status_reason,
+    threshold_words,
 )
 
 __all__ = ["render_html", "render_html_many"]
@@ -163,17 +165,28 @@ def _quote(ev: Evidence) -> str:
     return f'<blockquote>{_e(ev.text)}<span class="cite">— {_e(evidence_location(ev))}</span></blockquote>'
 
 
+def _definition(d: Definition) -> str:
+    return (
+        f'<blockquote class="definition"><b>{_e(defined_terms_label(d))}</b>: {_e(d.text)}'
+        f'<span class="cite">— {_e(evidence_location(d))}</span></blockquote>'
+    )
+
+
 def _finding(f: Finding, anchor: str) -> str:
     items: list[tuple[str, str]] = []
-    params, thresholds = format_params(f.params), format_thresholds(f.thresholds)
+    params, thresholds = params_words(f.params), threshold_words(f.thresholds)
     if params or thresholds:
         items.append(("Found in the contract", _e(params or "no number")))
         items.append(("Playbook threshold", _e(thresholds or "none")))
-    if f.reasons:
+    if f.reasons and effective_status(f) is not Status.MET:
         reasons = "".join(f"<li>{_e(reason_label(r))}</li>" for r in f.reasons)
         items.append(("Why", f"<ul>{reasons}</ul>"))
+    else:  # met says why too: the clause, who it binds, how firmly, the number
+        items.append(("Why", _e(status_reason(f))))
     if f.evidence:
         items.append(("Evidence", "".join(_quote(ev) for ev in f.evidence)))
+    if f.definitions:
+        items.append(("Defined terms", "".join(_definition(d) for d in f.definitions)))
     elif f.status is Status.MISSING:
         items.append(("Evidence", '<span class="empty">No clause binds the vendor to this control.</span>'))
     if f.fallback and f.status is not Status.MET:

@@ -10,13 +10,14 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from checker.models import Assessment, DocumentInfo, Evidence, Finding, Status
+from checker.models import Assessment, Definition, DocumentInfo, Evidence, Finding, Status
 
 __all__ = [
     "GAP_STATUSES",
     "STATUS_LABELS",
     "assessment_label",
     "bundle_documents",
+    "defined_terms_label",
     "effective_status",
     "engine_said",
     "evidence_location",
@@ -292,6 +293,12 @@ def evidence_location(ev: Evidence) -> str:
     if ev.ocr_confidence is not None:
         parts.append(f"read by OCR with {ev.ocr_confidence:g}% confidence")
     return ", ".join(parts)
+
+
+def defined_terms_label(definition: Definition) -> str:
+    """The defined names a definition gives, quoted: "Defined term “Provider”" or "Defined terms “A”, “B”"."""
+    names = ", ".join(f"\u201c{t}\u201d" for t in definition.terms)
+    return f"Defined term{'s' if len(definition.terms) > 1 else ''} {names}"
 
 
 def status_counts(findings: Iterable[Finding], *, engine: bool = False) -> dict[Status, int]:

@@ -37,7 +37,7 @@ from checker.report.wording import (
     status_counts,
 )
 
-__all__ = ["STATUS_FILLS", "write_xlsx"]
+__all__ = ["SCORE_FORMAT", "STATUS_FILLS", "write_xlsx"]
 
 #: Fill and font colour per status (the status text stays in the cell).
 STATUS_FILLS: dict[Status, tuple[str, str]] = {
@@ -58,6 +58,12 @@ class _Col:
     width: int
     wrap: bool = False
     status: bool = False
+    number_format: str = ""
+
+
+#: A score as every screen shows it: whole, halves up (48.5 → 49; see wording.format_score), the exact
+#: value kept in the cell.
+SCORE_FORMAT = "0"
 
 
 def _write_sheet(ws: Worksheet, cols: Sequence[_Col], rows: Iterable[Sequence[object]]) -> int:
@@ -69,7 +75,10 @@ def _write_sheet(ws: Worksheet, cols: Sequence[_Col], rows: Iterable[Sequence[ob
     last = 1
     for last, row in enumerate(rows, start=2):  # `last` outlives the loop: the last row written
         for c, (col, value) in enumerate(zip(cols, row, strict=True), start=1):
-            write_cell(ws, last, c, value).alignment = _WRAP if col.wrap else _TOP
+            cell = write_cell(ws, last, c, value)
+            cell.alignment = _WRAP if col.wrap else _TOP
+            if col.number_format:
+                cell.number_format = col.number_format
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(last, 2)}"
     for c, col in enumerate(cols, start=1):
@@ -198,12 +207,12 @@ def _evidence_rows(assessments: Sequence[Assessment]) -> Iterable[list[object]]:
 _SUMMARY_COLS = [
     _Col("Document", 30, wrap=True),
     _Col("Playbook", 18),
-    _Col("Score", 8),
+    _Col("Score", 8, number_format=SCORE_FORMAT),
     *(_Col(s.value.capitalize(), 9) for s in Status),
     _Col("Controls", 9),
     _Col("Reviewed", 9),
     _Col("Score explanation", 50, wrap=True),
-    _Col("Engine score", 9),
+    _Col("Engine score", 9, number_format=SCORE_FORMAT),
     _Col("The engine said", 30, wrap=True),
 ]
 
