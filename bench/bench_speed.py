@@ -140,10 +140,10 @@ def _child_match(repeats: str) -> dict[str, float]:
     engine, split = checker.engine, {"rules": 0.0, "detector": 0.0, "score": 0.0}
     for doc, clauses in docs:
         started = time.process_time()
-        ctx, read = engine.read_clauses(doc, clauses)  # type: ignore[arg-type]
+        ctx, read = engine._read_document(doc, clauses)  # type: ignore[arg-type]
         split["rules"] += time.process_time() - started
         started = time.process_time()
-        matches = [m for _, _, found in read for m in found] + engine._proposals(read, ctx)
+        matches = [m for r in read for m in r.found] + engine._proposals(read, ctx)
         split["detector"] += time.process_time() - started
         started = time.process_time()
         assess([document_info(doc)], matches, playbook, checker.library)  # type: ignore[arg-type]

@@ -80,7 +80,7 @@ class RuleIndex:
         self._exact_keys = frozenset(k for k in self._first if not k.endswith("*"))
         self._prefix_keys = frozenset(k for k in self._first if k.endswith("*"))
 
-    def candidates(self, folded: str) -> dict[int, set[str]]:
+    def candidates(self, folded: str) -> dict[int, frozenset[str]]:
         """Per control index, the term groups with a phrase whose every word occurs in the clause."""
         tokens = set(_TOKEN.findall(folded))
         prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
@@ -99,13 +99,13 @@ class RuleIndex:
         found: dict[int, set[str]] = {}
         for i, group in pairs:
             found.setdefault(i, set()).add(group)
-        return found
+        return {i: frozenset(groups) for i, groups in found.items()}
 
 
 def rule_hit(
     compiled: CompiledControl,
     text: str,
-    possible: set[str] | None = None,
+    possible: frozenset[str] | set[str] | None = None,
     searched: dict[re.Pattern[str], re.Match[str] | None] | None = None,
 ) -> RuleHit | None:
     """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first).
