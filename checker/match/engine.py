@@ -65,7 +65,7 @@ class _Read:
     lead: str
     found: list[Match]
     folded: str
-    candidates: dict[int, frozenset[str]]
+    candidates: dict[int, set[str]]
     prepared: _Clause | None
 
 
@@ -95,6 +95,12 @@ class Engine:
                 continue
             self._controls.append(compile_control(control, weak_patterns))
         self._index = RuleIndex(self._controls)
+        # The detector's name for each term group a clause can contain ("g:control:group").
+        self._group_features = {
+            (i, group): f"g:{c.control.id}:{group}"
+            for i, c in enumerate(self._controls)
+            for group in c.groups
+        }
 
     @property
     def controls(self) -> list[Control]:
@@ -166,7 +172,7 @@ class Engine:
         clause: Clause,
         lead: str,
         found: Sequence[Match],
-        candidates: dict[int, frozenset[str]] | None = None,
+        candidates: dict[int, set[str]] | None = None,
     ) -> set[str]:
         """What the detector reads of a clause: its words, the library terms in it, the rules' findings.
 
@@ -175,11 +181,8 @@ class Engine:
         """
         if candidates is None:
             candidates = self._index.candidates(fold(f"{lead} {clause.text}" if lead else clause.text))
-        hints = [
-            f"g:{self._controls[i].control.id}:{group}"
-            for i, groups in candidates.items()
-            for group in groups
-        ]
+        names = self._group_features
+        hints = [names[i, group] for i, groups in candidates.items() for group in groups]
         hints.extend(f"r:{m.control}:{m.status.value}" for m in found)
         return clause_features(clause.text, clause.heading, lead, hints)
 
@@ -294,7 +297,7 @@ class Engine:
         ctx: DocumentContext,
         lead: str,
         folded: str,
-        candidates: dict[int, frozenset[str]],
+        candidates: dict[int, set[str]],
     ) -> tuple[list[tuple[str, Match | None, Verdict]], _Clause | None]:
         """:meth:`_read_clause` on the clause's folded text and term groups; also its preparation, if made."""
         prepared: _Clause | None = None

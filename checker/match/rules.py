@@ -80,7 +80,7 @@ class RuleIndex:
         self._exact_keys = frozenset(k for k in self._first if not k.endswith("*"))
         self._prefix_keys = frozenset(k for k in self._first if k.endswith("*"))
 
-    def candidates(self, folded: str) -> dict[int, frozenset[str]]:
+    def candidates(self, folded: str) -> dict[int, set[str]]:
         """Per control index, the term groups with a phrase whose every word occurs in the clause."""
         tokens = set(_TOKEN.findall(folded))
         prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
@@ -99,7 +99,7 @@ class RuleIndex:
         found: dict[int, set[str]] = {}
         for i, group in pairs:
             found.setdefault(i, set()).add(group)
-        return {i: frozenset(groups) for i, groups in found.items()}
+        return found
 
 
 def rule_hit(
