@@ -105,13 +105,27 @@ class RuleIndex:
 def rule_hit(
     compiled: CompiledControl,
     text: str,
-    possible: frozenset[str] | set[str] | None = None,
+    possible: set[str] | None = None,
     searched: dict[re.Pattern[str], re.Match[str] | None] | None = None,
 ) -> RuleHit | None:
-    """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first).
+    """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first), unless the
+    control's ``exclude`` phrases occur in the text.
 
     ``possible`` are the groups with a phrase whose words all occur in the text; the others cannot hit.
     """
+    hit = _first_rule(compiled, text, possible, searched)
+    # Looked for only once a rule hits: most clauses that share a word with a control hit none of its rules.
+    if hit is None or (compiled.exclude is not None and compiled.exclude.search(text)):
+        return None
+    return hit
+
+
+def _first_rule(
+    compiled: CompiledControl,
+    text: str,
+    possible: set[str] | None,
+    searched: dict[re.Pattern[str], re.Match[str] | None] | None,
+) -> RuleHit | None:
     spec = compiled.control.match
     cache: dict[str, list[re.Match[str]]] = {}
 
@@ -156,8 +170,6 @@ def rule_hit(
             return [m.group(0) for m in best[1]]
         return [f[0].group(0) for f in found]
 
-    if compiled.exclude is not None and compiled.exclude.search(text):
-        return None
     for i, rule in enumerate(spec.conflict):
         if possible is not None and not possible.issuperset(rule):
             continue
