@@ -64,7 +64,7 @@ class RuleIndex:
     """An index over the words of every phrase of every compiled control."""
 
     def __init__(self, controls: Sequence[CompiledControl]) -> None:
-        self._first: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
+        first: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
         self._always: set[tuple[int, str]] = set()
         for i, compiled in enumerate(controls):
             spec = compiled.control.match
@@ -76,25 +76,35 @@ class RuleIndex:
                         continue
                     exact = frozenset(k for k in keys[1:] if not k.endswith("*"))
                     prefix = frozenset(k for k in keys[1:] if k.endswith("*"))
-                    self._first.setdefault(keys[0], []).append((exact, prefix, (i, group)))
-        self._exact_keys = frozenset(k for k in self._first if not k.endswith("*"))
-        self._prefix_keys = frozenset(k for k in self._first if k.endswith("*"))
+                    first.setdefault(keys[0], []).append((exact, prefix, (i, group)))
+        self._exact_keys = frozenset(k for k in first if not k.endswith("*"))
+        self._prefix_keys = frozenset(k for k in first if k.endswith("*"))
+        # Per first word: every (control, group) it stands for (all of them count when the word is glued to
+        # the next, as in "multifactor"), those of one-word phrases (nothing more to check), and the longer
+        # phrases, whose later words must occur too.
+        self._glued = {key: frozenset(pair for _, _, pair in entries) for key, entries in first.items()}
+        self._single = {
+            key: frozenset(pair for exact, prefix, pair in entries if not exact and not prefix)
+            for key, entries in first.items()
+        }
+        self._longer = {
+            key: [(exact, prefix, pair) for exact, prefix, pair in entries if exact or prefix]
+            for key, entries in first.items()
+        }
 
     def candidates(self, folded: str) -> dict[int, set[str]]:
         """Per control index, the term groups with a phrase whose every word occurs in the clause."""
         tokens = set(_TOKEN.findall(folded))
         prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
-        first = self._first
         pairs: set[tuple[int, str]] = set(self._always)
-        # Set intersections run in C: only the first words that occur are looked at.
-        for key in tokens & self._exact_keys:
-            for exact, prefix, pair in first[key]:
+        # Set intersections and unions run in C: only the first words that occur are looked at.
+        for key in (tokens & self._exact_keys) | (prefixes & self._prefix_keys):
+            if key[-1] == "*" and key[:-1] not in tokens:  # "multifactor" for "multi-factor"
+                pairs |= self._glued[key]
+                continue
+            pairs |= self._single[key]
+            for exact, prefix, pair in self._longer[key]:
                 if pair not in pairs and exact <= tokens and prefix <= prefixes:
-                    pairs.add(pair)
-        for key in prefixes & self._prefix_keys:
-            glued = key[:-1] not in tokens  # "multifactor" for "multi-factor": later words are inside it
-            for exact, prefix, pair in first[key]:
-                if pair not in pairs and (glued or (exact <= tokens and prefix <= prefixes)):
                     pairs.add(pair)
         found: dict[int, set[str]] = {}
         for i, group in pairs:
