@@ -26,8 +26,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.markdown import write_section
+from bench.speed_profile import child_check_timeline, child_match_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "corpus"
@@ -136,20 +138,8 @@ def _child_match(repeats: str) -> dict[str, float]:
         started = time.process_time()
         hits = sum(1 for text in texts for low in (text.lower(),) for p in patterns if p.search(low))
         floor.append(time.process_time() - started)
-    # Where the time goes: the rules' reading, the detector's proposals, scoring (one more pass, timed by stage).
-    engine, split = checker.engine, {"rules": 0.0, "detector": 0.0, "score": 0.0}
-    for doc, clauses in docs:
-        started = time.process_time()
-        ctx, read = engine._read_document(doc, clauses)  # type: ignore[arg-type]
-        split["rules"] += time.process_time() - started
-        started = time.process_time()
-        matches = [m for r in read for m in r.found] + engine._proposals(read, ctx)
-        split["detector"] += time.process_time() - started
-        started = time.process_time()
-        assess([document_info(doc)], matches, playbook, checker.library)  # type: ignore[arg-type]
-        split["score"] += time.process_time() - started
     best = min(ours)  # CPU time already: one core, nothing else in this process
-    return {"seconds": best, "cpu": best, "floor_seconds": min(floor), "units": words, "hits": hits} | split
+    return {"seconds": best, "cpu": best, "floor_seconds": min(floor), "units": words, "hits": hits}
 
 
 def _child_startup() -> dict[str, float]:
@@ -198,7 +188,9 @@ def _child_pipeline(path: str, upload: str) -> dict[str, float]:
     }
 
 
-CHILDREN: dict[str, Callable[..., dict[str, float]]] = {
+CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
+    "match_profile": child_match_profile,
+    "check_timeline": child_check_timeline,
     "extract": _child_extract,
     "match": _child_match,
     "pipeline": _child_pipeline,
@@ -216,7 +208,7 @@ class Run:
     seconds: float
     cpu_s: float
     peak_mb: float
-    figures: dict[str, float]
+    figures: dict[str, Any]
 
 
 # Forks and execs the command, then writes its wall time, the CPU time (user + system) of the command and
@@ -334,13 +326,14 @@ def _inputs() -> dict[str, Path]:
 PARTS = ("help", "extract", "match", "pipeline", "check", "startup", "batch")
 
 
-def collect(runs: int, parts: Sequence[str] = PARTS) -> list[Row]:
-    """Measure ``parts`` (every part by default); the rows of the table."""
+def collect(runs: int, parts: Sequence[str] = PARTS) -> tuple[list[Row], dict[str, dict[str, Any]]]:
+    """Measure ``parts`` (every part by default); the rows of the table, and the profiles of the misses."""
     from bench.bench_batch import _run as run_batch_bench
     from bench.bench_batch import make_portfolio
 
     paths = _inputs()
     rows: list[Row] = []
+    profiles: dict[str, dict[str, Any]] = {}
 
     help_run = measure_command(max(runs, 5), [CLI, "--help"]) if "help" in parts else None
     rows += (
@@ -389,12 +382,7 @@ def collect(runs: int, parts: Sequence[str] = PARTS) -> list[Row]:
                 f"≥ 100,000 words/s: {_verdict(ours_wps >= 100_000)}; ≤ 10×: {_verdict(floor_wps / ours_wps <= 10)}", match.peak_mb, match.cpu_s)
         )  # fmt: skip
 
-        f = match.figures
-        staged = f["rules"] + f["detector"] + f["score"]
-        rows.append(
-            Row("… where match + score time goes (one pass, by stage)",
-                f"rules {f['rules'] / staged:.0%} · detector {f['detector'] / staged:.0%} · score {f['score'] / staged:.0%}")
-        )  # fmt: skip
+        profiles["match"] = measure_child(1, "match_profile").figures
 
     if "pipeline" in parts:
         agreement = measure_child(runs, "pipeline", str(paths["agreement"]), "file")
@@ -413,6 +401,7 @@ def collect(runs: int, parts: Sequence[str] = PARTS) -> list[Row]:
                 target=f"≤ 1.0 s: {_verdict(isolated.seconds <= 1.0)}", peak_mb=isolated.peak_mb, cpu_s=isolated.cpu_s),
             Row("CLI `check` one 10-page PDF, `--no-isolation`", f"{inline.seconds:.2f} s", ratio=f"isolation costs {isolated.seconds - inline.seconds:+.2f} s", peak_mb=inline.peak_mb, cpu_s=inline.cpu_s),
         ]  # fmt: skip
+        profiles["check"] = measure_child(runs, "check_timeline", ten).figures
 
     if "startup" in parts:
         start = measure_child(runs, "startup")
@@ -431,10 +420,10 @@ def collect(runs: int, parts: Sequence[str] = PARTS) -> list[Row]:
                             f"{batch['seconds']:.1f} s", peak_mb=max(batch["parent_mb"], batch["worker_mb"]),
                             cpu_s=batch["parent_cpu_s"] + batch["worker_cpu_s"],
                             ratio=f"parent {batch['parent_mb']:.0f} MB, each worker {batch['worker_mb']:.0f} MB"))  # fmt: skip
-    return rows
+    return rows, profiles
 
 
-def render(rows: list[Row], runs: int) -> str:
+def render(rows: list[Row], runs: int, profiles: dict[str, dict[str, Any]] | None = None) -> str:
     """The Speed section of BENCHMARKS.md."""
     head = ["what", "figure", "CPU s", "beside", "ratio", "target", "peak RSS MB"]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -452,20 +441,56 @@ def render(rows: list[Row], runs: int) -> str:
     ]
     lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
     missed = [row.what for row in rows if "not met" in row.target]
-    lines += [
-        "",
-        "Targets not met in this run: " + ("; ".join(missed) if missed else "none") + ".",
-        "",
-        "Where the time goes. A worker forked from the warm fork server starts in milliseconds, so the app and"
-        " batch pay the start once per server or run; the one-shot CLI still pays it once, and its critical path"
-        " is the fork server's start (the *where a worker's start goes* row): importing the pipeline, most of"
-        " it spaCy and the packages spaCy imports (its CLI, thinc, pydantic schemas), then compiling the"
-        " matcher's regular expressions and building spaCy's tokenizer. The library itself comes from the"
-        " cache. In match + score, the rules' reading of each clause (term index, regular expressions,"
-        " obligation and quantity reading) and the detector's features and proposals share the time; scoring"
-        " is negligible.",
-    ]
+    lines += ["", "Targets not met in this run: " + ("; ".join(missed) if missed else "none") + "."]
+    lines += _render_profiles(profiles or {})
     return "\n".join(lines)
+
+
+def _render_profiles(profiles: dict[str, dict[str, Any]]) -> list[str]:
+    """The profiles of the two big misses (:mod:`bench.speed_profile`), as markdown below the table."""
+    lines: list[str] = []
+    check = profiles.get("check")
+    if check:
+        lines += [
+            "",
+            "### Where `clausecheck check` (isolated, one 10-page PDF) spends its time",
+            "",
+            "The CLI's steps with a clock between them (`bench/speed_profile.py`), fastest of the runs;"
+            f" {check['seconds']:.2f} s in all. The worker's document took {check['worker_cpu']:.3f} s of CPU.",
+            "",
+            "| step | seconds | at |",
+            "|---|---:|---:|",
+        ]
+        lines += [f"| {s['step']} | {s['seconds']:.3f} | {s['at']:.3f} |" for s in check["steps"]]
+    match = profiles.get("match")
+    if match:
+        total = match["seconds"]
+        lines += [
+            "",
+            "### Where match + score spends its time",
+            "",
+            f"One pass over the corpus clauses ({match['words']:,.0f} words, playbook `all`) with a timer around"
+            f" each stage (exclusive CPU time; {total:.3f} s in all, {match['words'] / total:,.0f} words/s"
+            " with the timers on):",
+            "",
+            "| stage | CPU s | share |",
+            "|---|---:|---:|",
+        ]
+        stages = sorted(match["stages"].items(), key=lambda kv: -kv[1])
+        lines += [f"| {label} | {sec:.3f} | {sec / total:.0%} |" for label, sec in stages]
+        lines += [
+            "",
+            "Top functions by own time under `cProfile` (which inflates Python code against regular"
+            " expressions that run in C; shares of the profiled time):",
+            "",
+            "| function | own | cumulative | calls |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| `{t['name']}` | {t['own']:.0%} | {t['cumulative']:.0%} | {t['calls']:,} |"
+            for t in match["top"]
+        ]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -486,8 +511,8 @@ def main(argv: list[str] | None = None) -> int:
         kind, *rest = args.child
         print(json.dumps(CHILDREN[kind](*rest)))
         return 0
-    rows = collect(args.runs, args.only)
-    table = render(rows, args.runs)
+    rows, profiles = collect(args.runs, args.only)
+    table = render(rows, args.runs, profiles)
     print(table)
     if not args.no_write and tuple(args.only) == PARTS:
         write_section(table, "speed")
