@@ -92,10 +92,24 @@ class RuleIndex:
             for key, entries in first.items()
         }
 
-    def candidates(self, folded: str) -> dict[int, set[str]]:
-        """Per control index, the term groups with a phrase whose every word occurs in the clause."""
+    def candidates(
+        self, folded: str, prefixes_of: dict[str, tuple[str, ...]] | None = None
+    ) -> dict[int, set[str]]:
+        """Per control index, the term groups with a phrase whose every word occurs in the clause.
+
+        ``prefixes_of`` keeps each word's prefixes between calls (the clauses of one document share most
+        of their words); without it they are made afresh.
+        """
         tokens = set(_TOKEN.findall(folded))
-        prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
+        if prefixes_of is None:
+            prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
+        else:
+            prefixes = set()
+            for t in tokens:
+                known = prefixes_of.get(t)
+                if known is None:
+                    known = prefixes_of[t] = tuple(t[:n] + "*" for n in range(1, min(len(t), 24) + 1))
+                prefixes.update(known)
         pairs: set[tuple[int, str]] = set(self._always)
         # Set intersections and unions run in C: only the first words that occur are looked at.
         for key in (tokens & self._exact_keys) | (prefixes & self._prefix_keys):
