@@ -23,11 +23,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.markdown import write_section
+from bench.speed_profile import child_check_timeline, child_match_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "corpus"
@@ -80,9 +82,9 @@ def _child_extract(engine: str, path: str) -> dict[str, float]:
         {"floor": "pypdfium2", "pdfplumber": "pdfplumber", "ours": "checker.extract"}[engine]
     )
     run: Callable[[str], int] = {"floor": _pdfium_floor, "pdfplumber": _pdfplumber, "ours": _ours}[engine]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     pages = run(path)
-    return {"seconds": time.perf_counter() - started, "units": pages}
+    return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "units": pages}
 
 
 def _corpus_clauses() -> tuple[object, list[tuple[object, list[object]]], int]:
@@ -136,23 +138,13 @@ def _child_match(repeats: str) -> dict[str, float]:
         started = time.process_time()
         hits = sum(1 for text in texts for low in (text.lower(),) for p in patterns if p.search(low))
         floor.append(time.process_time() - started)
-    # Where the time goes: the rules' reading, the detector's proposals, scoring (one more pass, timed by stage).
-    engine, split = checker.engine, {"rules": 0.0, "detector": 0.0, "score": 0.0}
-    for doc, clauses in docs:
-        started = time.process_time()
-        ctx, read = engine.read_clauses(doc, clauses)  # type: ignore[arg-type]
-        split["rules"] += time.process_time() - started
-        started = time.process_time()
-        matches = [m for _, _, found in read for m in found] + engine._proposals(read, ctx)
-        split["detector"] += time.process_time() - started
-        started = time.process_time()
-        assess([document_info(doc)], matches, playbook, checker.library)  # type: ignore[arg-type]
-        split["score"] += time.process_time() - started
-    return {"seconds": min(ours), "floor_seconds": min(floor), "units": words, "hits": hits} | split
+    best = min(ours)  # CPU time already: one core, nothing else in this process
+    return {"seconds": best, "cpu": best, "floor_seconds": min(floor), "units": words, "hits": hits}
 
 
 def _child_startup() -> dict[str, float]:
     """What a worker's start costs where there is no fork server: imports (spaCy alone), then the build."""
+    cpu = time.process_time()
     started = time.perf_counter()
     import spacy  # noqa: F401
 
@@ -176,7 +168,7 @@ def _child_startup() -> dict[str, float]:
     Segmenter()
     segmenter_s = time.perf_counter() - started
     total = imports_s + library_s + engine_s + segmenter_s
-    return {"seconds": total, "spacy": spacy_s, "imports": imports_s, "library": library_s,
+    return {"seconds": total, "cpu": time.process_time() - cpu, "spacy": spacy_s, "imports": imports_s, "library": library_s,
             "engine": engine_s, "segmenter": segmenter_s}  # fmt: skip
 
 
@@ -186,13 +178,19 @@ def _child_pipeline(path: str, upload: str) -> dict[str, float]:
 
     checker = ContractChecker()
     data = Path(path).read_bytes()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     read = checker.read_bytes(data, Path(path).name) if upload == "upload" else checker.read_file(path)
     checker.assess([read], "baseline")
-    return {"seconds": time.perf_counter() - started, "units": read.document.pages}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
+        "units": read.document.pages,
+    }
 
 
-CHILDREN: dict[str, Callable[..., dict[str, float]]] = {
+CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
+    "match_profile": child_match_profile,
+    "check_timeline": child_check_timeline,
     "extract": _child_extract,
     "match": _child_match,
     "pipeline": _child_pipeline,
@@ -205,18 +203,24 @@ CHILDREN: dict[str, Callable[..., dict[str, float]]] = {
 
 @dataclass
 class Run:
-    """The fastest of several runs and the largest peak RSS among them."""
+    """The fastest of several runs (wall and CPU, each its own minimum) and the largest peak RSS."""
 
     seconds: float
+    cpu_s: float
     peak_mb: float
-    figures: dict[str, float]
+    figures: dict[str, Any]
 
 
-# Forks and execs the command, then prints its wall time and peak RSS (KiB) from wait4. A process's
-# ru_maxrss keeps the high-water mark of the image it exec'd from, so the command is started from this
-# small launcher rather than from the benchmark process (which holds hundreds of MB).
+# Forks and execs the command, then writes its wall time, the CPU time (user + system) of the command and
+# of every process it started, the largest peak RSS (KiB) among them, and its exit code. The launcher is a
+# child subreaper, so a process the command leaves behind (the fork server, which outlives the command by
+# a moment and is the parent of the worker) is reparented to it and reaped here: its CPU and memory count
+# too, though the wall time stops when the command exits, as a user waits for it. A process's ru_maxrss
+# keeps the high-water mark of the image it exec'd from, so the command is started from this small
+# launcher rather than from the benchmark process (which holds hundreds of MB).
 _LAUNCHER = """
-import os, sys, time
+import ctypes, os, resource, signal, sys, time
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 started = time.perf_counter()
 pid = os.fork()
 if pid == 0:
@@ -225,15 +229,23 @@ if pid == 0:
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 2)
     os.execv(sys.argv[3], sys.argv[3:])
-_, status, usage = os.wait4(pid, 0)
+_, status, _ = os.wait4(pid, 0)
 wall = time.perf_counter() - started
+signal.alarm(60)  # whatever is left must end soon after the command
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as fh:
-    fh.write(f"{wall} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+    fh.write(f"{wall} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
 """
 
 
-def _wait(argv: list[str], capture: bool) -> tuple[float, float, str]:
-    """Run ``argv``; its wall time, its peak RSS in MB and its stdout (when ``capture``)."""
+def _wait(argv: list[str], capture: bool) -> tuple[float, float, float, str]:
+    """Run ``argv``; its wall time, the CPU s of its process tree, the largest peak RSS in MB among them and
+    its stdout (when ``capture``)."""
     with tempfile.TemporaryDirectory() as tmp:
         figures, out = Path(tmp) / "figures", Path(tmp) / "out"
         out.touch()
@@ -241,28 +253,29 @@ def _wait(argv: list[str], capture: bool) -> tuple[float, float, str]:
         subprocess.run(
             [sys.executable, "-S", "-c", _LAUNCHER, str(figures), target, *argv], check=True, cwd=ROOT
         )
-        wall, peak_kb, code = figures.read_text().split()
+        wall, cpu, peak_kb, code = figures.read_text().split()
         if int(code) not in (0, 1):
             raise RuntimeError(f"{' '.join(argv)} exited with {code}")
-        return float(wall), int(peak_kb) / 1024, out.read_text()
+        return float(wall), float(cpu), int(peak_kb) / 1024, out.read_text()
 
 
 def measure_child(runs: int, kind: str, *args: str) -> Run:
     """A measurement made inside a fresh Python process (its own timer), ``runs`` times."""
     results = []
     for _ in range(runs):
-        _, peak, out = _wait(
+        _, _, peak, out = _wait(
             [sys.executable, "-m", "bench.bench_speed", "--child", kind, *args], capture=True
         )
         results.append((json.loads(out.strip().splitlines()[-1]), peak))
     best = min(results, key=lambda r: r[0]["seconds"])[0]
-    return Run(best["seconds"], max(p for _, p in results), best)
+    cpu = min(r["cpu"] for r, _ in results)
+    return Run(best["seconds"], cpu, max(p for _, p in results), best)
 
 
 def measure_command(runs: int, argv: list[str]) -> Run:
     """A command's wall time (fastest of ``runs``) and peak RSS, as a user waits for it."""
     results = [_wait(argv, capture=False) for _ in range(runs)]
-    return Run(min(w for w, _, _ in results), max(p for _, p, _ in results), {})
+    return Run(min(r[0] for r in results), min(r[1] for r in results), max(r[2] for r in results), {})
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -278,10 +291,12 @@ class Row:
     ratio: str = ""
     target: str = ""
     peak_mb: float | None = None
+    cpu_s: float | None = None
 
     def cells(self) -> list[str]:
         peak = f"{self.peak_mb:,.0f}" if self.peak_mb is not None else ""
-        return [self.what, self.figure, self.beside, self.ratio, self.target, peak]
+        cpu = f"{self.cpu_s:.3f}" if self.cpu_s is not None else ""
+        return [self.what, self.figure, cpu, self.beside, self.ratio, self.target, peak]
 
 
 def _verdict(ok: bool) -> str:
@@ -307,25 +322,35 @@ def _inputs() -> dict[str, Path]:
     return paths
 
 
-def collect(runs: int) -> list[Row]:
-    """Measure everything; the rows of the table."""
+#: What ``--only`` may select: the groups of rows, in table order.
+PARTS = ("help", "extract", "match", "pipeline", "check", "startup", "batch")
+
+
+def collect(runs: int, parts: Sequence[str] = PARTS) -> tuple[list[Row], dict[str, dict[str, Any]]]:
+    """Measure ``parts`` (every part by default); the rows of the table, and the profiles of the misses."""
     from bench.bench_batch import _run as run_batch_bench
     from bench.bench_batch import make_portfolio
 
     paths = _inputs()
     rows: list[Row] = []
+    profiles: dict[str, dict[str, Any]] = {}
 
-    help_run = measure_command(max(runs, 5), [CLI, "--help"])
-    rows.append(
-        Row(
-            "`clausecheck --help`",
-            f"{help_run.seconds:.3f} s",
-            target=f"≤ 0.2 s: {_verdict(help_run.seconds <= 0.2)}",
-            peak_mb=help_run.peak_mb,
-        )
+    help_run = measure_command(max(runs, 5), [CLI, "--help"]) if "help" in parts else None
+    rows += (
+        []
+        if help_run is None
+        else [
+            Row(
+                "`clausecheck --help`",
+                f"{help_run.seconds:.3f} s",
+                target=f"≤ 0.2 s: {_verdict(help_run.seconds <= 0.2)}",
+                peak_mb=help_run.peak_mb,
+                cpu_s=help_run.cpu_s,
+            )
+        ]
     )
 
-    for pages in EXTRACT_SIZES:
+    for pages in EXTRACT_SIZES if "extract" in parts else ():
         path = str(paths[f"pdf{pages}"])
         ours = measure_child(runs, "extract", "ours", path)
         floor = measure_child(runs, "extract", "floor", path)
@@ -337,68 +362,70 @@ def collect(runs: int) -> list[Row]:
         cli_rate = pages / cli.seconds
         rows += [
             Row(f"extraction in-process, {pages} pages", f"{rate:,.0f} pages/s", f"pdfplumber {plumber_rate:,.1f} pages/s",
-                f"{rate / plumber_rate:,.0f}× pdfplumber", f"≥ 30×: {_verdict(rate / plumber_rate >= 30)}", ours.peak_mb),
+                f"{rate / plumber_rate:,.0f}× pdfplumber", f"≥ 30×: {_verdict(rate / plumber_rate >= 30)}", ours.peak_mb, ours.cpu_s),
             Row("", "", f"bare pypdfium2 `get_text_range()` {floor_rate:,.0f} pages/s", f"{floor_rate / rate:.1f}× slower than the floor",
-                f"≤ 3×: {_verdict(floor_rate / rate <= 3)}", floor.peak_mb),
+                f"≤ 3×: {_verdict(floor_rate / rate <= 3)}", floor.peak_mb, floor.cpu_s),
             Row(f"extraction via CLI (`extract --format json`, incl. start-up and segmenting), {pages} pages",
                 f"{cli_rate:,.0f} pages/s ({cli.seconds:.2f} s)", "pdfplumber in-process", f"{cli_rate / plumber_rate:,.0f}× pdfplumber",
-                f"≥ 20× (300 pages): {_verdict(cli_rate / plumber_rate >= 20)}" if pages == 300 else "", cli.peak_mb),
-            Row(f"pdfplumber `extract_text()`, {pages} pages", f"{plumber_rate:,.1f} pages/s ({plumber.seconds:.1f} s, one run)", peak_mb=plumber.peak_mb),
+                f"≥ 20× (300 pages): {_verdict(cli_rate / plumber_rate >= 20)}" if pages == 300 else "", cli.peak_mb, cli.cpu_s),
+            Row(f"pdfplumber `extract_text()`, {pages} pages", f"{plumber_rate:,.1f} pages/s ({plumber.seconds:.1f} s, one run)", peak_mb=plumber.peak_mb, cpu_s=plumber.cpu_s),
         ]  # fmt: skip
 
-    match = measure_child(1, "match", str(runs))
-    words = match.figures["units"]
-    ours_wps = words / match.seconds
-    floor_wps = words / match.figures["floor_seconds"]
-    rows.append(
-        Row(f"match + score, corpus clauses ({words:,.0f} words, every control), one core", f"{ours_wps:,.0f} words/s",
-            f"keyword scan (one compiled regex per control) {floor_wps:,.0f} words/s", f"{floor_wps / ours_wps:.1f}× slower than the floor",
-            f"≥ 100,000 words/s: {_verdict(ours_wps >= 100_000)}; ≤ 10×: {_verdict(floor_wps / ours_wps <= 10)}", match.peak_mb)
-    )  # fmt: skip
+    if "match" in parts:
+        match = measure_child(1, "match", str(runs))
+        words = match.figures["units"]
+        ours_wps = words / match.seconds
+        floor_wps = words / match.figures["floor_seconds"]
+        rows.append(
+            Row(f"match + score, corpus clauses ({words:,.0f} words, every control), one core", f"{ours_wps:,.0f} words/s",
+                f"keyword scan (one compiled regex per control) {floor_wps:,.0f} words/s", f"{floor_wps / ours_wps:.1f}× slower than the floor",
+                f"≥ 100,000 words/s: {_verdict(ours_wps >= 100_000)}; ≤ 10×: {_verdict(floor_wps / ours_wps <= 10)}", match.peak_mb, match.cpu_s)
+        )  # fmt: skip
 
-    f = match.figures
-    staged = f["rules"] + f["detector"] + f["score"]
-    rows.append(
-        Row("… where match + score time goes (one pass, by stage)",
-            f"rules {f['rules'] / staged:.0%} · detector {f['detector'] / staged:.0%} · score {f['score'] / staged:.0%}")
-    )  # fmt: skip
+        profiles["match"] = measure_child(1, "match_profile").figures
 
-    agreement = measure_child(runs, "pipeline", str(paths["agreement"]), "file")
-    rows.append(Row(f"{agreement.figures['units']:.0f}-page agreement end to end in-process (extract → score, checker built)",
-                    f"{agreement.seconds:.3f} s", peak_mb=agreement.peak_mb))  # fmt: skip
-    app = measure_child(runs, "pipeline", str(paths["upload"]), "upload")
-    rows.append(Row(f"app path: {app.figures['units']:.0f}-page upload → findings (engine warm from server start)",
-                    f"{app.seconds:.3f} s", target=f"≤ 1 s: {_verdict(app.seconds <= 1.0)}", peak_mb=app.peak_mb))  # fmt: skip
+    if "pipeline" in parts:
+        agreement = measure_child(runs, "pipeline", str(paths["agreement"]), "file")
+        rows.append(Row(f"{agreement.figures['units']:.0f}-page agreement end to end in-process (extract → score, checker built)",
+                        f"{agreement.seconds:.3f} s", peak_mb=agreement.peak_mb, cpu_s=agreement.cpu_s))  # fmt: skip
+        app = measure_child(runs, "pipeline", str(paths["upload"]), "upload")
+        rows.append(Row(f"app path: {app.figures['units']:.0f}-page upload → findings (engine warm from server start)",
+                        f"{app.seconds:.3f} s", target=f"≤ 1 s: {_verdict(app.seconds <= 1.0)}", peak_mb=app.peak_mb, cpu_s=app.cpu_s))  # fmt: skip
 
-    ten = str(paths["pdf10"])
-    isolated = measure_command(runs, [CLI, "check", ten, "--format", "json"])
-    inline = measure_command(runs, [CLI, "check", ten, "--format", "json", "--no-isolation"])
-    rows += [
-        Row("CLI `check` one 10-page PDF, isolated (worker forked from the warm fork server)", f"{isolated.seconds:.2f} s",
-            target=f"≤ 1.0 s: {_verdict(isolated.seconds <= 1.0)}", peak_mb=isolated.peak_mb),
-        Row("CLI `check` one 10-page PDF, `--no-isolation`", f"{inline.seconds:.2f} s", ratio=f"isolation costs {isolated.seconds - inline.seconds:+.2f} s", peak_mb=inline.peak_mb),
-    ]  # fmt: skip
+    if "check" in parts:
+        ten = str(paths["pdf10"])
+        isolated = measure_command(runs, [CLI, "check", ten, "--format", "json"])
+        inline = measure_command(runs, [CLI, "check", ten, "--format", "json", "--no-isolation"])
+        rows += [
+            Row("CLI `check` one 10-page PDF, isolated (worker forked from the warm fork server)", f"{isolated.seconds:.2f} s",
+                target=f"≤ 1.0 s: {_verdict(isolated.seconds <= 1.0)}", peak_mb=isolated.peak_mb, cpu_s=isolated.cpu_s),
+            Row("CLI `check` one 10-page PDF, `--no-isolation`", f"{inline.seconds:.2f} s", ratio=f"isolation costs {isolated.seconds - inline.seconds:+.2f} s", peak_mb=inline.peak_mb, cpu_s=inline.cpu_s),
+        ]  # fmt: skip
+        profiles["check"] = measure_child(runs, "check_timeline", ten).figures
 
-    start = measure_child(runs, "startup")
-    g = start.figures
-    rows.append(
-        Row("… where a worker's start goes without the fork server (the CLI's critical path)",
-            f"{g['seconds']:.2f} s: imports {g['imports']:.2f} s (spaCy {g['spacy']:.2f} s), library {g['library']:.3f} s"
-            f" (cache), matcher {g['engine']:.2f} s, segmenter {g['segmenter']:.2f} s", peak_mb=start.peak_mb)
-    )  # fmt: skip
+    if "startup" in parts:
+        start = measure_child(runs, "startup")
+        g = start.figures
+        rows.append(
+            Row("… where a worker's start goes without the fork server (the CLI's critical path)",
+                f"{g['seconds']:.2f} s: imports {g['imports']:.2f} s (spaCy {g['spacy']:.2f} s), library {g['library']:.3f} s"
+                f" (cache), matcher {g['engine']:.2f} s, segmenter {g['segmenter']:.2f} s", peak_mb=start.peak_mb, cpu_s=start.cpu_s)
+        )  # fmt: skip
 
-    sheet = make_portfolio("pdf20", 20)
-    for jobs in (1, 2):
-        batch = run_batch_bench(sheet, jobs)
-        rows.append(Row(f"batch, 20 agreements of 20 pages, `--jobs {jobs}` (incl. start-up)", f"{batch['per_minute']:,.0f} documents/min",
-                        f"{batch['seconds']:.1f} s", peak_mb=max(batch["parent_mb"], batch["worker_mb"]),
-                        ratio=f"parent {batch['parent_mb']:.0f} MB, each worker {batch['worker_mb']:.0f} MB"))  # fmt: skip
-    return rows
+    if "batch" in parts:
+        sheet = make_portfolio("pdf20", 20)
+        for jobs in (1, 2):
+            batch = run_batch_bench(sheet, jobs)
+            rows.append(Row(f"batch, 20 agreements of 20 pages, `--jobs {jobs}` (incl. start-up)", f"{batch['per_minute']:,.0f} documents/min",
+                            f"{batch['seconds']:.1f} s", peak_mb=max(batch["parent_mb"], batch["worker_mb"]),
+                            cpu_s=batch["parent_cpu_s"] + batch["worker_cpu_s"],
+                            ratio=f"parent {batch['parent_mb']:.0f} MB, each worker {batch['worker_mb']:.0f} MB"))  # fmt: skip
+    return rows, profiles
 
 
-def render(rows: list[Row], runs: int) -> str:
+def render(rows: list[Row], runs: int, profiles: dict[str, dict[str, Any]] | None = None) -> str:
     """The Speed section of BENCHMARKS.md."""
-    head = ["what", "figure", "beside", "ratio", "target", "peak RSS MB"]
+    head = ["what", "figure", "CPU s", "beside", "ratio", "target", "peak RSS MB"]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
         "## Speed against floors and targets (issue 14)",
@@ -410,24 +437,60 @@ def render(rows: list[Row], runs: int) -> str:
         f" Load average when the table was written: {load} (1, 5, 15 min).",
         "",
         "| " + " | ".join(head) + " |",
-        "|" + "|".join("---" if i == 0 else "---:" if i == 1 else "---" for i in range(len(head))) + "|",
+        "|" + "|".join("---:" if i in (1, 2) else "---" for i in range(len(head))) + "|",
     ]
     lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
     missed = [row.what for row in rows if "not met" in row.target]
-    lines += [
-        "",
-        "Targets not met in this run: " + ("; ".join(missed) if missed else "none") + ".",
-        "",
-        "Where the time goes. A worker forked from the warm fork server starts in milliseconds, so the app and"
-        " batch pay the start once per server or run; the one-shot CLI still pays it once, and its critical path"
-        " is the fork server's start (the *where a worker's start goes* row): importing the pipeline, most of"
-        " it spaCy and the packages spaCy imports (its CLI, thinc, pydantic schemas), then compiling the"
-        " matcher's regular expressions and building spaCy's tokenizer. The library itself comes from the"
-        " cache. In match + score, the rules' reading of each clause (term index, regular expressions,"
-        " obligation and quantity reading) and the detector's features and proposals share the time; scoring"
-        " is negligible.",
-    ]
+    lines += ["", "Targets not met in this run: " + ("; ".join(missed) if missed else "none") + "."]
+    lines += _render_profiles(profiles or {})
     return "\n".join(lines)
+
+
+def _render_profiles(profiles: dict[str, dict[str, Any]]) -> list[str]:
+    """The profiles of the two big misses (:mod:`bench.speed_profile`), as markdown below the table."""
+    lines: list[str] = []
+    check = profiles.get("check")
+    if check:
+        lines += [
+            "",
+            "### Where `clausecheck check` (isolated, one 10-page PDF) spends its time",
+            "",
+            "The CLI's steps with a clock between them (`bench/speed_profile.py`), fastest of the runs;"
+            f" {check['seconds']:.2f} s in all. The worker's document took {check['worker_cpu']:.3f} s of CPU.",
+            "",
+            "| step | seconds | at |",
+            "|---|---:|---:|",
+        ]
+        lines += [f"| {s['step']} | {s['seconds']:.3f} | {s['at']:.3f} |" for s in check["steps"]]
+    match = profiles.get("match")
+    if match:
+        total = match["seconds"]
+        lines += [
+            "",
+            "### Where match + score spends its time",
+            "",
+            f"One pass over the corpus clauses ({match['words']:,.0f} words, playbook `all`) with a timer around"
+            f" each stage (exclusive CPU time; {total:.3f} s in all, {match['words'] / total:,.0f} words/s"
+            " with the timers on):",
+            "",
+            "| stage | CPU s | share |",
+            "|---|---:|---:|",
+        ]
+        stages = sorted(match["stages"].items(), key=lambda kv: -kv[1])
+        lines += [f"| {label} | {sec:.3f} | {sec / total:.0%} |" for label, sec in stages]
+        lines += [
+            "",
+            "Top functions by own time under `cProfile` (which inflates Python code against regular"
+            " expressions that run in C; shares of the profiled time):",
+            "",
+            "| function | own | cumulative | calls |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| `{t['name']}` | {t['own']:.0%} | {t['cumulative']:.0%} | {t['calls']:,} |"
+            for t in match["top"]
+        ]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -435,16 +498,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=PARTS,
+        default=PARTS,
+        help="measure these parts (a partial table is not written)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         kind, *rest = args.child
         print(json.dumps(CHILDREN[kind](*rest)))
         return 0
-    rows = collect(args.runs)
-    table = render(rows, args.runs)
+    rows, profiles = collect(args.runs, args.only)
+    table = render(rows, args.runs, profiles)
     print(table)
-    if not args.no_write:
+    if not args.no_write and tuple(args.only) == PARTS:
         write_section(table, "speed")
     return 0
 

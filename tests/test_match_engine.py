@@ -135,3 +135,40 @@ def test_evidence_offsets_point_into_the_document() -> None:
 )
 def test_convert(value: float, unit: str, to: str, expected: float | None) -> None:
     assert convert(value, unit, to) == expected
+
+
+def test_a_rule_hit_in_a_clause_with_an_exclude_phrase_is_no_finding() -> None:
+    # The exclude phrases are searched only once a rule has hit (most clauses hit none): still decisive.
+    duty = "Vendor shall notify Customer of any Security Incident within 48 hours"
+    assert _one(duty + ".", "incident_notification") is not None
+    assert _one(duty + " where the breach notification laws require it.", "incident_notification") is None
+
+
+def test_a_document_read_at_once_gives_each_clause_what_it_gives_read_alone() -> None:
+    """match_document shares a clause's folded text, term groups and preparation between the rules and the
+    detector, and word prefixes between clauses: each clause, read alone with its lead-in, must agree."""
+    from checker.detect import shipped_detector
+    from checker.match.phrases import fold
+
+    library = load_library()
+    engine = Engine(library, shipped_detector(library.root))
+    path = (
+        Path(__file__).resolve().parent.parent
+        / "fixtures"
+        / "corpus"
+        / "commonpaper-data-processing-agreement.md"
+    )
+    doc = extract_bytes(path.read_bytes(), path.name)
+    ctx, read = engine.read_clauses(doc, segment(doc))
+    prefixes: dict[str, tuple[str, ...]] = {}
+    matched = 0
+    for clause, lead, found in read:
+        folded = fold(f"{lead} {clause.text}" if lead else clause.text)
+        assert engine._index.candidates(folded, prefixes) == engine._index.candidates(folded)
+        assert found == engine._match_clause(clause, ctx, lead)
+        matched += bool(found)
+    assert matched >= 20  # a real agreement (25 clauses with matches): not only empty clauses compared
+    alone = [m for c, lead, found in read for m in engine._match_clause(c, ctx, lead)]
+    whole = engine.match_document(doc, segment(doc))
+    assert whole[: len(alone)] == alone  # the rules' matches first, then the detector's proposals
+    assert any(m.rule == "detector" for m in whole[len(alone) :])

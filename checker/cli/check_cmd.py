@@ -191,13 +191,15 @@ def run(args: argparse.Namespace) -> int:
             "clausecheck: --register needs --vendor NAME (the vendor's name in the register)", file=sys.stderr
         )
         return 2
-    from checker.review import ReviewFileError
+    review = None
+    if args.review:  # imported only when given: the review model pulls in the report writers (0.3 s)
+        from checker.review import ReviewFileError
 
-    try:
-        review = _read_review(args.review) if args.review else None
-    except ReviewFileError as exc:
-        print(f"clausecheck: {exc}", file=sys.stderr)
-        return 2
+        try:
+            review = _read_review(args.review)
+        except ReviewFileError as exc:
+            print(f"clausecheck: {exc}", file=sys.stderr)
+            return 2
     if not (args.no_isolation or args.password):
         from checker.isolate import prestart
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,9 +58,9 @@ class Detector:
 
     def _indices(self, features: Iterable[str]) -> np.ndarray:
         vocab = self.vocabulary
-        idx = [vocab[f] for f in features if f in vocab]
-        idx.append(vocab[BIAS])
-        return np.asarray(sorted(set(idx)), dtype=np.int64)
+        idx = {vocab[f] for f in vocab.keys() & features}  # the intersection runs in C
+        idx.add(vocab[BIAS])
+        return np.asarray(sorted(idx), dtype=np.int64)
 
     def probabilities(self, clauses: Sequence[Iterable[str]]) -> np.ndarray:
         """P(addresses control) for each clause (rows) and control (columns)."""
@@ -97,7 +98,7 @@ class Detector:
         mine = frozenset(self._indices(features).tolist())
         scored = []
         for uid, text, theirs in self._example_index[control]:
-            overlap = len(mine & theirs) / np.sqrt(len(mine) * len(theirs))
+            overlap = len(mine & theirs) / math.sqrt(len(mine) * len(theirs))
             scored.append((overlap, uid, text))
         scored.sort(key=lambda s: (-s[0], s[1]))
         return [(uid, text) for _, uid, text in scored[:k]]

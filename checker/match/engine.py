@@ -56,6 +56,19 @@ class _Clause:
     schedule: bool
 
 
+@dataclass
+class _Read:
+    """One clause as the rules read it, with what the detector reuses: its folded text, the term groups
+    it contains and its preparation (made once, by the first rule hit or detector proposal that needs it)."""
+
+    clause: Clause
+    lead: str
+    found: list[Match]
+    folded: str
+    candidates: dict[int, set[str]]
+    prepared: _Clause | None
+
+
 class Engine:
     """The compiled library: build once, then :meth:`match_document` or :meth:`match_text`."""
 
@@ -82,6 +95,12 @@ class Engine:
                 continue
             self._controls.append(compile_control(control, weak_patterns))
         self._index = RuleIndex(self._controls)
+        # The detector's name for each term group a clause can contain ("g:control:group").
+        self._group_features = {
+            (i, group): f"g:{c.control.id}:{group}"
+            for i, c in enumerate(self._controls)
+            for group in c.groups
+        }
 
     @property
     def controls(self) -> list[Control]:
@@ -111,8 +130,8 @@ class Engine:
         library terms it contains, what the rules found) are scored at once and the detector proposes the
         controls the rules did not find (:meth:`_proposals`).
         """
-        ctx, read = self.read_clauses(doc, clauses, roles)
-        matches = [m for _, _, found in read for m in found]
+        ctx, read = self._read_document(doc, clauses, roles)
+        matches = [m for r in read for m in r.found]
         if self.detector is not None and read:
             matches.extend(self._proposals(read, ctx))
         return matches
@@ -121,9 +140,16 @@ class Engine:
         self, doc: Document, clauses: Sequence[Clause], roles: Roles | None = None
     ) -> tuple[DocumentContext, list[tuple[Clause, str, list[Match]]]]:
         """The rules' reading of every clause that can be evidence: (clause, its lead-in, its matches)."""
+        ctx, read = self._read_document(doc, clauses, roles)
+        return ctx, [(r.clause, r.lead, r.found) for r in read]
+
+    def _read_document(
+        self, doc: Document, clauses: Sequence[Clause], roles: Roles | None = None
+    ) -> tuple[DocumentContext, list[_Read]]:
         ctx = self.context(doc, roles)
-        read: list[tuple[Clause, str, list[Match]]] = []
+        read: list[_Read] = []
         lead_in: Clause | None = None
+        prefixes_of: dict[str, tuple[str, ...]] = {}  # the term index's word prefixes, for this document
         for clause in clauses:
             if clause.kind == ClauseKind.HEADING:
                 continue
@@ -131,24 +157,37 @@ class Engine:
                 _LOWER_START.match(clause.text) is not None or clause.kind == ClauseKind.LIST_ITEM
             )
             lead = lead_in.text if continues and lead_in else ""
-            read.append((clause, lead, self._match_clause(clause, ctx, lead)))
+            # A list item is read together with its lead-in ("Provider shall: (a) notify Customer ...").
+            folded = fold(f"{lead} {clause.text}" if lead else clause.text)
+            candidates = self._index.candidates(folded, prefixes_of)
+            verdicts, prepared = self._rules(clause, ctx, lead, folded, candidates)
+            found = [m for _, m, _ in verdicts if m is not None]
+            read.append(_Read(clause, lead, found, folded, candidates, prepared))
             if not continues:
                 # A clause ending in a colon introduces the items that follow it.
                 lead_in = clause if clause.text.rstrip().endswith((":", "-", "—")) else None
         return ctx, read
 
-    def detector_features(self, clause: Clause, lead: str, found: Sequence[Match]) -> set[str]:
-        """What the detector reads of a clause: its words, the library terms in it, the rules' findings."""
-        folded = fold(f"{lead} {clause.text}" if lead else clause.text)
-        hints = [
-            f"g:{self._controls[i].control.id}:{group}"
-            for i, groups in self._index.candidates(folded).items()
-            for group in groups
-        ]
+    def detector_features(
+        self,
+        clause: Clause,
+        lead: str,
+        found: Sequence[Match],
+        candidates: dict[int, set[str]] | None = None,
+    ) -> set[str]:
+        """What the detector reads of a clause: its words, the library terms in it, the rules' findings.
+
+        ``candidates`` are the clause's term groups (:meth:`RuleIndex.candidates` of its folded text with
+        its lead-in) when the caller has them already.
+        """
+        if candidates is None:
+            candidates = self._index.candidates(fold(f"{lead} {clause.text}" if lead else clause.text))
+        names = self._group_features
+        hints = [names[i, group] for i, groups in candidates.items() for group in groups]
         hints.extend(f"r:{m.control}:{m.status.value}" for m in found)
         return clause_features(clause.text, clause.heading, lead, hints)
 
-    def _proposals(self, read: list[tuple[Clause, str, list[Match]]], ctx: DocumentContext) -> list[Match]:
+    def _proposals(self, read: list[_Read], ctx: DocumentContext) -> list[Match]:
         """Controls the detector finds with at least its ``propose_at`` probability and the rules missed.
 
         The detector only proposes: who is bound, how firmly, the numbers and the weak language are read
@@ -156,20 +195,23 @@ class Engine:
         """
         detector = self.detector
         assert detector is not None
-        features = [self.detector_features(c, lead, found) for c, lead, found in read]
+        features = [self.detector_features(r.clause, r.lead, r.found, r.candidates) for r in read]
         probabilities = detector.probabilities(features)
         by_id = {c.control.id: c for c in self._controls}
         # A reason names a control by its catalogue code (shown beside every title), never by its id.
         titles = {cid: c.control.catalogue or c.control.title for cid, c in by_id.items()}
         out: list[Match] = []
-        for (clause, lead, found), feats, row in zip(read, features, probabilities, strict=True):
-            have = {m.control for m in found}
+        for r, feats, row in zip(read, features, probabilities, strict=True):
+            clause = r.clause
+            have = {m.control for m in r.found}
             for col in (row >= detector.propose_at).nonzero()[0]:
                 cid = detector.controls[col]
                 compiled = by_id.get(cid)
                 if compiled is None or cid in have:
                     continue
-                prep = self._prepare(clause, ctx, lead)
+                if r.prepared is None:
+                    r.prepared = self._prepare(clause, ctx, r.lead, r.folded)
+                prep = r.prepared
                 why = detector.why(feats, cid)
                 hit = RuleHit("detector", why or ["(no single word)"])
                 match = self._judge(compiled, clause, prep, ctx, hit, _verb_positions(prep))
@@ -207,9 +249,9 @@ class Engine:
 
     # -- clause level ---------------------------------------------------------------------------
 
-    def _prepare(self, clause: Clause, ctx: DocumentContext, lead: str) -> _Clause:
+    def _prepare(self, clause: Clause, ctx: DocumentContext, lead: str, folded: str | None = None) -> _Clause:
         original = normalise(f"{lead} {clause.text}" if lead else clause.text)
-        text = fold(original)
+        text = fold(original) if folded is None else folded
         lead_len = len(lead) + 1 if lead else 0
         heading = fold(" > ".join(clause.heading_path))
         non_evidence = ""
@@ -249,24 +291,34 @@ class Engine:
         self, clause: Clause, ctx: DocumentContext, lead: str
     ) -> list[tuple[str, Match | None, Verdict]]:
         """Every control whose rule the clause hits: its id, the finding (or ``None``) and the deciding verdict."""
+        folded = fold(f"{lead} {clause.text}" if lead else clause.text)
+        return self._rules(clause, ctx, lead, folded, self._index.candidates(folded))[0]
+
+    def _rules(
+        self,
+        clause: Clause,
+        ctx: DocumentContext,
+        lead: str,
+        folded: str,
+        candidates: dict[int, set[str]],
+    ) -> tuple[list[tuple[str, Match | None, Verdict]], _Clause | None]:
+        """:meth:`_read_clause` on the clause's folded text and term groups; also its preparation, if made."""
         prepared: _Clause | None = None
         out: list[tuple[str, Match | None, Verdict]] = []
-        # A list item is read together with its lead-in ("Provider shall: (a) notify Customer ...").
-        folded = fold(f"{lead} {clause.text}" if lead else clause.text)
-        candidates = self._index.candidates(folded)
         searched: dict[re.Pattern[str], re.Match[str] | None] = {}
-        for i, compiled in enumerate(self._controls):
-            possible = candidates.get(i)
-            if not possible or not any(rule <= possible for rule in compiled.all_rules):
+        # Only controls with a term group in the clause can hit; in library order, as the index numbers them.
+        for i in sorted(candidates):
+            compiled, possible = self._controls[i], candidates[i]
+            if not any(rule <= possible for rule in compiled.all_rules):
                 continue
             hit = rule_hit(compiled, folded, possible, searched)
             if hit is None:
                 continue
             if prepared is None:
-                prepared = self._prepare(clause, ctx, lead)
+                prepared = self._prepare(clause, ctx, lead, folded)
             match, verdict = judge(self, Reading(compiled, clause, prepared, ctx, hit, None))
             out.append((compiled.control.id, match, verdict))
-        return out
+        return out, prepared
 
     def explain(self, text: str, heading: str = "") -> list[Explanation]:
         """For one clause read on its own: every control whose rule it hits, and the stage that decided.

@@ -404,11 +404,15 @@ def _is_right(ob: Obligation, text: str, act: Action, words: Vocabulary) -> bool
     return False
 
 
+_PAREN = re.compile(r"[()]")
+
+
 def _parentheticals(text: str) -> list[tuple[int, int]]:
     """Spans of parenthetical asides; qualifiers inside them do not weaken the main obligation."""
     spans = []
     depth, start = 0, 0
-    for i, ch in enumerate(text):
+    for paren in _PAREN.finditer(text):  # only the brackets, not every character
+        i, ch = paren.start(), paren.group()
         if ch == "(":
             if depth == 0:
                 start = i

@@ -64,7 +64,7 @@ class RuleIndex:
     """An index over the words of every phrase of every compiled control."""
 
     def __init__(self, controls: Sequence[CompiledControl]) -> None:
-        self._first: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
+        first: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
         self._always: set[tuple[int, str]] = set()
         for i, compiled in enumerate(controls):
             spec = compiled.control.match
@@ -76,25 +76,49 @@ class RuleIndex:
                         continue
                     exact = frozenset(k for k in keys[1:] if not k.endswith("*"))
                     prefix = frozenset(k for k in keys[1:] if k.endswith("*"))
-                    self._first.setdefault(keys[0], []).append((exact, prefix, (i, group)))
-        self._exact_keys = frozenset(k for k in self._first if not k.endswith("*"))
-        self._prefix_keys = frozenset(k for k in self._first if k.endswith("*"))
+                    first.setdefault(keys[0], []).append((exact, prefix, (i, group)))
+        self._exact_keys = frozenset(k for k in first if not k.endswith("*"))
+        self._prefix_keys = frozenset(k for k in first if k.endswith("*"))
+        # Per first word: every (control, group) it stands for (all of them count when the word is glued to
+        # the next, as in "multifactor"), those of one-word phrases (nothing more to check), and the longer
+        # phrases, whose later words must occur too.
+        self._glued = {key: frozenset(pair for _, _, pair in entries) for key, entries in first.items()}
+        self._single = {
+            key: frozenset(pair for exact, prefix, pair in entries if not exact and not prefix)
+            for key, entries in first.items()
+        }
+        self._longer = {
+            key: [(exact, prefix, pair) for exact, prefix, pair in entries if exact or prefix]
+            for key, entries in first.items()
+        }
 
-    def candidates(self, folded: str) -> dict[int, set[str]]:
-        """Per control index, the term groups with a phrase whose every word occurs in the clause."""
+    def candidates(
+        self, folded: str, prefixes_of: dict[str, tuple[str, ...]] | None = None
+    ) -> dict[int, set[str]]:
+        """Per control index, the term groups with a phrase whose every word occurs in the clause.
+
+        ``prefixes_of`` keeps each word's prefixes between calls (the clauses of one document share most
+        of their words); without it they are made afresh.
+        """
         tokens = set(_TOKEN.findall(folded))
-        prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
-        first = self._first
+        if prefixes_of is None:
+            prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
+        else:
+            prefixes = set()
+            for t in tokens:
+                known = prefixes_of.get(t)
+                if known is None:
+                    known = prefixes_of[t] = tuple(t[:n] + "*" for n in range(1, min(len(t), 24) + 1))
+                prefixes.update(known)
         pairs: set[tuple[int, str]] = set(self._always)
-        # Set intersections run in C: only the first words that occur are looked at.
-        for key in tokens & self._exact_keys:
-            for exact, prefix, pair in first[key]:
+        # Set intersections and unions run in C: only the first words that occur are looked at.
+        for key in (tokens & self._exact_keys) | (prefixes & self._prefix_keys):
+            if key[-1] == "*" and key[:-1] not in tokens:  # "multifactor" for "multi-factor"
+                pairs |= self._glued[key]
+                continue
+            pairs |= self._single[key]
+            for exact, prefix, pair in self._longer[key]:
                 if pair not in pairs and exact <= tokens and prefix <= prefixes:
-                    pairs.add(pair)
-        for key in prefixes & self._prefix_keys:
-            glued = key[:-1] not in tokens  # "multifactor" for "multi-factor": later words are inside it
-            for exact, prefix, pair in first[key]:
-                if pair not in pairs and (glued or (exact <= tokens and prefix <= prefixes)):
                     pairs.add(pair)
         found: dict[int, set[str]] = {}
         for i, group in pairs:
@@ -108,10 +132,24 @@ def rule_hit(
     possible: set[str] | None = None,
     searched: dict[re.Pattern[str], re.Match[str] | None] | None = None,
 ) -> RuleHit | None:
-    """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first).
+    """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first), unless the
+    control's ``exclude`` phrases occur in the text.
 
     ``possible`` are the groups with a phrase whose words all occur in the text; the others cannot hit.
     """
+    hit = _first_rule(compiled, text, possible, searched)
+    # Looked for only once a rule hits: most clauses that share a word with a control hit none of its rules.
+    if hit is None or (compiled.exclude is not None and compiled.exclude.search(text)):
+        return None
+    return hit
+
+
+def _first_rule(
+    compiled: CompiledControl,
+    text: str,
+    possible: set[str] | None,
+    searched: dict[re.Pattern[str], re.Match[str] | None] | None,
+) -> RuleHit | None:
     spec = compiled.control.match
     cache: dict[str, list[re.Match[str]]] = {}
 
@@ -156,8 +194,6 @@ def rule_hit(
             return [m.group(0) for m in best[1]]
         return [f[0].group(0) for f in found]
 
-    if compiled.exclude is not None and compiled.exclude.search(text):
-        return None
     for i, rule in enumerate(spec.conflict):
         if possible is not None and not possible.issuperset(rule):
             continue

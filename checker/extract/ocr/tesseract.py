@@ -15,7 +15,6 @@ import re
 import time
 from dataclasses import dataclass, field
 
-import pytesseract
 from PIL import Image
 
 from checker.errors import OcrUnavailableError
@@ -62,7 +61,13 @@ class _Words:
     words: int
 
 
+# pytesseract is imported where Tesseract is called, never at module level: it imports pandas when that is
+# installed (0.3 s), and every process that can read a document imports this module, scan or not.
+
+
 def _tesseract_failure(exc: Exception, settings: OcrSettings) -> OcrUnavailableError | None:
+    import pytesseract
+
     message = str(exc)
     if isinstance(exc, pytesseract.TesseractNotFoundError):
         return OcrUnavailableError(
@@ -80,6 +85,8 @@ def _tesseract_failure(exc: Exception, settings: OcrSettings) -> OcrUnavailableE
 
 def _run(call: object, *args: object, deadline: float, settings: OcrSettings, **kw: object) -> object:
     """Call a pytesseract function with what is left of the page's time; None when time ran out."""
+    import pytesseract
+
     left = deadline - time.monotonic()
     if left <= 0:
         return None
@@ -101,6 +108,8 @@ def _run(call: object, *args: object, deadline: float, settings: OcrSettings, **
 
 
 def _words(image: Image.Image, settings: OcrSettings, deadline: float, dpi: int) -> _Words | None:
+    import pytesseract
+
     data = _run(
         pytesseract.image_to_data,
         image,
@@ -134,6 +143,8 @@ def _words(image: Image.Image, settings: OcrSettings, deadline: float, dpi: int)
 
 def _quarter_turns(image: Image.Image, settings: OcrSettings, deadline: float) -> int:
     """Counter-clockwise quarter turns that put the page upright, by Tesseract's OSD (0 when unsure)."""
+    import pytesseract
+
     try:
         osd = _run(pytesseract.image_to_osd, image, config="--psm 0", deadline=deadline, settings=settings)
     except pytesseract.TesseractError:
