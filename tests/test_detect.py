@@ -111,7 +111,7 @@ def test_the_engine_proposes_what_the_rules_missed_and_judges_it_like_a_rule() -
 
 def test_the_shipped_model_is_what_make_model_trains(tmp_path: Path) -> None:
     """`make model` (checker.detect.train) run again gives the shipped files, byte for byte."""
-    shipped = _digests(MODEL_DIR)
+    shipped = {name: digest for name, digest in _digests(MODEL_DIR).items() if name.startswith("detector")}
     subprocess.run(
         [sys.executable, "-m", "checker.detect.train", "--out", str(tmp_path)],
         check=True, capture_output=True, timeout=900,

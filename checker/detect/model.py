@@ -18,6 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from checker.detect.neighbours import Neighbours, build_neighbours
+from checker.detect.vectors import StaticVectors, VectorsError, load_vectors
+
 __all__ = ["Detector", "DetectorError", "Sample", "load_detector", "shipped_detector", "train_detector"]
 
 BIAS = "<bias>"
@@ -47,6 +50,11 @@ class Detector:
     propose_at: float
     examples: dict[str, list[tuple[str, str]]]
     provenance: dict[str, Any] = field(default_factory=dict)
+    # The second opinion: the nearest labelled clauses in the static table's space, blended in with
+    # weight ``blend`` (0 without a table).
+    vectors: StaticVectors | None = None
+    neighbours: Neighbours | None = None
+    blend: float = 0.0
     _example_index: dict[str, list[tuple[str, str, frozenset[int]]]] = field(default_factory=dict, repr=False)
 
     def column(self, control: str) -> int | None:
@@ -62,8 +70,36 @@ class Detector:
         idx.add(vocab[BIAS])
         return np.asarray(sorted(idx), dtype=np.int64)
 
-    def probabilities(self, clauses: Sequence[Iterable[str]]) -> np.ndarray:
-        """P(addresses control) for each clause (rows) and control (columns)."""
+    def probabilities(
+        self, clauses: Sequence[Iterable[str]], texts: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """P(addresses control) for each clause (rows) and control (columns).
+
+        With the clauses' ``texts`` and a neighbour index, the linear model's probability is blended with
+        the share of the nearest labelled clauses that address the control.
+        """
+        linear = self._linear(clauses)
+        if texts is None or self.neighbours is None or self.vectors is None or not len(linear):
+            return linear
+        votes, _, _ = self.neighbours.probabilities(self.vectors.embed(texts))
+        blended: np.ndarray = (1.0 - self.blend) * linear + self.blend * votes
+        return blended
+
+    def like(self, text: str, control: str, k: int = 2) -> list[tuple[str, str, float]]:
+        """The nearest labelled clauses that address ``control``: (unit id, text, similarity)."""
+        col = self.column(control)
+        if col is None or self.neighbours is None or self.vectors is None:
+            return []
+        top, sims = self.neighbours.nearest(self.vectors.embed([text]))
+        texts = dict(self.examples.get(control, []))
+        out = []
+        for i, sim in zip(top[0], sims[0], strict=True):
+            uid = self.neighbours.ids[i]
+            if self.neighbours.labels[i, col] and uid in texts:
+                out.append((uid, texts[uid], float(sim)))
+        return out[:k]
+
+    def _linear(self, clauses: Sequence[Iterable[str]]) -> np.ndarray:
         if not clauses:
             return np.zeros((0, len(self.controls)), dtype=np.float32)
         rows = [self._indices(f) for f in clauses]
@@ -121,11 +157,24 @@ class Detector:
             "examples": {c: [list(e) for e in v] for c, v in sorted(self.examples.items())},
             "provenance": {**self.provenance, "weights_sha256": weights_sha256},
         }
+        digests = {"detector.npy": weights_sha256}
+        if self.neighbours is not None:
+            near = directory / "detector.neighbours.npy"
+            np.save(near, self.neighbours.vectors.astype(np.float16), allow_pickle=False)
+            digests[near.name] = meta["provenance"]["neighbours_sha256"] = _sha256(near)
+            meta["neighbours"] = {
+                "ids": self.neighbours.ids,
+                "labels": [row.nonzero()[0].tolist() for row in self.neighbours.labels],
+                "centre": [round(float(x), 6) for x in self.neighbours.centre],
+                "k": self.neighbours.k,
+                "temperature": self.neighbours.temperature,
+                "blend": self.blend,
+            }
         path = directory / "detector.json"
         path.write_text(
             json.dumps(meta, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8"
         )
-        return {"detector.json": _sha256(path), "detector.npy": weights_sha256}
+        return {"detector.json": _sha256(path), **digests}
 
 
 def _features_of(text: str) -> frozenset[str]:
@@ -155,7 +204,7 @@ def load_detector(directory: Path) -> Detector:
         raise DetectorError(
             f"detector weights have shape {weights.shape}, expected {len(vocabulary)} features"
         )
-    return Detector(
+    detector = Detector(
         controls=tuple(meta["controls"]),
         vocabulary=vocabulary,
         weights=weights,
@@ -163,6 +212,35 @@ def load_detector(directory: Path) -> Detector:
         examples={c: [(a, b) for a, b in v] for c, v in meta["examples"].items()},
         provenance=meta["provenance"],
     )
+    if "neighbours" in meta:
+        _load_neighbours(detector, directory, meta)
+    return detector
+
+
+def _load_neighbours(detector: Detector, directory: Path, meta: dict[str, Any]) -> None:
+    """The neighbour index and the static table it was built in, both checked against their digests."""
+    try:
+        vectors = load_vectors(directory)
+        near = directory / "detector.neighbours.npy"
+        if _sha256(near) != meta["provenance"]["neighbours_sha256"]:
+            raise DetectorError(
+                f"{near} does not match the digest recorded in detector.json; run `make model`"
+            )
+        rows = np.load(near, allow_pickle=False).astype(np.float32)
+        info = meta["neighbours"]
+    except (OSError, ValueError, KeyError, VectorsError) as exc:
+        raise DetectorError(f"cannot load the detector's neighbours from {directory}: {exc}") from exc
+    if vectors is None or rows.shape != (len(info["ids"]), vectors.dimensions):
+        raise DetectorError(f"the detector's neighbours in {directory} do not fit its static vectors")
+    labels = np.zeros((len(info["ids"]), len(detector.controls)), dtype=bool)
+    for i, cols in enumerate(info["labels"]):
+        labels[i, cols] = True
+    centre = np.asarray(info["centre"], dtype=np.float32)
+    detector.vectors = vectors
+    detector.neighbours = Neighbours(
+        rows, centre, labels, list(info["ids"]), int(info["k"]), float(info["temperature"])
+    )
+    detector.blend = float(info["blend"])
 
 
 def shipped_detector(library_root: Path) -> Detector | None:
@@ -186,9 +264,11 @@ def train_detector(
     steps: int = 100,
     learning_rate: float = 0.3,
     l2: float = 1e-4,
-    examples_per_control: int = 200,
+    examples_per_control: int = 1000,
+    vectors: StaticVectors | None = None,
+    blend: float = 0.5,
 ) -> Detector:
-    """Fit one logistic regression per control; deterministic for the same samples."""
+    """Fit one logistic regression per control, and with ``vectors`` a neighbour index; deterministic."""
     counts: dict[str, int] = {}
     for s in samples:
         for f in s.features:
@@ -253,4 +333,19 @@ def train_detector(
         "min_count": min_count,
         "training_data_sha256": digest.hexdigest(),
     }
-    return Detector(tuple(controls), vocab, w, propose_at, examples, provenance)
+    detector = Detector(tuple(controls), vocab, w, propose_at, examples, provenance)
+    if vectors is not None and n:
+        raw = vectors.embed([s.text for s in samples])
+        near = build_neighbours(raw, controls, [s.controls for s in samples], [s.id for s in samples])
+        # Kept at the precision it is saved in, so that a reloaded detector decides the same.
+        near.vectors = near.vectors.astype(np.float16).astype(np.float32)
+        near.centre = np.round(near.centre, 6)
+        detector.vectors, detector.neighbours, detector.blend = vectors, near, blend
+        provenance.update(
+            {
+                "neighbours": f"k={near.k} nearest labelled clauses, weights exp(similarity / {near.temperature})",
+                "blend": blend,
+                "vectors": {k: v for k, v in vectors.provenance.items() if k != "sha256"},
+            }
+        )
+    return detector

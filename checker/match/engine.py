@@ -196,7 +196,7 @@ class Engine:
         detector = self.detector
         assert detector is not None
         features = [self.detector_features(r.clause, r.lead, r.found, r.candidates) for r in read]
-        probabilities = detector.probabilities(features)
+        probabilities = detector.probabilities(features, [r.clause.text for r in read])
         by_id = {c.control.id: c for c in self._controls}
         # A reason names a control by its catalogue code (shown beside every title), never by its id.
         titles = {cid: c.control.catalogue or c.control.title for cid, c in by_id.items()}
@@ -217,7 +217,11 @@ class Engine:
                 match = self._judge(compiled, clause, prep, ctx, hit, _verb_positions(prep))
                 if match is None or match.status == Status.CONFLICT:
                     continue
-                nearest = "; ".join(f"[{uid}] {text[:140]}" for uid, text in detector.nearest(feats, cid))
+                like = detector.like(clause.text, cid)
+                nearest = "; ".join(
+                    [f"[{uid}, similarity {sim:.2f}] {text[:140]}" for uid, text, sim in like]
+                    or [f"[{uid}] {text[:140]}" for uid, text in detector.nearest(feats, cid)]
+                )
                 reason = (
                     "detector",
                     f"proposed by the learned detector (probability {row[col]:.2f}); what weighed most: "

