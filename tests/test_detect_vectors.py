@@ -139,3 +139,21 @@ def test_neighbours_vote_explain_and_survive_saving(tmp_path: Path) -> None:
     np.save(tmp_path / "detector.neighbours.npy", rows)
     with pytest.raises(DetectorError, match="digest"):
         load_detector(tmp_path)
+
+
+def test_neighbours_read_a_clause_under_its_heading_and_lead_in_in_bounded_chunks() -> None:
+    from checker.detect.neighbours import build_neighbours, read_with_lead
+
+    assert read_with_lead("The Supplier shall:", "(a) notify within 24 hours;", "Security > Incidents") == (
+        "The Supplier shall: Incidents: (a) notify within 24 hours;"
+    )
+    assert read_with_lead("", "Plain clause.") == "Plain clause."
+    rng = np.random.default_rng(0)
+    train = rng.standard_normal((300, 16)).astype(np.float32)
+    near = build_neighbours(train, ["a", "b"], [frozenset({"a"}) if i % 3 else frozenset() for i in range(300)],
+                            [f"u{i}" for i in range(300)])  # fmt: skip
+    queries = rng.standard_normal((600, 16)).astype(np.float32)  # more than one chunk of 256
+    whole, top, _ = near.probabilities(queries)
+    parts = np.vstack([near.probabilities(queries[i : i + 100])[0] for i in range(0, 600, 100)])
+    assert np.allclose(whole, parts) and top.shape == (600, 20)
+    assert np.all(whole[:, 1] == 0) and np.all((whole[:, 0] >= 0) & (whole[:, 0] <= 1))

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from checker.detect.neighbours import Neighbours, build_neighbours
+from checker.detect.neighbours import Neighbours, build_neighbours, read_with_lead
 from checker.detect.vectors import StaticVectors, VectorsError, load_vectors
 
 __all__ = ["Detector", "DetectorError", "Sample", "load_detector", "shipped_detector", "train_detector"]
@@ -38,6 +38,8 @@ class Sample:
     text: str
     features: frozenset[str]
     controls: frozenset[str]
+    lead: str = ""  # the lead-in a list item continues ("The Supplier shall:"), read with it by meaning
+    heading: str = ""  # the clause's heading path ("Security > Incidents"); its last heading is read too
 
 
 @dataclass
@@ -335,7 +337,7 @@ def train_detector(
     }
     detector = Detector(tuple(controls), vocab, w, propose_at, examples, provenance)
     if vectors is not None and n:
-        raw = vectors.embed([s.text for s in samples])
+        raw = vectors.embed([read_with_lead(s.lead, s.text, s.heading) for s in samples])
         near = build_neighbours(raw, controls, [s.controls for s in samples], [s.id for s in samples])
         # Kept at the precision it is saved in, so that a reloaded detector decides the same.
         near.vectors = near.vectors.astype(np.float16).astype(np.float32)

@@ -13,10 +13,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Neighbours", "build_neighbours", "unit_rows"]
+__all__ = ["Neighbours", "build_neighbours", "read_with_lead", "unit_rows"]
 
 K = 20
 TEMPERATURE = 0.05
+_CHUNK = 256
+
+
+def read_with_lead(lead: str, text: str, heading: str = "") -> str:
+    """What the neighbours compare: the clause under its own heading, and a list item with the lead-in it
+    continues, so that "(a) within 24 hours" under "Security Incidents" and "The Supplier shall notify the
+    Customer:" reads as the duty it is, and a clause under "Entire Agreement" reads as boilerplate."""
+    if heading:
+        text = f"{heading.split(' > ')[-1]}: {text}"
+    return f"{lead} {text}" if lead else text
 
 
 def unit_rows(vectors: np.ndarray, centre: np.ndarray) -> np.ndarray:
@@ -48,8 +58,19 @@ class Neighbours:
         return np.take_along_axis(top, order, axis=1), np.take_along_axis(top_sims, order, axis=1)
 
     def probabilities(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(queries × controls) similarity-weighted votes, and the neighbours behind them."""
-        top, sims = self.nearest(queries)
+        """(queries × controls) similarity-weighted votes, and the neighbours behind them.
+
+        Queries are compared ``_CHUNK`` at a time, so memory stays bounded however many clauses a
+        document has (a similarity row is 40 KB per query).
+        """
+        tops, sims_all = [], []
+        for start in range(0, len(queries), _CHUNK):
+            top, sims = self.nearest(queries[start : start + _CHUNK])
+            tops.append(top)
+            sims_all.append(sims)
+        k = min(self.k, len(self.ids))
+        top = np.concatenate(tops) if tops else np.zeros((0, k), dtype=np.int64)
+        sims = np.concatenate(sims_all) if sims_all else np.zeros((0, k), dtype=np.float32)
         weights = np.exp((sims - sims[:, :1]) / self.temperature)
         weights /= weights.sum(axis=1, keepdims=True)
         votes = np.einsum("nk,nkc->nc", weights, self.labels[top].astype(np.float32))

@@ -50,7 +50,7 @@ def document_samples(
             continue
         controls = frozenset([*best.get("controls", []), *best.get("weak", [])])
         features = frozenset(engine.detector_features(clause, lead, found))
-        out.append(Sample(best["id"], clause.text, features, controls))
+        out.append(Sample(best["id"], clause.text, features, controls, lead, clause.heading))
     return out
 
 

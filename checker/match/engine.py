@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from checker.detect.features import clause_features, describe_feature
 from checker.detect.model import Detector
+from checker.detect.neighbours import read_with_lead
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
 from checker.match.judge import Action, Explanation, Reading, Verdict, Vocabulary, judge
@@ -196,7 +197,9 @@ class Engine:
         detector = self.detector
         assert detector is not None
         features = [self.detector_features(r.clause, r.lead, r.found, r.candidates) for r in read]
-        probabilities = detector.probabilities(features, [r.clause.text for r in read])
+        probabilities = detector.probabilities(
+            features, [read_with_lead(r.lead, r.clause.text, r.clause.heading) for r in read]
+        )
         by_id = {c.control.id: c for c in self._controls}
         # A reason names a control by its catalogue code (shown beside every title), never by its id.
         titles = {cid: c.control.catalogue or c.control.title for cid, c in by_id.items()}
@@ -217,7 +220,7 @@ class Engine:
                 match = self._judge(compiled, clause, prep, ctx, hit, _verb_positions(prep))
                 if match is None or match.status == Status.CONFLICT:
                     continue
-                like = detector.like(clause.text, cid)
+                like = detector.like(read_with_lead(r.lead, clause.text, clause.heading), cid)
                 nearest = "; ".join(
                     [f"[{uid}, similarity {sim:.2f}] {text[:140]}" for uid, text, sim in like]
                     or [f"[{uid}] {text[:140]}" for uid, text in detector.nearest(feats, cid)]
