@@ -57,6 +57,29 @@ def test_stage_names_are_unique_and_the_last_stage_always_decides() -> None:
             "conflict",
             ["express_exclusion"],
         ),
+        # An instruction to the reader ("Ensure ...", list items of a requirements catalogue) binds, even
+        # when a description follows it ("are maintained"); the same description alone binds nobody.
+        (
+            "Ensure customer data is encrypted at rest using AES-256.",
+            "encryption_at_rest",
+            "scope",
+            "met",
+            [],
+        ),
+        (
+            "Statement: Revoke access when it is no longer needed.",
+            "access_control",
+            "scope",
+            "met",
+            [],
+        ),
+        (
+            "Customer data is encrypted at rest using AES-256.",
+            "encryption_at_rest",
+            "commitment",
+            "none",
+            ["no_party"],
+        ),
         # Weak language and a missing number both count, in order.
         (
             "Provider will use commercially reasonable efforts to notify Customer of Security Incidents.",

@@ -326,3 +326,28 @@ def test_a_definition_right_after_a_segment_break_is_read_and_does_not_hang() ->
         / "automattic__wordpress-com-terms-of-service-sections-8-21.md"
     )
     read_roles(path.read_text(encoding="utf-8"), load_library().language)  # returns
+
+
+# A requirements document speaks to its reader: "You must ..." binds whoever implements it (the TRE
+# operator, the supplier), not a customer. Sentences from the SATRE specification (open corpus).
+REQUIREMENTS = (
+    "# Computing technology pillar\n\n"
+    "Statement: You must ensure that multi-factor authentication is enabled for all users.\n\n"
+    "Statement: You must have procedures in place for rapid incident response.\n"
+)
+
+
+def test_a_requirements_document_that_addresses_you_binds_its_reader_and_says_so() -> None:
+    roles = read_roles(REQUIREMENTS, LANGUAGE)
+    assert roles.vendor == ("you",) and roles.customer == ()
+    (note,) = roles.notes
+    assert "never speaks as “we”" in note and "“You” (chars 42–45, page 1)" in note and "--vendor" in note
+    doc = extract_bytes(REQUIREMENTS.encode(), "spec.md")
+    found = {f.control: f for f in CHECKER.assess([CHECKER.read(doc)], "baseline").findings}
+    assert found["mfa"].status == Status.MET
+    # Online terms that speak as "we" keep "you" the customer, and a document naming a vendor by its
+    # role word keeps "you" out of it.
+    online = "We will notify you of any Security Incident within 48 hours.\n\nYou must keep your password secret.\n"
+    assert "you" not in read_roles(online, LANGUAGE).vendor
+    named = "The Supplier shall encrypt Customer Data.\n\nYou must ensure that MFA is enabled.\n"
+    assert "you" not in read_roles(named, LANGUAGE).vendor

@@ -323,6 +323,10 @@ class Modality(_Strict):
     negated: list[str] = Field(default_factory=list)
     prohibition: list[str] = Field(default_factory=list)
     descriptive: list[str] = Field(default_factory=list)
+    imperative: list[str] = Field(
+        default_factory=list,
+        description="Verbs that, opening a clause or a list item, bind the reader it addresses ('Encrypt ...').",
+    )
 
 
 class WeakReason(_Strict):

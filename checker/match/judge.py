@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from checker.match.obligation import Obligation
+from checker.match.phrases import phrase_pattern
 from checker.match.rules import CompiledControl, RuleHit, negated_at
 from checker.models import Clause, Evidence, Match, Status
 
@@ -64,6 +65,9 @@ class Vocabulary:
     exclusive_reach: int
     subordinate_reach: int
     other_duty_reach: int
+    # A clause or list item opening with one of the language file's imperative verbs ("Encrypt ...",
+    # "Statement: Ensure ..."): a duty of the reader it addresses.
+    imperative: re.Pattern[str]
 
     @classmethod
     def from_language(cls, language: dict[str, Any]) -> Vocabulary:
@@ -80,6 +84,16 @@ class Vocabulary:
             grants_right=words("grants_right"),
             subordinate=words("subordinate", r"[^,;]*$"),
             **reading["windows"],
+            imperative=re.compile(
+                r"\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:[a-z]+:\s*)?(?:"
+                + (
+                    "|".join(
+                        phrase_pattern(p, bounded=False) for p in language["modality"].get("imperative", [])
+                    )
+                    or "(?!x)x"
+                )
+                + r")\b"
+            ),
         )
 
 
@@ -276,6 +290,10 @@ def _commitment(engine: Judge, r: Reading) -> Verdict | None:
     if r.modality == "none" and _IMPERATIVE.match(r.text[prep.lead : r.act.start()]) is not None:
         # A list item in the imperative ("Encrypt all Customer Data at rest."), as under a
         # "Contractor shall apply the following controls:" lead-in.
+        r.modality = "binding"
+    elif r.modality in ("none", "descriptive") and engine.vocabulary.imperative.match(r.text, prep.lead):
+        # "Ensure third-party dependencies are maintained ...": the clause opens in the imperative, so
+        # the later "are maintained" describes what the addressed reader must bring about.
         r.modality = "binding"
     if r.modality == "none" and not prep.schedule:
         # No verb binds anyone to the action: a mention, a title, a cross-reference.

@@ -86,6 +86,7 @@ class PartyWords:
     undecided: re.Pattern[str]
     legal_form: re.Pattern[str]
     vendor_pronoun: re.Pattern[str]
+    customer_pronoun: re.Pattern[str]
 
     @classmethod
     def of(cls, language: dict[str, Any]) -> PartyWords:
@@ -100,6 +101,7 @@ class PartyWords:
             compile_phrases(parties.get("undecided", [])),
             compile_phrases(parties.get("legal_forms", [])),
             compile_phrases(parties.get("vendor_pronouns", [])),
+            compile_phrases(parties.get("customer_pronouns", [])),
         )
 
     def legal_form_in(self, original: str) -> bool:

@@ -233,7 +233,19 @@ def read_roles(
             )
         )
     if not any(p.role == "vendor" for p in parties):
-        notes.append(_no_vendor_defined(head, words, where))
+        reader = _addressed_reader(head, words) if not customer_names else None
+        if reader is None:
+            notes.append(_no_vendor_defined(head, words, where))
+        else:
+            # A requirements document that speaks to its reader ("You must enable multi-factor
+            # authentication") binds the one who implements it: the vendor side, not a customer.
+            vendor_names.append(head[reader.start() : reader.end()].lower())
+            notes.append(
+                "The document names no vendor, never speaks as “we” and addresses its reader as"
+                f" “{head[reader.start() : reader.end()]}” ({where(reader.start(), reader.end())}), as a"
+                " requirements document does: its duties are read as the vendor's, the party that"
+                " implements them. Name the vendor party (--vendor) if that is wrong."
+            )
     return Roles(
         vendor=tuple(dict.fromkeys(vendor_names)),
         customer=tuple(dict.fromkeys(n for n in customer_names if n not in vendor_names)),
@@ -267,6 +279,17 @@ def _no_vendor_defined(head: str, words: PartyWords, where: Callable[[int, int],
         "No parties block, definition or role word names the vendor: clauses binding an unnamed or"
         " unknown party are read as an assumed vendor's. Name the vendor party (--vendor) to decide."
     )
+
+
+def _addressed_reader(head: str, words: PartyWords) -> re.Match[str] | None:
+    """The customer pronoun ("you") of a document with no vendor role word as a name and no "we": the
+    reader a requirements document addresses. ``None`` when the document speaks as a vendor or names one."""
+    folded = fold(head)
+    if words.vendor_pronoun.search(folded) is not None:
+        return None
+    if any(head[m.start()].isupper() for m in words.vendor.finditer(folded)):
+        return None
+    return words.customer_pronoun.search(folded)
 
 
 # Role words that are pronouns or too generic to stand as a defined party name in a clause.
