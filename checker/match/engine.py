@@ -19,7 +19,7 @@ from checker.detect.model import Detector
 from checker.detect.neighbours import read_with_lead
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
-from checker.match.judge import Action, Explanation, Reading, Verdict, Vocabulary, judge
+from checker.match.judge import Action, Explanation, Reading, Verdict, judge
 from checker.match.obligation import ObligationReader
 from checker.match.parameters import pick_quantity
 from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise
@@ -79,7 +79,7 @@ class Engine:
         lang = library.language
         self.language = lang
         self.reader = ObligationReader(lang)
-        self.vocabulary = Vocabulary.from_language(lang)
+        self.vocabulary = self.reader.words
         weak_lang = lang.get("weak", {})
         self._weak_messages = {k: v.get("message", k) for k, v in weak_lang.items()}
         weak_patterns = {k: compile_regexes(v.get("phrases", [])) for k, v in weak_lang.items()}
@@ -119,7 +119,7 @@ class Engine:
         roles = roles if roles is not None else self.roles(doc)
         schedule = bool(self._schedule.search(fold(doc.name.replace("_", " ").replace("-", " "))))
         reader = self.reader.with_names(roles.vendor, roles.customer, roles.unknown)
-        return DocumentContext(doc.name, reader, defined_periods(doc.text), schedule, roles)
+        return DocumentContext(doc.name, reader, self._periods(doc.text), schedule, roles)
 
     def match_document(
         self, doc: Document, clauses: Sequence[Clause], roles: Roles | None = None
@@ -251,8 +251,13 @@ class Engine:
             heading_path=[heading] if heading else [],
             document=document,
         )
-        ctx = DocumentContext(document, self.reader, defined_periods(text), False)
+        ctx = DocumentContext(document, self.reader, self._periods(text), False)
         return self._match_clause(clause, ctx, "")
+
+    def _periods(self, text: str) -> dict[str, Quantity]:
+        """Defined periods of ``text`` ('"Notice Period" means 48 hours'), read with the language's windows."""
+        words = self.vocabulary
+        return defined_periods(text, words.period_definition_reach, words.period_definition_start)
 
     # -- clause level ---------------------------------------------------------------------------
 
@@ -274,7 +279,7 @@ class Engine:
         quantities = find_quantities(text)
         for term, period in ctx.periods.items():
             for m in re.finditer(re.escape(term), text):
-                if "means" in text[m.end() : m.end() + 12]:
+                if "means" in text[m.end() : m.end() + self.vocabulary.definition_follows]:
                     continue
                 quantities.append(
                     Quantity(
@@ -283,7 +288,6 @@ class Engine:
                         m.start(),
                         m.end(),
                         m.group(0),
-                        "within",
                         period.defined_term,
                     )
                 )
@@ -318,7 +322,7 @@ class Engine:
             compiled, possible = self._controls[i], candidates[i]
             if not any(rule <= possible for rule in compiled.all_rules):
                 continue
-            hit = rule_hit(compiled, folded, possible, searched)
+            hit = rule_hit(compiled, folded, self.vocabulary, possible, searched)
             if hit is None:
                 continue
             if prepared is None:
@@ -337,7 +341,7 @@ class Engine:
             index=0, start=0, end=len(text), text=text, page=1,
             heading_path=[heading] if heading else [], document="example",
         )  # fmt: skip
-        ctx = DocumentContext("example", self.reader, defined_periods(text), False)
+        ctx = DocumentContext("example", self.reader, self._periods(text), False)
         return [
             Explanation(
                 control=cid,
@@ -394,6 +398,7 @@ class Engine:
                 compiled.contexts.get(param.key),
                 prep.text,
                 taken,
+                words,
                 other_duties,
             )
             if q is None:

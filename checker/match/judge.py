@@ -26,10 +26,11 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from checker.match.obligation import Obligation
 from checker.match.rules import CompiledControl, RuleHit, negated_at
+from checker.match.vocabulary import Vocabulary
 from checker.models import Clause, Evidence, Match, Status
 
 if TYPE_CHECKING:
@@ -48,39 +49,6 @@ class Action(Protocol):
     def start(self) -> int: ...
 
     def end(self) -> int: ...
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The words and windows of the stages, from the language file's ``reading`` section."""
-
-    feasibility: re.Pattern[str]
-    exclusive: re.Pattern[str]
-    restrictive: re.Pattern[str]
-    grants_right: re.Pattern[str]
-    subordinate: re.Pattern[str]  # a relative or conditional clause running up to the end of the text
-    refusal_distance: int
-    restriction_reach: int
-    exclusive_reach: int
-    subordinate_reach: int
-    other_duty_reach: int
-
-    @classmethod
-    def from_language(cls, language: dict[str, Any]) -> Vocabulary:
-        """Compile ``language["reading"]`` (schema-checked by :class:`checker.library.schema.ReadingWords`)."""
-        reading = language["reading"]
-
-        def words(key: str, tail: str = "") -> re.Pattern[str]:
-            return re.compile(r"\b(?:" + "|".join(reading[key]) + r")\b" + tail)
-
-        return cls(
-            feasibility=re.compile("|".join(f"(?:{p})" for p in reading["feasibility"])),
-            exclusive=words("exclusive"),
-            restrictive=words("restrictive"),
-            grants_right=words("grants_right"),
-            subordinate=words("subordinate", r"[^,;]*$"),
-            **reading["windows"],
-        )
 
 
 class Judge(Protocol):
@@ -308,7 +276,7 @@ def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
                 for h in pattern.finditer(body)
                 if not _inside(h.start(), asides)
                 and not _inside_any(h.start(), other_limbs)
-                and not negated_at(body, h.start())
+                and not negated_at(body, h.start(), engine.vocabulary)
             ),
             None,
         )
