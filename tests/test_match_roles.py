@@ -21,6 +21,7 @@ from checker.library.loader import DEFAULT_LIBRARY, load_library
 from checker.library.schema import LanguageFile
 from checker.match.roles import Roles, contract_parties, read_roles
 from checker.models import Assessment, PartyNames, Status
+from checker.report.wording import status_reason
 from checker_app.bundle import Upload, read_bundle
 
 CHECKER = ContractChecker()
@@ -326,3 +327,22 @@ def test_a_definition_right_after_a_segment_break_is_read_and_does_not_hang() ->
         / "automattic__wordpress-com-terms-of-service-sections-8-21.md"
     )
     read_roles(path.read_text(encoding="utf-8"), load_library().language)  # returns
+
+
+def test_a_duty_of_a_party_whose_side_no_one_decided_says_so_in_the_finding() -> None:
+    # The issue's own example, with no parties block: "Company" is a word only the document can place.
+    text = "# Agreement\n\n## 1. Security\n\n1.1 The Company shall notify the Contractor of any Security Incident within 24 hours.\n"
+    finding = _finding(_assess(_read(text)), "incident_notification")
+    assert (finding.party, finding.undecided_party) == ("assumed_vendor", "The Company")
+    assert "binds “The Company”, whose side the document does not decide" in status_reason(finding)
+    assert "names no party" not in status_reason(finding)
+    # Once the document (or the user) decides, nothing is assumed: the Company is the customer here ...
+    decided = _finding(_assess(_read(PROCUREMENT)), "incident_notification")
+    assert decided.status == Status.MISSING and decided.undecided_party == ""
+    # ... and the vendor when the user names it.
+    named = _finding(_assess(_read(text, vendor="Company")), "incident_notification")
+    assert (named.party, named.undecided_party) == ("vendor", "")
+    # A clause that names no party at all is still said to name none.
+    passive = "# Agreement\n\n## 1. Security\n\n1.1 Security Incidents shall be notified to Customer within 24 hours.\n"
+    unnamed = _finding(_assess(_read(passive)), "incident_notification")
+    assert unnamed.undecided_party == "" and "names no party" in status_reason(unnamed)

@@ -355,6 +355,7 @@ def _finding(r: Reading, verdict: Verdict) -> Match:
         rule=r.hit.rule,
         terms=r.hit.words,
         party=ob.party if ob and verdict.stage != "exclusion" else "",
+        undecided_party=r.ctx.reader.undecided(ob) if ob and verdict.stage != "exclusion" else "",
         modality=ob.modality if ob and verdict.stage != "exclusion" else "",
         params=r.params if verdict.stage == "scope" else {},
         reasons=[msg for _, msg in reasons],

@@ -71,6 +71,7 @@ class ObligationReader:
     _party: dict[str, re.Pattern[str]] = field(init=False)
     customer_duty: re.Pattern[str] = field(init=False)
     enables_customer: re.Pattern[str] = field(init=False)
+    unknown: frozenset[str] = field(init=False, default=frozenset())
 
     def __post_init__(self) -> None:
         self.words = Vocabulary.from_language(self.language)
@@ -107,6 +108,17 @@ class ObligationReader:
             _ENABLES_CUSTOMER.format(customer=words, enable=vocabulary.enable_verbs)
         )
 
+    def undecided(self, ob: Obligation) -> str:
+        """The bound party's name when it is a party whose side no one decided ("Company", "the Bank", a
+        name the document defines on both sides), else "": such a duty is read as the vendor's, and the
+        finding must say that it was assumed."""
+        if ob.party != "assumed_vendor" or ob.passive_recipient or not ob.party_text:
+            return ""
+        name = fold(ob.party_text).strip()
+        if self._party["undecided"].fullmatch(name) or name in self.unknown:
+            return ob.party_text
+        return ""
+
     def with_names(
         self, vendor: Sequence[str], customer: Sequence[str], unknown: Sequence[str] = ()
     ) -> ObligationReader:
@@ -126,7 +138,9 @@ class ObligationReader:
         parties["vendor"] = [*parties.get("vendor", []), *vendor]
         parties["customer"] = [*parties.get("customer", []), *customer]
         language["parties"] = parties
-        return ObligationReader(language)
+        reader = ObligationReader(language)
+        reader.unknown = frozenset(fold(n).strip() for n in unknown)
+        return reader
 
     def _in_condition(self, text: str, modal_start: int) -> bool:
         """Whether the modal sits in a conditional clause ("If Customer does not approve ...")."""
@@ -235,7 +249,7 @@ class ObligationReader:
                     continue
                 kinds_found.add(kind)
                 if best is None or m.start() > best[0]:
-                    best = (m.start(), kind, m.group(0))
+                    best = (m.start(), kind, window_original[m.start() : m.end()])
         if best is not None:
             if {"vendor", "customer"} <= kinds_found and _JOINT.search(window):
                 # "The data importer and, during transmission, also the data exporter shall ...".
