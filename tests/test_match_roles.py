@@ -346,3 +346,26 @@ def test_a_duty_of_a_party_whose_side_no_one_decided_says_so_in_the_finding() ->
     passive = "# Agreement\n\n## 1. Security\n\n1.1 Security Incidents shall be notified to Customer within 24 hours.\n"
     unnamed = _finding(_assess(_read(passive)), "incident_notification")
     assert unnamed.undecided_party == "" and "names no party" in status_reason(unnamed)
+
+
+def test_batch_reads_each_row_with_its_vendor_party_column_or_the_vendor_option(tmp_path: Path) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "vendors.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Vendor", "Vendor party", "Clause text"])
+        writer.writerow(["Globex as vendor", "Globex", PROCUREMENT])  # the column names the vendor party
+        writer.writerow(["Acme as vendor", "", PROCUREMENT])  # --vendor applies where the column is empty
+    out = tmp_path / "scored.xlsx"
+    assert main(["batch", str(sheet), "--out", str(out), "--vendor", "Acme", "--jobs", "1", "--quiet"]) == 0
+    wb = load_workbook(out, read_only=True)
+    values = list(wb["Results"].iter_rows(values_only=True))
+    wb.close()
+    rows = [dict(zip(values[0], row, strict=False)) for row in values[1:]]
+    # "Company shall notify Contractor ... within 24 hours" binds the vendor only where Globex (the
+    # Company) is the vendor; "Contractor shall encrypt" only where Acme (the Contractor) is.
+    assert [r["incident_notification"] for r in rows] == ["met", "missing"]
+    assert [r["encryption_at_rest"] for r in rows] == ["missing", "met"]
