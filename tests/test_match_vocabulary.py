@@ -21,7 +21,7 @@ from checker.match.phrases import fold
 from checker.match.quantities import find_quantities
 from checker.match.roles import contract_parties
 from checker.match.rules import negated_at
-from checker.match.vocabulary import Vocabulary
+from checker.match.vocabulary import Vocabulary, with_party_words
 from checker.models import LIBRARY_CUSTOMER
 
 LIBRARY = load_library()
@@ -136,3 +136,27 @@ def test_role_words_too_generic_to_name_a_party_come_from_the_language_file() ->
     language = copy.deepcopy(LIBRARY.language)
     language["parties"]["not_names"] = ["user", "users"]
     assert contract_parties([text], language).customer == "Agency"
+
+
+def test_weak_phrases_name_parties_only_through_the_one_party_vocabulary() -> None:
+    from checker.match.engine import Engine
+
+    # No weak phrase keeps a party list of its own: the sides come from `parties:` ({customer}, {vendor}).
+    own_lists = re.compile(r"\((?:\?:)?(?:customer|client|vendor|supplier|provider)\|", re.IGNORECASE)
+    for reason, spec in SHIPPED["weak"].items():
+        assert not [p for p in spec["phrases"] if own_lists.search(p)], reason
+    engine = Engine(LIBRARY)
+    text = "Licensee may audit Licensor's compliance with this Agreement once per year at Licensee's expense."
+    (audit,) = [x for x in engine.explain(text) if x.control == "audit_rights"]
+    assert (audit.status, audit.reason_codes) == ("weak", ["cost_shift"])  # "licensee": a customer word
+    # A word a reviewer adds to the customer side reaches the weak language with no other change.
+    language = copy.deepcopy(LIBRARY.language)
+    phrases = language["weak"]["on_request"]["phrases"]
+    assert not re.search(
+        "|".join(f"(?:{p})" for p in with_party_words(phrases, language)), "if the bank so requests"
+    )
+    language["parties"]["customer"].append("the bank")
+    language["parties"]["undecided"].remove("the bank")
+    assert re.search(
+        "|".join(f"(?:{p})" for p in with_party_words(phrases, language)), "if the bank so requests"
+    )

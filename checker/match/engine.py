@@ -26,6 +26,7 @@ from checker.match.phrases import compile_phrases, compile_regexes, fold, normal
 from checker.match.quantities import Quantity, defined_periods, find_quantities
 from checker.match.roles import Roles, read_roles
 from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit
+from checker.match.vocabulary import with_party_words
 from checker.models import Clause, ClauseKind, Document, Match, Status
 
 __all__ = ["DocumentContext", "Engine"]
@@ -82,7 +83,9 @@ class Engine:
         self.vocabulary = self.reader.words
         weak_lang = lang.get("weak", {})
         self._weak_messages = {k: v.get("message", k) for k, v in weak_lang.items()}
-        weak_patterns = {k: compile_regexes(v.get("phrases", [])) for k, v in weak_lang.items()}
+        weak_patterns = {
+            k: compile_regexes(with_party_words(v.get("phrases", []), lang)) for k, v in weak_lang.items()
+        }
         self._vague = weak_patterns.get("vague_timing", compile_regexes([]))
         self._schedule = compile_phrases(lang.get("schedule_headings", []))
         self._non_evidence_heading = compile_phrases(lang.get("non_evidence_headings", []))

@@ -13,7 +13,31 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Vocabulary"]
+from checker.match.phrases import phrase_pattern
+
+__all__ = ["Vocabulary", "with_party_words"]
+
+#: Placeholders a weak phrase may use for a side of the party vocabulary: "if {customer} requests".
+PARTY_PLACEHOLDERS = {"{customer}": "customer", "{vendor}": "vendor"}
+
+
+def with_party_words(phrases: list[str], language: dict[str, Any]) -> list[str]:
+    """``phrases`` with ``{customer}`` / ``{vendor}`` replaced by a group of that side's words (pronouns too).
+
+    The one party vocabulary (``parties:``) thus serves the weak language as well: "at {customer}'s
+    cost" follows the customer words a reviewer adds, instead of a list of its own.
+    """
+    parties = language.get("parties", {})
+    groups = {}
+    for placeholder, side in PARTY_PLACEHOLDERS.items():
+        words = sorted({*parties.get(side, []), *parties.get(f"{side}_pronouns", [])}, key=len, reverse=True)
+        groups[placeholder] = "(?:" + "|".join(phrase_pattern(w, bounded=False) for w in words) + ")"
+    out = []
+    for phrase in phrases:
+        for placeholder, group in groups.items():
+            phrase = phrase.replace(placeholder, group)
+        out.append(phrase)
+    return out
 
 
 def _alternation(words: list[str]) -> str:
