@@ -65,8 +65,31 @@ def test_every_word_list_and_window_of_the_language_file_is_read_by_the_matcher(
         # YAML reads an unquoted `on` or `no` as a boolean: the schema refuses it rather than match "True".
         (lambda lang: lang["reading"]["negations"].append(False), r"reading\.negations\.\d+: Input should be"),
         (lambda lang: lang["reading"]["windows"].update(subject_reach=0), r"subject_reach: Input should be greater"),
+        # A regular expression that does not compile is named with its key, not a traceback at start-up.
+        (
+            lambda lang: lang["weak"]["vague_timing"]["phrases"].__setitem__(0, "without (undue delay"),
+            r"weak\.vague_timing\.phrases\.0: .*not a valid regular expression",
+        ),
+        (
+            lambda lang: lang["reading"]["conditions"].append("in case ("),
+            r"reading\.conditions\.\d+: .*not a valid regular expression",
+        ),
+        (
+            lambda lang: lang["non_evidence_patterns"]["liability"].append("[liable"),
+            r"non_evidence_patterns\.liability\.\d+: .*not a valid regular expression",
+        ),
     ],
-    ids=["window-typo", "weak-reason-typo", "no-parties", "not-name-typo", "yaml-boolean", "zero-window"],
+    ids=[
+        "window-typo",
+        "weak-reason-typo",
+        "no-parties",
+        "not-name-typo",
+        "yaml-boolean",
+        "zero-window",
+        "weak-phrase-regex",
+        "reading-regex",
+        "non-evidence-regex",
+    ],
 )  # fmt: skip
 def test_a_misspelt_missing_or_wrong_language_key_is_a_load_error(
     tmp_path: Path, change: Any, message: str

@@ -7,10 +7,11 @@ JSON Schema generated from these models (``clausecheck library schema``).
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "WEAK_REASONS",
@@ -335,11 +336,24 @@ class Modality(_Strict):
     descriptive: list[str] = Field(default_factory=list)
 
 
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a valid regular expression ({exc})") from None
+    return pattern
+
+
+#: A regular expression of the language file: one that does not compile is a load error naming it,
+#: never a traceback when the matcher is built.
+RegexPhrase = Annotated[str, AfterValidator(_compiles)]
+
+
 class WeakReason(_Strict):
     """One reason a duty is weak: the phrases that show it and the message a finding gives."""
 
     message: str
-    phrases: list[str] = Field(default_factory=list)
+    phrases: list[RegexPhrase] = Field(default_factory=list)
 
 
 NonEvidenceKind = Literal["definition", "liability", "indemnity", "disclaimer", "cross_reference_only"]
@@ -419,33 +433,49 @@ class ReadingWindows(_Strict):
 class ReadingWords(_Strict):
     """The words and windows of the decision stages (checker/match/judge.py), as regular phrases."""
 
-    feasibility: list[str] = Field(min_length=1, description="'where technically feasible': no weak effort.")
-    exclusive: list[str] = Field(min_length=1, description="'only', 'solely': a permission that limits.")
-    restrictive: list[str] = Field(min_length=1, description="'that', 'unless': a prohibition scoped.")
-    grants_right: list[str] = Field(min_length=1, description="'right', 'entitled', 'may': a right granted.")
-    subordinate: list[str] = Field(
+    feasibility: list[RegexPhrase] = Field(
+        min_length=1, description="'where technically feasible': no weak effort."
+    )
+    exclusive: list[RegexPhrase] = Field(
+        min_length=1, description="'only', 'solely': a permission that limits."
+    )
+    restrictive: list[RegexPhrase] = Field(
+        min_length=1, description="'that', 'unless': a prohibition scoped."
+    )
+    grants_right: list[RegexPhrase] = Field(
+        min_length=1, description="'right', 'entitled', 'may': a right granted."
+    )
+    subordinate: list[RegexPhrase] = Field(
         min_length=1, description="'that', 'if': a relative or conditional clause."
     )
-    attributive: list[str] = Field(
+    attributive: list[RegexPhrase] = Field(
         min_length=1, description="After a party name, an attribute: 'Customer Data', 'Provider Personnel'."
     )
-    object_markers: list[str] = Field(
+    object_markers: list[RegexPhrase] = Field(
         min_length=1,
         description="Before a party name, an object: 'notify Customer', 'on behalf of Provider'.",
     )
-    conditions: list[str] = Field(min_length=1, description="'if', 'unless': a condition, not a refusal.")
-    participles: list[str] = Field(
+    conditions: list[RegexPhrase] = Field(
+        min_length=1, description="'if', 'unless': a condition, not a refusal."
+    )
+    participles: list[RegexPhrase] = Field(
         default_factory=list, description="Past participles without -ed: 'shall be given' is passive."
     )
     not_verbs: list[str] = Field(
         default_factory=list, description="Words in -s after a subject that are not verbs: 'Customer data'."
     )
-    own_duty_nouns: list[str] = Field(
+    own_duty_nouns: list[RegexPhrase] = Field(
         min_length=1, description="'Customer's own obligations': the customer's duty the vendor only assists."
     )
-    assist_verbs: list[str] = Field(min_length=1, description="'assist', 'help': assistance, not the duty.")
-    enable_verbs: list[str] = Field(min_length=1, description="'allow Customer to audit': a right enabled.")
-    negations: list[str] = Field(min_length=1, description="'at no additional cost': a negated weak phrase.")
+    assist_verbs: list[RegexPhrase] = Field(
+        min_length=1, description="'assist', 'help': assistance, not the duty."
+    )
+    enable_verbs: list[RegexPhrase] = Field(
+        min_length=1, description="'allow Customer to audit': a right enabled."
+    )
+    negations: list[RegexPhrase] = Field(
+        min_length=1, description="'at no additional cost': a negated weak phrase."
+    )
     windows: ReadingWindows
 
 
@@ -456,7 +486,7 @@ class LanguageFile(_Strict):
     modality: Modality
     schedule_headings: list[str] = Field(default_factory=list)
     non_evidence_headings: list[str] = Field(default_factory=list)
-    non_evidence_patterns: dict[NonEvidenceKind, list[str]] = Field(default_factory=dict)
+    non_evidence_patterns: dict[NonEvidenceKind, list[RegexPhrase]] = Field(default_factory=dict)
     weak: dict[WeakReasonName, WeakReason] = Field(default_factory=dict)
     reading: ReadingWords
 
