@@ -410,10 +410,6 @@ class ReadingWindows(_Strict):
     period_definition_start: int = Field(
         gt=0, description="... and how close after 'means' that duration must start."
     )
-    definition_follows: int = Field(
-        gt=0,
-        description="A defined period's name followed by 'means' this close is its definition, not a use.",
-    )
     role_word_reach: int = Field(
         gt=0,
         description="A role word this close before a defined name introduces it ('as service provider (\"Acme\")').",

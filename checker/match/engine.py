@@ -282,8 +282,6 @@ class Engine:
         quantities = find_quantities(text)
         for term, period in ctx.periods.items():
             for m in re.finditer(re.escape(term), text):
-                if "means" in text[m.end() : m.end() + self.vocabulary.definition_follows]:
-                    continue
                 quantities.append(
                     Quantity(
                         period.value,

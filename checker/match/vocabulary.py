@@ -82,7 +82,6 @@ class Vocabulary:
     parameter_before_reach: int
     period_definition_reach: int
     period_definition_start: int
-    definition_follows: int
     role_word_reach: int
     party_segment_reach: int
     legal_form_reach: int
