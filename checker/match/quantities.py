@@ -2,8 +2,8 @@
 
 "twenty-four (24) hours", "72 hours", "two business days", "within one (1) calendar day", "48-hour",
 "at least annually", "every twelve (12) months", "quarterly", "USD 5,000,000", "$5 million". Each
-:class:`Quantity` keeps its offsets in the clause, the word that introduced it ("within", "no later
-than", "at least") and the unit, so that the matcher can attach it to the duty it belongs to.
+:class:`Quantity` keeps its offsets in the clause and its unit, so that the matcher can attach it to
+the duty it belongs to (:mod:`checker.match.parameters`).
 """
 
 from __future__ import annotations
@@ -55,24 +55,16 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 
-_INTRO = re.compile(
-    r"(?:within|no later than|not later than|in no event later than|in any event within|no more than|"
-    r"not more than|not to exceed|not exceeding|up to|at least|no less than|not less than|minimum of|"
-    r"at a minimum|for(?: a period of)?|after|before|prior to|in advance|every|each|of|by)\s*$",
-    re.IGNORECASE,
-)
-
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number with its unit, where it stands in the text, and the word that introduced it."""
+    """A number with its unit and where it stands in the text (``defined_term``: read through a definition)."""
 
     value: float
     unit: str  # hours | days | business_days | months | amount
     start: int
     end: int
     text: str
-    intro: str = ""
     defined_term: str = ""
 
 
@@ -119,8 +111,7 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
         for m in pattern.finditer(text):
             if any(q.start - offset <= m.start() < q.end - offset for q in found):
                 continue
-            found.append(Quantity(float(months), "months", m.start() + offset, m.end() + offset,
-                                  m.group(0), "every"))  # fmt: skip
+            found.append(Quantity(float(months), "months", m.start() + offset, m.end() + offset, m.group(0)))
     frequencies = list(found)
     for m in _DURATION.finditer(text):
         value = None
@@ -142,11 +133,7 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
         if any(q.start - offset < m.end() and m.start() < q.end - offset for q in frequencies):
             continue
         start = m.start("num") + (len(m.group("num")) - len(m.group("num").lstrip()))
-        intro = _INTRO.search(text[max(0, start - 40) : start])
-        found.append(
-            Quantity(value, unit, start + offset, m.end() + offset, text[start : m.end()],
-                     intro.group(0).strip().lower() if intro else "")
-        )  # fmt: skip
+        found.append(Quantity(value, unit, start + offset, m.end() + offset, text[start : m.end()]))
     for m in _AMOUNT.finditer(text):
         raw = m.group("num") or m.group("num2") or ""
         value = parse_number(raw)
@@ -166,15 +153,19 @@ _DEFINITION = re.compile(
 )
 
 
-def defined_periods(text: str) -> dict[str, Quantity]:
-    """Defined terms whose definition is a duration: '"Notice Period" means 48 hours' → term → 48 h."""
+def defined_periods(text: str, reach: int, starts_within: int) -> dict[str, Quantity]:
+    """Defined terms whose definition is a duration: '"Notice Period" means 48 hours' → term → 48 h.
+
+    The duration is read in the ``reach`` characters after "means" and must start within the first
+    ``starts_within`` of them (the language file's ``period_definition_reach`` and ``_start``).
+    """
     periods: dict[str, Quantity] = {}
     for m in _DEFINITION.finditer(text):
-        rest = text[m.end() : m.end() + 80]
-        quantities = [q for q in find_quantities(rest) if q.unit != "amount" and q.start < 30]
+        rest = text[m.end() : m.end() + reach]
+        quantities = [q for q in find_quantities(rest) if q.unit != "amount" and q.start < starts_within]
         if quantities:
             q = quantities[0]
             periods[m.group(1).strip().lower()] = Quantity(
-                q.value, q.unit, 0, 0, q.text, "within", defined_term=m.group(1).strip()
+                q.value, q.unit, 0, 0, q.text, defined_term=m.group(1).strip()
             )
     return periods

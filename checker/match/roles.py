@@ -28,7 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from checker.match.party_definitions import (
     DefinedName,
@@ -292,14 +292,17 @@ def _addressed_reader(head: str, words: PartyWords) -> re.Match[str] | None:
     return words.customer_pronoun.search(folded)
 
 
-# Role words that are pronouns or too generic to stand as a defined party name in a clause.
-_NOT_A_NAME: Final = frozenset({"we", "us", "you", "user", "users", "company", "the company", "agency"})
+def _not_names(parties: Mapping[str, Any]) -> frozenset[str]:
+    """Role words that cannot stand as a party's name in a clause: the vocabulary's pronouns, the words
+    only a document can place ("company") and its ``not_names`` ("user", "agency")."""
+    keys = ("vendor_pronouns", "customer_pronouns", "undecided", "not_names")
+    return frozenset(w.lower() for key in keys for w in parties.get(key, []))
 
 
-def _candidates(words: Iterable[str]) -> list[str]:
+def _candidates(words: Iterable[str], not_names: frozenset[str]) -> list[str]:
     out = []
     for word in words:
-        if " " in word or "*" in word or word.lower() in _NOT_A_NAME or len(word) < 3:
+        if " " in word or "*" in word or word.lower() in not_names or len(word) < 3:
             continue
         out.append(word[0].upper() + word[1:])
     return out
@@ -345,9 +348,12 @@ def contract_parties(
     parties = language.get("parties", {})
     vendor_defined = [n for n in roles.vendor if _acts_as_party(text, n)]
     customer_defined = [n for n in roles.customer if _acts_as_party(text, n)]
-    vendor = _most_used(text, vendor_defined) or _most_used(text, _candidates(parties.get("vendor", [])))
+    not_names = _not_names(parties)
+    vendor = _most_used(text, vendor_defined) or _most_used(
+        text, _candidates(parties.get("vendor", []), not_names)
+    )
     customer = _most_used(text, customer_defined) or _most_used(
-        text, _candidates(parties.get("customer", []))
+        text, _candidates(parties.get("customer", []), not_names)
     )
     if vendor is not None and vendor == customer:
         customer = None

@@ -17,6 +17,7 @@ from itertools import product
 
 from checker.library.schema import Control
 from checker.match.phrases import compile_phrases, phrase_anchors
+from checker.match.vocabulary import Vocabulary
 
 __all__ = ["CompiledControl", "RuleHit", "RuleIndex", "compile_control", "negated_at", "rule_hit"]
 
@@ -129,6 +130,7 @@ class RuleIndex:
 def rule_hit(
     compiled: CompiledControl,
     text: str,
+    words: Vocabulary,
     possible: set[str] | None = None,
     searched: dict[re.Pattern[str], re.Match[str] | None] | None = None,
 ) -> RuleHit | None:
@@ -137,7 +139,7 @@ def rule_hit(
 
     ``possible`` are the groups with a phrase whose words all occur in the text; the others cannot hit.
     """
-    hit = _first_rule(compiled, text, possible, searched)
+    hit = _first_rule(compiled, text, words, possible, searched)
     # Looked for only once a rule hits: most clauses that share a word with a control hit none of its rules.
     if hit is None or (compiled.exclude is not None and compiled.exclude.search(text)):
         return None
@@ -147,6 +149,7 @@ def rule_hit(
 def _first_rule(
     compiled: CompiledControl,
     text: str,
+    vocabulary: Vocabulary,
     possible: set[str] | None,
     searched: dict[re.Pattern[str], re.Match[str] | None] | None,
 ) -> RuleHit | None:
@@ -198,7 +201,7 @@ def _first_rule(
         if possible is not None and not possible.issuperset(rule):
             continue
         words = satisfied(rule)
-        if words is not None and not _double_negative(text, words):
+        if words is not None and not _double_negative(text, words, vocabulary):
             return RuleHit(f"{compiled.control.id}.conflict[{i}]", words, conflict=True)
     for kind, rules in (("rules", spec.rules), ("weak_rules", spec.weak_rules)):
         for i, rule in enumerate(rules):
@@ -211,16 +214,14 @@ def _first_rule(
     return None
 
 
-_NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|free of|never)\s+(?:\w+\s+)?$")
-
-
-def _double_negative(text: str, words: list[str]) -> bool:
+def _double_negative(text: str, words: list[str], vocabulary: Vocabulary) -> bool:
     """'without any obligation of confidentiality': a negation that the text itself negates."""
     spans = [(i, i + len(w)) for w in words if (i := text.find(w)) >= 0]
     outer = [a for a, b in spans if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in spans)]
-    return bool(outer) and negated_at(text, min(outer))
+    return bool(outer) and negated_at(text, min(outer), vocabulary)
 
 
-def negated_at(text: str, pos: int) -> bool:
-    """'at no additional cost': a weak phrase that the text itself negates."""
-    return _NEGATION_BEFORE.search(text[max(0, pos - 20) : pos]) is not None
+def negated_at(text: str, pos: int, vocabulary: Vocabulary) -> bool:
+    """'at no additional cost': a weak phrase that the text itself negates (the language file's
+    ``negations`` within its ``negation_reach``)."""
+    return vocabulary.negation.search(text[max(0, pos - vocabulary.negation_reach) : pos]) is not None

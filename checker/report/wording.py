@@ -16,6 +16,7 @@ __all__ = [
     "GAP_STATUSES",
     "STATUS_LABELS",
     "assessment_label",
+    "bound_party",
     "bundle_documents",
     "defined_terms_label",
     "effective_status",
@@ -121,6 +122,16 @@ _MODALITY_WORDS = {
 }
 
 
+def bound_party(finding: Finding) -> str:
+    """Who the deciding clause binds, in words; a named party whose side no one decided is said to be so."""
+    if finding.undecided_party:
+        return (
+            f"binds “{finding.undecided_party}”, whose side the document does not decide (read as the vendor's"
+            " duty: check who it is, or name the vendor party)"
+        )
+    return _PARTY_WORDS.get(finding.party, "binds the vendor")
+
+
 def status_reason(finding: Finding) -> str:
     """Why the finding has its status, met included: the clause, who it binds, how firmly, the numbers.
 
@@ -137,7 +148,7 @@ def status_reason(finding: Finding) -> str:
         )
     ev = finding.evidence[0] if finding.evidence else None
     where = f"Section {ev.section}" if ev and ev.section else "The clause"
-    party = _PARTY_WORDS.get(finding.party, "binds the vendor")
+    party = bound_party(finding)
     firmly = _MODALITY_WORDS.get(finding.modality, "")
     parts = [f"{where} {party}" + (f" {firmly}" if firmly else "") + "."]
     if finding.params and finding.thresholds:

@@ -1,0 +1,137 @@
+"""The words and windows the matcher reads a clause with, compiled from the language file's ``reading``.
+
+Every word list a reviewer might extend ("Customer Data" is an attribute, not the Customer; "notice
+shall be *given*" is passive) and every reach in characters (how far a modal governs its action, how
+far back a clause's subject is looked for) lives in ``clause_library/language.yaml``, checked by
+:class:`checker.library.schema.ReadingWords`: a misspelt key is an error, never a silent default. This
+module only compiles them, once per engine, into :class:`Vocabulary`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from checker.match.phrases import phrase_pattern
+
+__all__ = ["Vocabulary", "with_party_words"]
+
+#: Placeholders a weak phrase may use for a side of the party vocabulary: "if {customer} requests".
+PARTY_PLACEHOLDERS = {"{customer}": "customer", "{vendor}": "vendor"}
+
+
+def with_party_words(phrases: list[str], language: dict[str, Any]) -> list[str]:
+    """``phrases`` with ``{customer}`` / ``{vendor}`` replaced by a group of that side's words (pronouns too).
+
+    The one party vocabulary (``parties:``) thus serves the weak language as well: "at {customer}'s
+    cost" follows the customer words a reviewer adds, instead of a list of its own.
+    """
+    parties = language.get("parties", {})
+    groups = {}
+    for placeholder, side in PARTY_PLACEHOLDERS.items():
+        words = sorted({*parties.get(side, []), *parties.get(f"{side}_pronouns", [])}, key=len, reverse=True)
+        groups[placeholder] = "(?:" + "|".join(phrase_pattern(w, bounded=False) for w in words) + ")"
+    out = []
+    for phrase in phrases:
+        for placeholder, group in groups.items():
+            phrase = phrase.replace(placeholder, group)
+        out.append(phrase)
+    return out
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(words)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words and windows of the stages and readers, from the language file's ``reading`` section."""
+
+    feasibility: re.Pattern[str]
+    exclusive: re.Pattern[str]
+    restrictive: re.Pattern[str]
+    grants_right: re.Pattern[str]
+    subordinate: re.Pattern[str]  # a relative or conditional clause running up to the end of the text
+    attributive: re.Pattern[str]  # after a party name: "Customer Data", "Provider's"
+    object_marker: re.Pattern[str]  # before a party name: "notify Customer", "on behalf of Provider"
+    condition: re.Pattern[str]  # a condition running up to the end of the text: "If Customer does not ..."
+    passive: re.Pattern[str]  # "be given", "have been notified" right after a modal
+    agent: re.Pattern[str]  # "by Customer": who acts in a passive clause
+    negation: re.Pattern[str]  # "at no additional cost": a negation just before a weak phrase
+    not_verbs: frozenset[str]
+    own_duty_nouns: str  # alternation: "obligations?|duty|..."
+    assist_verbs: str
+    enable_verbs: str
+    refusal_distance: int
+    restriction_reach: int
+    exclusive_reach: int
+    subordinate_reach: int
+    other_duty_reach: int
+    modal_reach: int
+    descriptive_reach: int
+    passive_modal_reach: int
+    present_verb_before: int
+    present_verb_after: int
+    subject_reach: int
+    condition_reach: int
+    agent_reach: int
+    negation_reach: int
+    parameter_context_reach: int
+    parameter_after_reach: int
+    parameter_before_reach: int
+    period_definition_reach: int
+    period_definition_start: int
+    role_word_reach: int
+    party_segment_reach: int
+    legal_form_reach: int
+    definition_side_reach: int
+    # A clause or list item opening with one of the language file's imperative verbs ("Encrypt ...",
+    # "Statement: Ensure ..."): a duty of the reader it addresses.
+    imperative: re.Pattern[str]
+
+    @classmethod
+    def from_language(cls, language: dict[str, Any]) -> Vocabulary:
+        """Compile ``language["reading"]`` (schema-checked by :class:`checker.library.schema.ReadingWords`)."""
+        reading = language["reading"]
+
+        def words(key: str, tail: str = "") -> re.Pattern[str]:
+            return re.compile(r"\b(?:" + _alternation(reading[key]) + r")\b" + tail)
+
+        return cls(
+            feasibility=re.compile("|".join(f"(?:{p})" for p in reading["feasibility"])),
+            exclusive=words("exclusive"),
+            restrictive=words("restrictive"),
+            grants_right=words("grants_right"),
+            subordinate=words("subordinate", r"[^,;]*$"),
+            attributive=re.compile(
+                r"^(?:'s|’s|s'|\s+(?:" + _alternation(reading["attributive"]) + r")\b)", re.IGNORECASE
+            ),
+            object_marker=re.compile(
+                r"(?:\b(?:"
+                + _alternation(reading["object_markers"])
+                + r")\s+(?:the\s+|any\s+|its\s+|each\s+)?)$",
+                re.IGNORECASE,
+            ),
+            condition=words("conditions", r"[^;:]*$"),
+            passive=re.compile(
+                r"^\s*(?:be|have been|been)\s+(\w+ed|" + _alternation(reading["participles"]) + r")\b", re.I
+            ),
+            agent=re.compile(r"\bby\s+(?:the\s+)?(\w+)", re.IGNORECASE),
+            negation=words("negations", r"\s+(?:\w+\s+)?$"),
+            not_verbs=frozenset(reading["not_verbs"]),
+            own_duty_nouns=_alternation(reading["own_duty_nouns"]),
+            assist_verbs=_alternation(reading["assist_verbs"]),
+            enable_verbs=_alternation(reading["enable_verbs"]),
+            **reading["windows"],
+            imperative=re.compile(
+                r"\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:[a-z]+:\s*)?(?:"
+                + (
+                    "|".join(
+                        phrase_pattern(p, bounded=False) for p in language["modality"].get("imperative", [])
+                    )
+                    or "(?!x)x"
+                )
+                + r")\b"
+            ),
+        )

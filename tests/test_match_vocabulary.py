@@ -1,0 +1,185 @@
+"""The matcher's words and windows come from the schema-checked language file (checker.match.vocabulary)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from test_library_lint import base_control, write_library
+
+from checker.errors import LibraryError
+from checker.library.loader import DEFAULT_LIBRARY, load_library
+from checker.library.schema import ReadingWindows
+from checker.match.obligation import ObligationReader
+from checker.match.parameters import pick_quantity
+from checker.match.phrases import fold
+from checker.match.quantities import find_quantities
+from checker.match.roles import contract_parties
+from checker.match.rules import negated_at
+from checker.match.vocabulary import Vocabulary, with_party_words
+from checker.models import LIBRARY_CUSTOMER
+
+LIBRARY = load_library()
+SHIPPED: dict[str, Any] = yaml.safe_load((DEFAULT_LIBRARY / "language.yaml").read_text(encoding="utf-8"))
+MATCH = Path(__file__).resolve().parent.parent / "checker" / "match"
+
+
+def _with(section: str, key: str, value: object) -> dict[str, Any]:
+    """The shipped language with ``language[section][key]`` (``reading.windows`` as "windows") replaced."""
+    language = copy.deepcopy(LIBRARY.language)
+    target = language["reading"]["windows"] if section == "windows" else language[section]
+    target[key] = value
+    return language
+
+
+def test_every_word_list_and_window_of_the_language_file_is_read_by_the_matcher() -> None:
+    # A key the code never reads would be a setting that changes nothing: each field is used somewhere.
+    source = "\n".join(p.read_text(encoding="utf-8") for p in MATCH.glob("*.py") if p.name != "vocabulary.py")
+    unused = [f.name for f in dataclasses.fields(Vocabulary) if not re.search(rf"\.{f.name}\b", source)]
+    assert unused == []
+    assert set(ReadingWindows.model_fields) <= {f.name for f in dataclasses.fields(Vocabulary)}
+    assert set(ReadingWindows.model_fields) == set(SHIPPED["reading"]["windows"])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda lang: lang["reading"]["windows"].update(agent_reahc=lang["reading"]["windows"].pop("agent_reach")),
+            r"reading\.windows\.agent_reahc: unknown key",
+        ),
+        (
+            lambda lang: lang["weak"].update(vague_timng=lang["weak"].pop("vague_timing")),
+            r"weak\.vague_timng",
+        ),
+        (lambda lang: lang.pop("parties"), r"parties: Field required"),
+        (
+            lambda lang: lang["parties"].update(not_names=["user", "agnecy"]),
+            r"not_names \['agnecy'\] are in no party list",
+        ),
+        # YAML reads an unquoted `on` or `no` as a boolean: the schema refuses it rather than match "True".
+        (lambda lang: lang["reading"]["negations"].append(False), r"reading\.negations\.\d+: Input should be"),
+        (lambda lang: lang["reading"]["windows"].update(subject_reach=0), r"subject_reach: Input should be greater"),
+        # A regular expression that does not compile is named with its key, not a traceback at start-up.
+        (
+            lambda lang: lang["weak"]["vague_timing"]["phrases"].__setitem__(0, "without (undue delay"),
+            r"weak\.vague_timing\.phrases\.0: .*not a valid regular expression",
+        ),
+        (
+            lambda lang: lang["reading"]["conditions"].append("in case ("),
+            r"reading\.conditions\.\d+: .*not a valid regular expression",
+        ),
+        (
+            lambda lang: lang["non_evidence_patterns"]["liability"].append("[liable"),
+            r"non_evidence_patterns\.liability\.\d+: .*not a valid regular expression",
+        ),
+    ],
+    ids=[
+        "window-typo",
+        "weak-reason-typo",
+        "no-parties",
+        "not-name-typo",
+        "yaml-boolean",
+        "zero-window",
+        "weak-phrase-regex",
+        "reading-regex",
+        "non-evidence-regex",
+    ],
+)  # fmt: skip
+def test_a_misspelt_missing_or_wrong_language_key_is_a_load_error(
+    tmp_path: Path, change: Any, message: str
+) -> None:
+    root = write_library(tmp_path / "lib", [base_control()])
+    language = copy.deepcopy(SHIPPED)
+    change(language)
+    (root / "language.yaml").write_text(yaml.safe_dump(language), encoding="utf-8")
+    with pytest.raises(LibraryError, match=message):
+        load_library(root, cache=False)
+
+
+def _party(language: dict[str, Any], text: str, action: str) -> str:
+    reader = ObligationReader(language)
+    folded = fold(text)
+    return reader.read(folded, folded.index(action), reader.modals(folded), text).party
+
+
+def test_the_agent_of_a_passive_duty_is_looked_for_within_the_language_files_reach() -> None:
+    text = "The Customer shall be notified by the Customer's administrator of any change to its account."
+    # "by the Customer's administrator": the customer acts, so the duty stays the customer's.
+    assert _party(LIBRARY.language, text, "notified") == "customer"
+    # Out of reach, no agent is seen: the customer only receives the notice, from an assumed vendor.
+    assert _party(_with("windows", "agent_reach", 10), text, "notified") == "assumed_vendor"
+
+
+def test_a_condition_is_looked_for_within_the_language_files_reach_and_words() -> None:
+    text = "If Customer does not approve a new Subprocessor, Customer may terminate."
+    reader = ObligationReader(LIBRARY.language)
+    folded = fold(text)
+    modal = folded.index("does not")
+    assert reader._in_condition(folded, modal)
+    assert not ObligationReader(_with("windows", "condition_reach", 5))._in_condition(folded, modal)
+    assert not ObligationReader(_with("reading", "conditions", ["provided that"]))._in_condition(
+        folded, modal
+    )
+
+
+def test_a_number_belongs_to_the_duty_within_the_language_files_reach() -> None:
+    param = next(p for p in LIBRARY.controls["incident_notification"].parameters if p.key == "notification")
+    text = fold(
+        "Provider shall notify Customer of any Security Incident affecting Customer Data within 24 hours."
+    )
+    action = text.index("notify")
+    quantities = find_quantities(text)
+    words = Vocabulary.from_language(LIBRARY.language)
+    found = pick_quantity(param, quantities, action, None, text, set(), words)
+    assert found is not None and found.value == 24
+    near = Vocabulary.from_language(_with("windows", "parameter_after_reach", 20))
+    assert pick_quantity(param, quantities, action, None, text, set(), near) is None
+
+
+def test_a_negation_before_a_weak_phrase_is_read_with_the_language_files_words_and_reach() -> None:
+    text = "provided at no additional cost"
+    at = text.index("additional")
+    assert negated_at(text, at, Vocabulary.from_language(LIBRARY.language))
+    assert not negated_at(text, at, Vocabulary.from_language(_with("windows", "negation_reach", 2)))
+    assert not negated_at(text, at, Vocabulary.from_language(_with("reading", "negations", ["never"])))
+
+
+def test_role_words_too_generic_to_name_a_party_come_from_the_language_file() -> None:
+    text = (
+        "The Contractor shall notify the Agency of any incident. The Agency may audit the Contractor. "
+        "The Agency shall pay the Contractor."
+    )
+    assert contract_parties([text], LIBRARY.language).customer == LIBRARY_CUSTOMER
+    language = copy.deepcopy(LIBRARY.language)
+    language["parties"]["not_names"] = ["user", "users"]
+    assert contract_parties([text], language).customer == "Agency"
+
+
+def test_weak_phrases_name_parties_only_through_the_one_party_vocabulary() -> None:
+    from checker.match.engine import Engine
+
+    # No weak phrase keeps a party list of its own: the sides come from `parties:` ({customer}, {vendor}).
+    own_lists = re.compile(r"\((?:\?:)?(?:customer|client|vendor|supplier|provider)\|", re.IGNORECASE)
+    for reason, spec in SHIPPED["weak"].items():
+        assert not [p for p in spec["phrases"] if own_lists.search(p)], reason
+    engine = Engine(LIBRARY)
+    text = "Licensee may audit Licensor's compliance with this Agreement once per year at Licensee's expense."
+    (audit,) = [x for x in engine.explain(text) if x.control == "audit_rights"]
+    assert (audit.status, audit.reason_codes) == ("weak", ["cost_shift"])  # "licensee": a customer word
+    # A word a reviewer adds to the customer side reaches the weak language with no other change.
+    language = copy.deepcopy(LIBRARY.language)
+    phrases = language["weak"]["on_request"]["phrases"]
+    assert not re.search(
+        "|".join(f"(?:{p})" for p in with_party_words(phrases, language)), "if the bank so requests"
+    )
+    language["parties"]["customer"].append("the bank")
+    language["parties"]["undecided"].remove("the bank")
+    assert re.search(
+        "|".join(f"(?:{p})" for p in with_party_words(phrases, language)), "if the bank so requests"
+    )
