@@ -10,7 +10,10 @@ from __future__ import annotations
 import pytest
 
 from checker.library.loader import load_library
-from checker.match.engine import Engine
+from checker.match.engine import DocumentContext, Engine, _verb_positions
+from checker.match.quantities import defined_periods
+from checker.match.rules import RuleHit
+from checker.models import Clause
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +28,17 @@ def _read(engine: Engine, text: str, control: str, heading: str = "") -> tuple[s
     return found[0].status.value, found[0].reason_codes
 
 
+def _proposed(engine: Engine, text: str, control: str) -> tuple[str, list[str]]:
+    """The status and reason codes of ``text`` read as the detector's proposal of ``control``."""
+    clause = Clause(index=0, start=0, end=len(text), text=text, page=1, document="example")
+    ctx = DocumentContext("example", engine.reader, defined_periods(text), False)
+    prep = engine._prepare(clause, ctx, "")
+    compiled = next(c for c in engine._controls if c.control.id == control)
+    match = engine._judge(compiled, clause, prep, ctx, RuleHit("detector", ["(test)"]), _verb_positions(prep))
+    assert match is not None
+    return match.status.value, match.reason_codes
+
+
 def test_business_continuity_without_a_schedule_objective_or_interval_is_weak(engine: Engine) -> None:
     # CA/Browser Forum TLS Baseline Requirements 5.7: plans, but no backup schedule, recovery objective
     # or test interval (LABELLING.md rule 61: business continuity is measured by its numbers).
@@ -35,3 +49,19 @@ def test_business_continuity_without_a_schedule_objective_or_interval_is_weak(en
         "(12) months."
     )
     assert _read(engine, tested, "business_continuity") == ("met", [])
+
+
+def test_logging_that_names_no_privileged_access_is_only_part_of_privileged_access_logging(
+    engine: Engine,
+) -> None:
+    # NHS England, standards for new service procurements: security events logged, privileged or
+    # administrative access not named (LABELLING.md rule 49). The rules find no privileged-access words;
+    # read as the detector's proposal, it addresses the control only in part.
+    general = (
+        "All actions and events requiring security must be logged and the individual making changes must "
+        "be clearly identified."
+    )
+    assert _proposed(engine, general, "privileged_access_logging") == ("weak", ["partial"])
+    admin = "All administrator access to production systems must be logged and reviewed."
+    assert _proposed(engine, admin, "privileged_access_logging") == ("met", [])
+    assert _read(engine, admin, "privileged_access_logging") == ("met", [])

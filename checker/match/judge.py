@@ -17,7 +17,7 @@ so that a reviewer can see why a clause that uses a control's words was *not* a 
 | ``commitment`` | does any verb bind anyone (imperative items, schedules of measures)? | nothing |
 | ``parameters`` | which numbers belong to the duty, against what the control needs? | – |
 | ``weak_language`` | qualifiers outside parentheses that weaken the duty | – |
-| ``scope`` | does it address only part of the control? | met, or weak with every reason |
+| ``scope`` | does it address only part of the control (weak terms, none of its defining words)? | met, or weak with every reason |
 """
 
 from __future__ import annotations
@@ -332,6 +332,11 @@ def _scope(engine: Judge, r: Reading) -> Verdict | None:
     if r.compiled.weak_terms is not None and (w := r.compiled.weak_terms.search(body)):
         partial = True
         r.hit.words.append(w.group(0))
+    defining = r.compiled.control.match.defining
+    if defining and not any(r.compiled.groups[g].search(r.text) for g in defining):
+        # A clause the detector proposes by its meaning may lack what defines the control ("logs all
+        # access" for privileged-access logging): it addresses the control only in part.
+        partial = True
     if partial:
         r.reasons.append(("partial", "addresses only part of what the control requires"))
     return Verdict("scope", Status.WEAK if r.reasons else Status.MET, tuple(r.reasons))
