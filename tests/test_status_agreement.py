@@ -65,3 +65,15 @@ def test_logging_that_names_no_privileged_access_is_only_part_of_privileged_acce
     admin = "All administrator access to production systems must be logged and reviewed."
     assert _proposed(engine, admin, "privileged_access_logging") == ("met", [])
     assert _read(engine, admin, "privileged_access_logging") == ("met", [])
+
+
+def test_the_named_vendors_present_tense_binds_like_will(engine: Engine) -> None:
+    # Open Access Policies, EdTech school DPA template, Article 5 (LABELLING.md rule 35): the operative
+    # part of an agreement, the vendor named as its defined party, in the present tense.
+    named = (
+        "Provider restricts access to Student Data to personnel with a legitimate educational interest who "
+        "require access to perform their job functions."
+    )
+    assert _read(engine, named, "access_control") == ("met", [])
+    # The first person of online terms stays a description outside a schedule of measures.
+    assert _read(engine, "We use encryption to protect your data at rest.", "encryption_at_rest")[0] == "weak"

@@ -14,7 +14,7 @@ so that a reviewer can see why a clause that uses a control's words was *not* a 
 | ``customer_duty`` | is the vendor only helping with the customer's own duty? | nothing |
 | ``party`` | is it the customer's duty, or a right the customer holds? | nothing, or conflict ``excluded_right`` |
 | ``modality`` | denied, refused, permitted, or a disclaimer? | conflict ``negated`` or nothing |
-| ``commitment`` | does any verb bind anyone (imperative items, schedules of measures)? | nothing |
+| ``commitment`` | does any verb bind anyone (imperative items, schedules of measures, the named vendor's present tense)? | nothing |
 | ``parameters`` | which numbers belong to the duty, against what the control needs? | – |
 | ``weak_language`` | qualifiers outside parentheses that weaken the duty | – |
 | ``scope`` | does it address only part of the control (weak terms, none of its defining words)? | met, or weak with every reason |
@@ -283,6 +283,13 @@ def _commitment(engine: Judge, r: Reading) -> Verdict | None:
     if r.modality == "descriptive" and not prep.schedule:
         if r.ob.party == "assumed_vendor" and not r.ob.party_text:
             return Verdict("commitment", None, (("no_party", "a description that names no party"),))
+        pronouns = r.ctx.reader.language.get("parties", {}).get("vendor_pronouns", [])
+        if r.ob.party == "vendor" and r.ob.party_text.strip().lower() not in pronouns:
+            # The vendor, by the name the agreement gives it, states what it does ("Provider restricts
+            # access ..."): in the operative part of an agreement the present tense binds like "will"
+            # (corpus LABELLING.md rule 35). "We use ..." of online terms stays a description.
+            r.modality = "binding"
+            return None
         r.reasons.append(("no_commitment", "stated as a description, not a commitment (no shall/will/must)"))
     return None
 
