@@ -77,3 +77,18 @@ def test_the_named_vendors_present_tense_binds_like_will(engine: Engine) -> None
     assert _read(engine, named, "access_control") == ("met", [])
     # The first person of online terms stays a description outside a schedule of measures.
     assert _read(engine, "We use encryption to protect your data at rest.", "encryption_at_rest")[0] == "weak"
+
+
+def test_appropriate_measures_without_more_are_a_weak_security_program(engine: Engine) -> None:
+    # EU standard contractual clauses 2021/914, Clause 8.6(a) (LABELLING.md rule 12).
+    scc = (
+        "The data importer and, during transmission, also the data exporter shall implement appropriate "
+        "technical and organisational measures to ensure the security of the data, including protection "
+        "against a breach of security leading to accidental or unlawful destruction, loss, alteration, "
+        "unauthorised disclosure or access to that data."
+    )
+    assert _read(engine, scc, "security_program") == ("weak", ["partial"])
+    program = (
+        "Supplier shall maintain a written information security program that complies with ISO/IEC 27001."
+    )
+    assert _read(engine, program, "security_program") == ("met", [])
