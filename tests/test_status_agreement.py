@@ -92,3 +92,17 @@ def test_appropriate_measures_without_more_are_a_weak_security_program(engine: E
         "Supplier shall maintain a written information security program that complies with ISO/IEC 27001."
     )
     assert _read(engine, program, "security_program") == ("met", [])
+
+
+def test_excluding_a_paragraph_of_a_flow_down_formula_is_no_carve_out(engine: Engine) -> None:
+    # FAR 52.204-30(e): "excluding paragraph (c)(1)" leaves out text, not part of the duty.
+    formula = (
+        "The Contractor shall insert the substance of this clause, including this paragraph (e) and excluding "
+        "paragraph (c)(1) of this clause, in all subcontracts and other contractual instruments, including "
+        "subcontracts for the acquisition of commercial products and commercial services."
+    )
+    assert _proposed(engine, formula, "subprocessor_flowdown") == ("met", [])
+    narrowed = (
+        "Provider shall encrypt all Customer Data at rest, excluding data stored in Customer-managed buckets."
+    )
+    assert _read(engine, narrowed, "encryption_at_rest") == ("weak", ["carve_out"])
