@@ -106,3 +106,16 @@ def test_excluding_a_paragraph_of_a_flow_down_formula_is_no_carve_out(engine: En
         "Provider shall encrypt all Customer Data at rest, excluding data stored in Customer-managed buckets."
     )
     assert _read(engine, narrowed, "encryption_at_rest") == ("weak", ["carve_out"])
+
+
+def test_guidance_and_rationale_explain_a_requirement_and_bind_no_one(engine: Engine) -> None:
+    # SATRE specification 2.8.02, and MVSP v3.0's "Why this control matters" (LABELLING.md rules 27, 88):
+    # a "must" in guidance or rationale states no requirement.
+    duty = "Data encryption must be used to safeguard against interception or tampering during transmission."
+    assert _read(engine, duty, "encryption_in_transit") == ("met", [])
+    assert _read(engine, f"Guidance: {duty}", "encryption_in_transit") == ("weak", ["guidance"])
+    rationale = "Applications or services passing sensitive data must ensure they encrypt data in transit."
+    assert _read(engine, rationale, "encryption_in_transit", "HTTPS-only > Why this control matters") == (
+        "weak",
+        ["guidance"],
+    )

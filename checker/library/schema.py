@@ -48,6 +48,7 @@ WEAK_REASONS = (
     "general_only",
     "no_commitment",
     "partial",
+    "guidance",
 )
 
 
@@ -386,6 +387,14 @@ class LanguageFile(_Strict):
     schedule_headings: list[str] = Field(default_factory=list)
     non_evidence_headings: list[str] = Field(default_factory=list)
     non_evidence_patterns: dict[NonEvidenceKind, list[str]] = Field(default_factory=dict)
+    guidance_headings: list[str] = Field(
+        default_factory=list,
+        description="Headings (phrases) under which text explains a requirement rather than states one.",
+    )
+    guidance_labels: list[str] = Field(
+        default_factory=list,
+        description="Words that, with a colon, open a clause of guidance ('Guidance:', 'Discussion:').",
+    )
     weak: dict[str, WeakReason] = Field(default_factory=dict)
     reading: ReadingWords
 

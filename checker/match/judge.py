@@ -16,7 +16,7 @@ so that a reviewer can see why a clause that uses a control's words was *not* a 
 | ``modality`` | denied, refused, permitted, or a disclaimer? | conflict ``negated`` or nothing |
 | ``commitment`` | does any verb bind anyone (imperative items, schedules of measures, the named vendor's present tense)? | nothing |
 | ``parameters`` | which numbers belong to the duty, against what the control needs? | – |
-| ``weak_language`` | qualifiers outside parentheses that weaken the duty | – |
+| ``weak_language`` | qualifiers outside parentheses that weaken the duty; guidance text | – |
 | ``scope`` | does it address only part of the control (weak terms, none of its defining words)? | met, or weak with every reason |
 """
 
@@ -303,6 +303,10 @@ def _parameters(engine: Judge, r: Reading) -> Verdict | None:
 
 def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
     assert r.act is not None
+    if r.prep.guidance:
+        # Guidance, discussion or rationale explains a requirement; even its "must" states none
+        # (corpus LABELLING.md rules 27, 88).
+        r.reasons.append(("guidance", engine._weak_messages.get("guidance", "guidance, not a requirement")))
     body = r.text[r.prep.lead :]
     asides = _parentheticals(body)
     # In a clause of limbs ("(i) ... and (ii) ..."), a qualifier weakens only the limb it stands in; the
