@@ -119,3 +119,18 @@ def test_guidance_and_rationale_explain_a_requirement_and_bind_no_one(engine: En
         "weak",
         ["guidance"],
     )
+
+
+def test_taking_into_account_the_nature_of_processing_sets_scope_not_strength(engine: Engine) -> None:
+    # EU standard contractual clauses 2021/914, Clause 8.6(c) (LABELLING.md rule 43).
+    scc = (
+        "The data importer shall cooperate with and assist the data exporter to enable the data exporter to "
+        "comply with its obligations under Regulation (EU) 2016/679, in particular to notify the competent "
+        "supervisory authority and the affected data subjects, taking into account the nature of processing "
+        "and the information available to the data importer."
+    )
+    assert _read(engine, scc, "incident_cooperation") == ("met", [])
+    efforts = (
+        "Provider shall use reasonable efforts to assist Customer in investigating any Security Incident."
+    )
+    assert _read(engine, efforts, "incident_cooperation") == ("weak", ["effort_qualifier"])
