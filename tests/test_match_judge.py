@@ -124,8 +124,10 @@ STAGE_TABLE = [
     ("Security Incident notification procedures.", "incident_notification", "commitment", "none",
      ["no_commitment"]),
     ("(a) Encrypt all Customer Data at rest using AES-256.", "encryption_at_rest", "scope", "met", []),
-    ("Provider encrypts Customer Data at rest using AES-256.", "encryption_at_rest", "scope", "weak",
-     ["no_commitment"]),
+    # The named vendor in the present tense binds like "will" (LABELLING.md rule 35); the first person
+    # of online terms stays a description outside a schedule of measures.
+    ("Provider encrypts Customer Data at rest using AES-256.", "encryption_at_rest", "scope", "met", []),
+    ("We use encryption to protect your data at rest.", "encryption_at_rest", "scope", "weak", ["no_commitment"]),
     ("Provider shall notify Customer of any Security Incident within 3 days.", "incident_notification",
      "scope", "weak", ["days_not_hours"]),
     ("Provider will notify Customer of Security Incidents within 24 hours, as Provider deems appropriate.",

@@ -50,6 +50,7 @@ WeakReasonName = Literal[
     "general_only",
     "no_commitment",
     "partial",
+    "guidance",
 ]
 WEAK_REASONS: tuple[str, ...] = get_args(WeakReasonName)
 
@@ -138,6 +139,12 @@ class MatchSpec(_Strict):
         description="Phrases that make a clause addressing this control weak ('partial'), e.g. a transfer"
         " mechanism named without a location commitment.",
     )
+    defining: list[str] = Field(
+        default_factory=list,
+        description="Term groups that define the control: a clause holding none of their words (a detector"
+        " proposal read by meaning, or a weak rule's hit) addresses only part of it ('partial'), e.g."
+        " logging that names no privileged or administrative access.",
+    )
     satisfy_by_prohibition: bool = False
     limits_action: bool = Field(
         default=False,
@@ -163,6 +170,9 @@ class MatchSpec(_Strict):
             for group in rule:
                 if group not in known:
                     raise ValueError(f"rule names unknown term group {group!r}")
+        for group in self.defining:
+            if group not in self.terms:
+                raise ValueError(f"defining names unknown term group {group!r}")
         if self.action not in self.terms:
             raise ValueError(f"action {self.action!r} is not a term group")
         for name, phrases in {**self.terms, **self.conflict_terms}.items():
@@ -487,6 +497,14 @@ class LanguageFile(_Strict):
     schedule_headings: list[str] = Field(default_factory=list)
     non_evidence_headings: list[str] = Field(default_factory=list)
     non_evidence_patterns: dict[NonEvidenceKind, list[RegexPhrase]] = Field(default_factory=dict)
+    guidance_headings: list[str] = Field(
+        default_factory=list,
+        description="Headings (phrases) under which text explains a requirement rather than states one.",
+    )
+    guidance_labels: list[str] = Field(
+        default_factory=list,
+        description="Words that, with a colon, open a clause of guidance ('Guidance:', 'Discussion:').",
+    )
     weak: dict[WeakReasonName, WeakReason] = Field(default_factory=dict)
     reading: ReadingWords
 

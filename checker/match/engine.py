@@ -56,6 +56,7 @@ class _Clause:
     quantities: list[Quantity]
     non_evidence: str
     schedule: bool
+    guidance: bool = False  # text that explains a requirement (guidance, discussion, rationale)
 
 
 @dataclass
@@ -89,6 +90,9 @@ class Engine:
         self._vague = weak_patterns.get("vague_timing", compile_regexes([]))
         self._schedule = compile_phrases(lang.get("schedule_headings", []))
         self._non_evidence_heading = compile_phrases(lang.get("non_evidence_headings", []))
+        self._guidance_heading = compile_phrases(lang.get("guidance_headings", []))
+        labels = "|".join(re.escape(w) for w in lang.get("guidance_labels", [])) or r"(?!x)x"
+        self._guidance_label = re.compile(rf"^\W*(?:{labels})\s*:", re.IGNORECASE)
         self._non_evidence = {
             kind: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
             for kind, pats in lang.get("non_evidence_patterns", {}).items()
@@ -279,6 +283,9 @@ class Engine:
                     non_evidence = kind
                     break
         schedule = ctx.schedule or bool(heading and self._schedule.search(heading))
+        guidance = bool(heading and self._guidance_heading.search(heading)) or bool(
+            self._guidance_label.match(original, lead_len)
+        )
         quantities = find_quantities(text)
         for term, period in ctx.periods.items():
             for m in re.finditer(re.escape(term), text):
@@ -294,7 +301,7 @@ class Engine:
                 )
         quantities.sort(key=lambda q: q.start)
         modals = self.reader.modals(text)
-        return _Clause(text, original, lead_len, modals, quantities, non_evidence, schedule)
+        return _Clause(text, original, lead_len, modals, quantities, non_evidence, schedule, guidance)
 
     def _match_clause(self, clause: Clause, ctx: DocumentContext, lead: str) -> list[Match]:
         return [m for _, m, _ in self._read_clause(clause, ctx, lead) if m is not None]

@@ -14,10 +14,10 @@ so that a reviewer can see why a clause that uses a control's words was *not* a 
 | ``customer_duty`` | is the vendor only helping with the customer's own duty? | nothing |
 | ``party`` | is it the customer's duty, or a right the customer holds? | nothing, or conflict ``excluded_right`` |
 | ``modality`` | denied, refused, permitted, or a disclaimer? | conflict ``negated`` or nothing |
-| ``commitment`` | does any verb bind anyone (imperative items, schedules of measures)? | nothing |
+| ``commitment`` | does any verb bind anyone (imperative items, schedules of measures, the named vendor's present tense)? | nothing |
 | ``parameters`` | which numbers belong to the duty, against what the control needs? | – |
-| ``weak_language`` | qualifiers outside parentheses that weaken the duty | – |
-| ``scope`` | does it address only part of the control? | met, or weak with every reason |
+| ``weak_language`` | qualifiers outside parentheses that weaken the duty; guidance text | – |
+| ``scope`` | does it address only part of the control (weak terms, none of its defining words)? | met, or weak with every reason |
 """
 
 from __future__ import annotations
@@ -255,6 +255,13 @@ def _commitment(engine: Judge, r: Reading) -> Verdict | None:
     if r.modality == "descriptive" and not prep.schedule:
         if r.ob.party == "assumed_vendor" and not r.ob.party_text:
             return Verdict("commitment", None, (("no_party", "a description that names no party"),))
+        pronouns = r.ctx.reader.language.get("parties", {}).get("vendor_pronouns", [])
+        if r.ob.party == "vendor" and r.ob.party_text.strip().lower() not in pronouns:
+            # The vendor, by the name the agreement gives it, states what it does ("Provider restricts
+            # access ..."): in the operative part of an agreement the present tense binds like "will"
+            # (corpus LABELLING.md rule 35). "We use ..." of online terms stays a description.
+            r.modality = "binding"
+            return None
         r.reasons.append(("no_commitment", "stated as a description, not a commitment (no shall/will/must)"))
     return None
 
@@ -268,6 +275,10 @@ def _parameters(engine: Judge, r: Reading) -> Verdict | None:
 
 def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
     assert r.act is not None
+    if r.prep.guidance:
+        # Guidance, discussion or rationale explains a requirement; even its "must" states none
+        # (corpus LABELLING.md rules 27, 88).
+        r.reasons.append(("guidance", engine._weak_messages.get("guidance", "guidance, not a requirement")))
     body = r.text[r.prep.lead :]
     asides = _parentheticals(body)
     # In a clause of limbs ("(i) ... and (ii) ..."), a qualifier weakens only the limb it stands in; the
@@ -304,6 +315,11 @@ def _scope(engine: Judge, r: Reading) -> Verdict | None:
     if r.compiled.weak_terms is not None and (w := r.compiled.weak_terms.search(body)):
         partial = True
         r.hit.words.append(w.group(0))
+    defining = r.compiled.control.match.defining
+    if defining and not any(r.compiled.groups[g].search(r.text) for g in defining):
+        # A clause the detector proposes by its meaning may lack what defines the control ("logs all
+        # access" for privileged-access logging): it addresses the control only in part.
+        partial = True
     if partial:
         r.reasons.append(("partial", "addresses only part of what the control requires"))
     return Verdict("scope", Status.WEAK if r.reasons else Status.MET, tuple(r.reasons))
