@@ -159,6 +159,13 @@ def test_neighbours_vote_explain_and_survive_saving(tmp_path: Path) -> None:
     like = detector.like(query, "incident_notification", k=3)
     assert like and all(uid.startswith("incident:") for uid, _, _ in like)
     assert all(-1.0 <= sim <= 1.0 for _, _, sim in like)
+    # The neighbours the vote found explain the proposal without a second search, to the same clauses.
+    opinion = detector.read(feats, [query])
+    assert np.array_equal(opinion.probabilities, detector.probabilities(feats, [query]))
+    again = detector.like(query, "incident_notification", k=3, nearest=opinion.nearest(0))
+    assert [uid for uid, _, _ in again] == [uid for uid, _, _ in like]
+    assert np.allclose([s for _, _, s in again], [s for _, _, s in like], atol=1e-5)
+    assert detector.read(feats).nearest(0) is None  # no texts, no neighbours
     detector.save(tmp_path)
     for name in ("vectors.json", "vectors.npy", "vectors.vocab.txt", "vectors.projection.npy"):
         (tmp_path / name).write_bytes((MODEL_DIR / name).read_bytes())

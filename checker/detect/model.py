@@ -22,7 +22,15 @@ from checker.detect.neighbours import Neighbours, build_neighbours, read_with_le
 from checker.detect.vectors import StaticVectors, VectorsError, load_vectors
 from checker.digests import sha256_of as _sha256
 
-__all__ = ["Detector", "DetectorError", "Sample", "load_detector", "shipped_detector", "train_detector"]
+__all__ = [
+    "Detector",
+    "DetectorError",
+    "Opinion",
+    "Sample",
+    "load_detector",
+    "shipped_detector",
+    "train_detector",
+]
 
 BIAS = "<bias>"
 
@@ -41,6 +49,22 @@ class Sample:
     controls: frozenset[str]
     lead: str = ""  # the lead-in a list item continues ("The Supplier shall:"), read with it by meaning
     heading: str = ""  # the clause's heading path ("Security > Incidents"); its last heading is read too
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """The detector's reading of some clauses: probabilities (clauses × controls) and, with a neighbour
+    index, each clause's nearest labelled clauses (indices, best first) and their similarities."""
+
+    probabilities: np.ndarray
+    top: np.ndarray | None = None
+    sims: np.ndarray | None = None
+
+    def nearest(self, row: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Row ``row``'s neighbours and similarities, or None without a neighbour index."""
+        if self.top is None or self.sims is None:
+            return None
+        return self.top[row], self.sims[row]
 
 
 @dataclass
@@ -81,22 +105,34 @@ class Detector:
         With the clauses' ``texts`` and a neighbour index, the linear model's probability is blended with
         the share of the nearest labelled clauses that address the control.
         """
+        return self.read(clauses, texts).probabilities
+
+    def read(self, clauses: Sequence[Iterable[str]], texts: Sequence[str] | None = None) -> Opinion:
+        """The probabilities of :meth:`probabilities`, with the nearest labelled clauses behind each row, so
+        that explaining a proposal (:meth:`like`) does not search the neighbours a second time."""
         linear = self._linear(clauses)
         if texts is None or self.neighbours is None or self.vectors is None or not len(linear):
-            return linear
-        votes, _, _ = self.neighbours.probabilities(self.vectors.embed(texts))
-        blended: np.ndarray = (1.0 - self.blend) * linear + self.blend * votes
-        return blended
+            return Opinion(linear)
+        votes, top, sims = self.neighbours.probabilities(self.vectors.embed(texts))
+        return Opinion((1.0 - self.blend) * linear + self.blend * votes, top, sims)
 
-    def like(self, text: str, control: str, k: int = 2) -> list[tuple[str, str, float]]:
-        """The nearest labelled clauses that address ``control``: (unit id, text, similarity)."""
+    def like(
+        self, text: str, control: str, k: int = 2, nearest: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> list[tuple[str, str, float]]:
+        """The nearest labelled clauses that address ``control``: (unit id, text, similarity).
+
+        ``nearest``: the clause's neighbours and similarities as :meth:`read` found them (searched again
+        from ``text`` without).
+        """
         col = self.column(control)
         if col is None or self.neighbours is None or self.vectors is None:
             return []
-        top, sims = self.neighbours.nearest(self.vectors.embed([text]))
+        if nearest is None:
+            top, sims = self.neighbours.nearest(self.vectors.embed([text]))
+            nearest = (top[0], sims[0])
         texts = dict(self.examples.get(control, []))
         out = []
-        for i, sim in zip(top[0], sims[0], strict=True):
+        for i, sim in zip(*nearest, strict=True):
             uid = self.neighbours.ids[i]
             if self.neighbours.labels[i, col] and uid in texts:
                 out.append((uid, texts[uid], float(sim)))

@@ -204,14 +204,15 @@ class Engine:
         detector = self.detector
         assert detector is not None
         features = [self.detector_features(r.clause, r.lead, r.found, r.candidates) for r in read]
-        probabilities = detector.probabilities(
+        opinion = detector.read(
             features, [read_with_lead(r.lead, r.clause.text, r.clause.heading) for r in read]
         )
+        probabilities = opinion.probabilities
         by_id = {c.control.id: c for c in self._controls}
         # A reason names a control by its catalogue code (shown beside every title), never by its id.
         titles = {cid: c.control.catalogue or c.control.title for cid, c in by_id.items()}
         out: list[Match] = []
-        for r, feats, row in zip(read, features, probabilities, strict=True):
+        for index, (r, feats, row) in enumerate(zip(read, features, probabilities, strict=True)):
             clause = r.clause
             have = {m.control for m in r.found}
             for col in (row >= detector.propose_at).nonzero()[0]:
@@ -227,7 +228,9 @@ class Engine:
                 match = self._judge(compiled, clause, prep, ctx, hit, _verb_positions(prep))
                 if match is None or match.status == Status.CONFLICT:
                     continue
-                like = detector.like(read_with_lead(r.lead, clause.text, clause.heading), cid)
+                like = detector.like(
+                    read_with_lead(r.lead, clause.text, clause.heading), cid, nearest=opinion.nearest(index)
+                )
                 nearest = "; ".join(
                     [f"[{uid}, similarity {sim:.2f}] {text[:140]}" for uid, text, sim in like]
                     or [f"[{uid}] {text[:140]}" for uid, text in detector.nearest(feats, cid)]
