@@ -233,19 +233,10 @@ def read_roles(
             )
         )
     if not any(p.role == "vendor" for p in parties):
-        reader = _addressed_reader(head, words) if not customer_names else None
-        if reader is None:
-            notes.append(_no_vendor_defined(head, words, where))
-        else:
-            # A requirements document that speaks to its reader ("You must enable multi-factor
-            # authentication") binds the one who implements it: the vendor side, not a customer.
-            vendor_names.append(head[reader.start() : reader.end()].lower())
-            notes.append(
-                "The document names no vendor, never speaks as “we” and addresses its reader as"
-                f" “{head[reader.start() : reader.end()]}” ({where(reader.start(), reader.end())}), as a"
-                " requirements document does: its duties are read as the vendor's, the party that"
-                " implements them. Name the vendor party (--vendor) if that is wrong."
-            )
+        note, reader = _no_vendor_defined(head, words, where, addressed=not customer_names)
+        notes.append(note)
+        if reader:
+            vendor_names.append(reader)
     return Roles(
         vendor=tuple(dict.fromkeys(vendor_names)),
         customer=tuple(dict.fromkeys(n for n in customer_names if n not in vendor_names)),
@@ -257,8 +248,13 @@ def read_roles(
     )
 
 
-def _no_vendor_defined(head: str, words: PartyWords, where: Callable[[int, int], str]) -> str:
-    """The note for a document that defines no vendor party: what the vendor is taken to be instead."""
+def _no_vendor_defined(
+    head: str, words: PartyWords, where: Callable[[int, int], str], addressed: bool
+) -> tuple[str, str]:
+    """What the vendor is taken to be in a document that defines no vendor party: the note saying so,
+    and the pronoun that names it when the document addresses its reader ("you"; else "").
+
+    ``addressed``: whether a customer pronoun may name the reader (no customer party is defined)."""
     folded = fold(head)
     for m in words.vendor.finditer(folded):
         if head[m.start()].isupper():
@@ -267,29 +263,28 @@ def _no_vendor_defined(head: str, words: PartyWords, where: Callable[[int, int],
                 f" contract calls “{head[m.start() : m.end()]}” ({where(m.start(), m.end())}), a"
                 " role word of the library, and a party with any other name is assumed to be the vendor."
                 " Name the vendor party (--vendor) if that is wrong."
-            )
+            ), ""
     we = words.vendor_pronoun.search(folded)
     if we is not None:
         return (
             "No parties block or definition names the vendor: the contract speaks as the vendor"
             f" (“{head[we.start() : we.end()]}”, {where(we.start(), we.end())}), as online terms do, and a party"
             " with any other name is assumed to be the vendor. Name the vendor party (--vendor) if that is wrong."
-        )
+        ), ""
+    you = words.customer_pronoun.search(folded) if addressed else None
+    if you is not None:
+        # A requirements document that speaks to its reader ("You must enable multi-factor
+        # authentication") binds the one who implements it: the vendor side, not a customer.
+        return (
+            "The document names no vendor, never speaks as “we” and addresses its reader as"
+            f" “{head[you.start() : you.end()]}” ({where(you.start(), you.end())}), as a"
+            " requirements document does: its duties are read as the vendor's, the party that"
+            " implements them. Name the vendor party (--vendor) if that is wrong."
+        ), you.group(0)
     return (
         "No parties block, definition or role word names the vendor: clauses binding an unnamed or"
         " unknown party are read as an assumed vendor's. Name the vendor party (--vendor) to decide."
-    )
-
-
-def _addressed_reader(head: str, words: PartyWords) -> re.Match[str] | None:
-    """The customer pronoun ("you") of a document with no vendor role word as a name and no "we": the
-    reader a requirements document addresses. ``None`` when the document speaks as a vendor or names one."""
-    folded = fold(head)
-    if words.vendor_pronoun.search(folded) is not None:
-        return None
-    if any(head[m.start()].isupper() for m in words.vendor.finditer(folded)):
-        return None
-    return words.customer_pronoun.search(folded)
+    ), ""
 
 
 def _not_names(parties: Mapping[str, Any]) -> frozenset[str]:
