@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from bench.accuracy import AlwaysMissing, KeywordReviewer, folds
+from bench.accuracy import FAMILIES, AlwaysMissing, KeywordReviewer, by_family, family, folds, make_up
 from bench.corpus import lockbox_publishers, publisher_draw
 from bench.labelled import LabelledDocument, Unit, compare, control_ids, keyword_patterns
 
 
-def _doc(name: str, publisher: str, labels: list[dict[str, str]], status: dict[str, str]) -> LabelledDocument:
+def _doc(
+    name: str, publisher: str, labels: list[dict[str, str]], status: dict[str, str], kind: str = "msa"
+) -> LabelledDocument:
     units = [
         Unit(f"{name}:{i:04d}", name, publisher, f"unit {i}", "", i * 10, i * 10 + 9, lab, {})
         for i, lab in enumerate(labels)
     ]
-    return LabelledDocument({"file": name, "publisher": publisher}, units, status)
+    return LabelledDocument({"file": name, "publisher": publisher, "kind": kind}, units, status)
 
 
 def test_compare_counts_detection_status_and_parameters() -> None:
@@ -84,3 +87,24 @@ def test_the_lockbox_draw_depends_on_names_only_and_meets_its_minimums() -> None
     assert chosen == lockbox_publishers(list(reversed(records)))[0]
     assert len(chosen) >= 8 and 2 * len(chosen) >= 0.2 * len(records)
     assert publisher_draw("OWASP Foundation") == publisher_draw(" owasp foundation ")
+
+
+def test_every_document_kind_of_the_corpus_belongs_to_exactly_one_family() -> None:
+    sources = json.loads(Path("clause_library/corpus/sources.json").read_text(encoding="utf-8"))
+    records = next(iter(sources.values()))
+    kinds = {r["kind"] for r in records}
+    owners = {k: [f for f, ks in FAMILIES.items() if k in ks] for k in kinds}
+    assert all(len(o) == 1 for o in owners.values()), owners
+    with pytest.raises(ValueError, match="'novel_kind' belongs to no family"):
+        family(_doc("n.md", "P", [], {}, kind="novel_kind"))
+
+
+def test_figures_per_family_score_each_family_on_its_own_documents() -> None:
+    contract = _doc("c.md", "P", [{"audit_rights": "met"}, {}], {}, kind="dpa")
+    catalogue = _doc("r.md", "Q", [{"mfa": "met"}], {}, kind="policy")
+    units = {"c.md:0000": {"audit_rights": "met"}, "c.md:0001": {"mfa": "weak"}}  # r.md's mfa missed
+    got = by_family([contract, catalogue], (units, {}, {}))
+    assert set(got) == {"contract", "requirements"}  # no government document: no row
+    assert got["contract"]["precision"] == pytest.approx(0.5) and got["contract"]["recall"] == 1.0
+    assert got["requirements"]["recall"] == 0.0
+    assert make_up([contract, catalogue])["contract"] == {"documents": 1, "clauses": 2, "positives": 1}
