@@ -22,6 +22,7 @@ from checker.match.vocabulary import Vocabulary
 __all__ = ["CompiledControl", "RuleHit", "RuleIndex", "compile_control", "negated_at", "rule_hit"]
 
 _TOKEN = re.compile(r"[^\W_]+")
+_MAX_WORDS = 200_000  # words whose prefix keys are kept
 
 
 @dataclass(frozen=True)
@@ -80,37 +81,46 @@ class RuleIndex:
                     first.setdefault(keys[0], []).append((exact, prefix, (i, group)))
         self._exact_keys = frozenset(k for k in first if not k.endswith("*"))
         self._prefix_keys = frozenset(k for k in first if k.endswith("*"))
+        # Every prefix key of every phrase, first word or later: a word's prefixes outside it matter nowhere.
+        self._prefix_words = self._prefix_keys | frozenset(
+            k for entries in first.values() for _, prefix, _ in entries for k in prefix
+        )
+        # Per word seen, the prefix keys it starts with (most words: none); kept across clauses and
+        # documents, up to a bound, since contracts share most of their words.
+        self._prefixes_of: dict[str, frozenset[str]] = {}
         # Per first word: every (control, group) it stands for (all of them count when the word is glued to
-        # the next, as in "multifactor"), those of one-word phrases (nothing more to check), and the longer
-        # phrases, whose later words must occur too.
+        # the next, as in "multifactor") and those of one-word phrases (nothing more to check).
         self._glued = {key: frozenset(pair for _, _, pair in entries) for key, entries in first.items()}
         self._single = {
             key: frozenset(pair for exact, prefix, pair in entries if not exact and not prefix)
             for key, entries in first.items()
         }
-        self._longer = {
-            key: [(exact, prefix, pair) for exact, prefix, pair in entries if exact or prefix]
-            for key, entries in first.items()
-        }
+        # A longer phrase counts, when its first word is not glued to the next, if that word and every
+        # later word occur: all its exact words and its later prefixes. It is filed under the longest of
+        # its exact words, not its first ("not" of "not notify" starts "notify", "notice" and "nothing"
+        # too), so that a clause looks only at phrases whose least common word it contains. A first word
+        # of over 24 letters is never among a clause's prefixes, so such a phrase can only count glued.
+        self._longer: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
+        for key, entries in first.items():
+            word = key.removesuffix("*")
+            for exact, prefix, pair in entries:
+                if (exact or prefix) and (word == key or len(word) <= 24):
+                    words = exact | {word}
+                    anchor = max(words, key=lambda w: (len(w), w))
+                    self._longer.setdefault(anchor, []).append((words, prefix, pair))
+        self._longer_keys = frozenset(self._longer)
 
-    def candidates(
-        self, folded: str, prefixes_of: dict[str, tuple[str, ...]] | None = None
-    ) -> dict[int, set[str]]:
-        """Per control index, the term groups with a phrase whose every word occurs in the clause.
-
-        ``prefixes_of`` keeps each word's prefixes between calls (the clauses of one document share most
-        of their words); without it they are made afresh.
-        """
+    def candidates(self, folded: str) -> dict[int, set[str]]:
+        """Per control index, the term groups with a phrase whose every word occurs in the clause."""
         tokens = set(_TOKEN.findall(folded))
-        if prefixes_of is None:
-            prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
-        else:
-            prefixes = set()
-            for t in tokens:
-                known = prefixes_of.get(t)
-                if known is None:
-                    known = prefixes_of[t] = tuple(t[:n] + "*" for n in range(1, min(len(t), 24) + 1))
-                prefixes.update(known)
+        prefixes: set[str] = set()
+        known = self._prefixes_of.get
+        for t in tokens:
+            hit = known(t)
+            if hit is None:
+                hit = self._word_prefixes(t)
+            if hit:
+                prefixes |= hit
         pairs: set[tuple[int, str]] = set(self._always)
         # Set intersections and unions run in C: only the first words that occur are looked at.
         for key in (tokens & self._exact_keys) | (prefixes & self._prefix_keys):
@@ -118,13 +128,21 @@ class RuleIndex:
                 pairs |= self._glued[key]
                 continue
             pairs |= self._single[key]
-            for exact, prefix, pair in self._longer[key]:
+        for anchor in tokens & self._longer_keys:
+            for exact, prefix, pair in self._longer[anchor]:
                 if pair not in pairs and exact <= tokens and prefix <= prefixes:
                     pairs.add(pair)
         found: dict[int, set[str]] = {}
         for i, group in pairs:
             found.setdefault(i, set()).add(group)
         return found
+
+    def _word_prefixes(self, word: str) -> frozenset[str]:
+        """The prefix keys ("incident*") that ``word`` starts with (prefixes of up to 24 letters)."""
+        hit = frozenset(word[:n] + "*" for n in range(1, min(len(word), 24) + 1)) & self._prefix_words
+        if len(self._prefixes_of) < _MAX_WORDS:
+            self._prefixes_of[word] = hit
+        return hit
 
 
 def rule_hit(
