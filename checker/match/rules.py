@@ -144,8 +144,13 @@ class RuleIndex:
                 if pair not in pairs and exact <= tokens and prefix <= prefixes:
                     pairs.add(pair)
         found: dict[int, set[str]] = {}
+        known_control = found.get
         for i, group in pairs:
-            found.setdefault(i, set()).add(group)
+            groups = known_control(i)
+            if groups is None:
+                found[i] = {group}
+            else:
+                groups.add(group)
         return found
 
     def _word_prefixes(self, word: str) -> frozenset[str]:
