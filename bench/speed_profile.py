@@ -33,8 +33,15 @@ STAGES = (
     ("checker.match.engine", "Engine._prepare", "clause preparation: numbers, modals, non-evidence"),
     ("checker.match.engine", "judge", "judging stages: party, modality, numbers, weak language"),
     ("checker.match.engine", "Engine.detector_features", "detector features: words, pairs, term groups"),
-    ("checker.detect.model", "Detector.probabilities", "detector scores (NumPy)"),
+    ("checker.detect.model", "Detector._linear", "detector linear model (NumPy)"),
+    ("checker.detect.vectors", "StaticVectors.embed", "detector: clauses into vectors (word pieces, mean)"),
+    (
+        "checker.detect.neighbours",
+        "Neighbours.probabilities",
+        "detector neighbour vote (NumPy: similarities, top 20)",
+    ),
     ("checker.detect.model", "Detector.why", "detector explanations: weights"),
+    ("checker.detect.model", "Detector.like", "detector explanations: nearest labelled clauses"),
     ("checker.detect.model", "Detector.nearest", "detector explanations: nearest labelled clauses"),
     ("checker.match.engine", "Engine._proposals", "detector proposals: loop, copies"),
     ("bench.speed_profile", "assess", "score: findings per control"),
@@ -111,7 +118,7 @@ def child_match_profile() -> dict[str, Any]:
         for owner, name, original in undo:
             setattr(owner, name, original)
     total = time.process_time() - started
-    stages = {label: clock.spent.get(label, 0.0) for _, _, label in STAGES}
+    stages = {label: clock.spent.get(label, 0.0) for _, _, label in STAGES}  # a label may time two functions
     stages["other: clause loop, lead-ins, match lists"] = max(0.0, total - sum(stages.values()))
 
     profile = cProfile.Profile()

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checker.detect import DetectorError, load_detector, train_detector
+from checker.detect import DetectorError, load_detector, train_detector, wordpiece
 from checker.detect.distil import SourceError, project, read_source, token_vectors
 from checker.detect.model import Sample
 from checker.detect.train import MODEL_DIR
@@ -46,6 +46,18 @@ def _wordpiece() -> WordPiece:
 )  # fmt: skip
 def test_wordpiece_gives_the_reference_tokenizers_ids(text: str, ids: list[int]) -> None:
     assert _wordpiece().ids(text) == ids
+
+
+def test_tokenising_a_text_of_every_code_point_keeps_the_character_tables_bounded() -> None:
+    """The per-character translation tables fill as characters are seen, up to a bound; past it a
+    character is worked out again each time and the words come out the same."""
+    flood = " ".join(
+        chr(cp) for cp in range(0x00A0, 0x00A0 + 2 * wordpiece._MAX_TABLE) if not 0xD800 <= cp < 0xE000
+    )
+    tokens = wordpiece.basic_tokens(flood)
+    assert len(wordpiece._CLEAN) <= wordpiece._MAX_TABLE and len(wordpiece._SPLIT) <= wordpiece._MAX_TABLE
+    assert "中" in tokens and "a" in tokens  # CJK kept as a word; "à" loses its accent
+    assert _wordpiece().ids("Société Générale — naïve façade") == [18341, 2236, 2063, 1517, 15743, 8508]
 
 
 def test_the_shipped_table_is_verified_and_places_alike_duties_nearer(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ detector raised is explained by the features that weighed most and by the neares
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -141,9 +142,13 @@ class Detector:
     def _linear(self, clauses: Sequence[Iterable[str]]) -> np.ndarray:
         if not clauses:
             return np.zeros((0, len(self.controls)), dtype=np.float32)
-        rows = [self._indices(f) for f in clauses]
-        lengths = np.asarray([len(r) for r in rows])
-        flat = np.concatenate(rows)
+        # Every clause's feature indices (sorted, with the bias) in one flat array: one NumPy array for the
+        # document, not one per clause.
+        vocab = self.vocabulary
+        bias = vocab[BIAS]
+        rows = [sorted({bias, *map(vocab.__getitem__, vocab.keys() & f)}) for f in clauses]
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
         scale = np.repeat(1.0 / np.sqrt(lengths - 1 + 1e-9), lengths).astype(np.float32)
         contrib = self.weights[flat] * scale[:, None]
         # The bias is not a word: it is added once, unscaled.

@@ -157,7 +157,6 @@ class Engine:
         ctx = self.context(doc, roles)
         read: list[_Read] = []
         lead_in: Clause | None = None
-        prefixes_of: dict[str, tuple[str, ...]] = {}  # the term index's word prefixes, for this document
         for clause in clauses:
             if clause.kind == ClauseKind.HEADING:
                 continue
@@ -167,7 +166,7 @@ class Engine:
             lead = lead_in.text if continues and lead_in else ""
             # A list item is read together with its lead-in ("Provider shall: (a) notify Customer ...").
             folded = fold(f"{lead} {clause.text}" if lead else clause.text)
-            candidates = self._index.candidates(folded, prefixes_of)
+            candidates = self._index.candidates(folded)
             verdicts, prepared = self._rules(clause, ctx, lead, folded, candidates)
             found = [m for _, m, _ in verdicts if m is not None]
             read.append(_Read(clause, lead, found, folded, candidates, prepared))
@@ -331,7 +330,10 @@ class Engine:
         # Only controls with a term group in the clause can hit; in library order, as the index numbers them.
         for i in sorted(candidates):
             compiled, possible = self._controls[i], candidates[i]
-            if not any(rule <= possible for rule in compiled.all_rules):
+            for rule in compiled.all_rules:  # a plain loop: a generator per control cost more than the test
+                if rule <= possible:
+                    break
+            else:
                 continue
             hit = rule_hit(compiled, folded, self.vocabulary, possible, searched)
             if hit is None:

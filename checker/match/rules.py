@@ -22,6 +22,7 @@ from checker.match.vocabulary import Vocabulary
 __all__ = ["CompiledControl", "RuleHit", "RuleIndex", "compile_control", "negated_at", "rule_hit"]
 
 _TOKEN = re.compile(r"[^\W_]+")
+_MAX_WORDS = 200_000  # words whose prefix keys are kept
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class CompiledControl:
     weak: dict[str, re.Pattern[str]]
     contexts: dict[str, re.Pattern[str]]
     all_rules: tuple[frozenset[str], ...]
+    # Every rule in the order it is tried (conflicts, rules, weak rules): its name, groups and kind.
+    ordered: tuple[tuple[str, tuple[str, ...], str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,15 @@ def compile_control(control: Control, weak_patterns: dict[str, re.Pattern[str]])
         weak={r: weak_patterns[r] for r in control.weak_reasons if r in weak_patterns},
         contexts={p.key: compile_phrases(p.context) for p in control.parameters if p.context},
         all_rules=tuple(frozenset(r) for r in [*spec.conflict, *spec.rules, *spec.weak_rules]),
+        ordered=tuple(
+            (f"{control.id}.{kind}[{i}]", tuple(rule), kind)
+            for kind, rules in (
+                ("conflict", spec.conflict),
+                ("rules", spec.rules),
+                ("weak_rules", spec.weak_rules),
+            )
+            for i, rule in enumerate(rules)
+        ),
     )
 
 
@@ -80,37 +92,46 @@ class RuleIndex:
                     first.setdefault(keys[0], []).append((exact, prefix, (i, group)))
         self._exact_keys = frozenset(k for k in first if not k.endswith("*"))
         self._prefix_keys = frozenset(k for k in first if k.endswith("*"))
+        # Every prefix key of every phrase, first word or later: a word's prefixes outside it matter nowhere.
+        self._prefix_words = self._prefix_keys | frozenset(
+            k for entries in first.values() for _, prefix, _ in entries for k in prefix
+        )
+        # Per word seen, the prefix keys it starts with (most words: none); kept across clauses and
+        # documents, up to a bound, since contracts share most of their words.
+        self._prefixes_of: dict[str, frozenset[str]] = {}
         # Per first word: every (control, group) it stands for (all of them count when the word is glued to
-        # the next, as in "multifactor"), those of one-word phrases (nothing more to check), and the longer
-        # phrases, whose later words must occur too.
+        # the next, as in "multifactor") and those of one-word phrases (nothing more to check).
         self._glued = {key: frozenset(pair for _, _, pair in entries) for key, entries in first.items()}
         self._single = {
             key: frozenset(pair for exact, prefix, pair in entries if not exact and not prefix)
             for key, entries in first.items()
         }
-        self._longer = {
-            key: [(exact, prefix, pair) for exact, prefix, pair in entries if exact or prefix]
-            for key, entries in first.items()
-        }
+        # A longer phrase counts, when its first word is not glued to the next, if that word and every
+        # later word occur: all its exact words and its later prefixes. It is filed under the longest of
+        # its exact words, not its first ("not" of "not notify" starts "notify", "notice" and "nothing"
+        # too), so that a clause looks only at phrases whose least common word it contains. A first word
+        # of over 24 letters is never among a clause's prefixes, so such a phrase can only count glued.
+        self._longer: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
+        for key, entries in first.items():
+            word = key.removesuffix("*")
+            for exact, prefix, pair in entries:
+                if (exact or prefix) and (word == key or len(word) <= 24):
+                    words = exact | {word}
+                    anchor = max(words, key=lambda w: (len(w), w))
+                    self._longer.setdefault(anchor, []).append((words, prefix, pair))
+        self._longer_keys = frozenset(self._longer)
 
-    def candidates(
-        self, folded: str, prefixes_of: dict[str, tuple[str, ...]] | None = None
-    ) -> dict[int, set[str]]:
-        """Per control index, the term groups with a phrase whose every word occurs in the clause.
-
-        ``prefixes_of`` keeps each word's prefixes between calls (the clauses of one document share most
-        of their words); without it they are made afresh.
-        """
+    def candidates(self, folded: str) -> dict[int, set[str]]:
+        """Per control index, the term groups with a phrase whose every word occurs in the clause."""
         tokens = set(_TOKEN.findall(folded))
-        if prefixes_of is None:
-            prefixes = {t[:n] + "*" for t in tokens for n in range(1, min(len(t), 24) + 1)}
-        else:
-            prefixes = set()
-            for t in tokens:
-                known = prefixes_of.get(t)
-                if known is None:
-                    known = prefixes_of[t] = tuple(t[:n] + "*" for n in range(1, min(len(t), 24) + 1))
-                prefixes.update(known)
+        prefixes: set[str] = set()
+        known = self._prefixes_of.get
+        for t in tokens:
+            hit = known(t)
+            if hit is None:
+                hit = self._word_prefixes(t)
+            if hit:
+                prefixes |= hit
         pairs: set[tuple[int, str]] = set(self._always)
         # Set intersections and unions run in C: only the first words that occur are looked at.
         for key in (tokens & self._exact_keys) | (prefixes & self._prefix_keys):
@@ -118,13 +139,26 @@ class RuleIndex:
                 pairs |= self._glued[key]
                 continue
             pairs |= self._single[key]
-            for exact, prefix, pair in self._longer[key]:
+        for anchor in tokens & self._longer_keys:
+            for exact, prefix, pair in self._longer[anchor]:
                 if pair not in pairs and exact <= tokens and prefix <= prefixes:
                     pairs.add(pair)
         found: dict[int, set[str]] = {}
+        known_control = found.get
         for i, group in pairs:
-            found.setdefault(i, set()).add(group)
+            groups = known_control(i)
+            if groups is None:
+                found[i] = {group}
+            else:
+                groups.add(group)
         return found
+
+    def _word_prefixes(self, word: str) -> frozenset[str]:
+        """The prefix keys ("incident*") that ``word`` starts with (prefixes of up to 24 letters)."""
+        hit = frozenset(word[:n] + "*" for n in range(1, min(len(word), 24) + 1)) & self._prefix_words
+        if len(self._prefixes_of) < _MAX_WORDS:
+            self._prefixes_of[word] = hit
+        return hit
 
 
 def rule_hit(
@@ -153,65 +187,70 @@ def _first_rule(
     possible: set[str] | None,
     searched: dict[re.Pattern[str], re.Match[str] | None] | None,
 ) -> RuleHit | None:
-    spec = compiled.control.match
+    # One loop over the rules in the order they are tried, without a closure per call: this runs for
+    # every control a clause shares a word with (seven a clause on the corpus), and few of them hit.
+    near = compiled.control.match.near
+    groups = compiled.groups
     cache: dict[str, list[re.Match[str]]] = {}
-
-    def hits(group: str) -> list[re.Match[str]]:
-        if group not in cache:
-            if possible is not None and group not in possible:
-                cache[group] = []
-                return cache[group]
-            pattern = compiled.groups[group]
-            if searched is None:
-                m = pattern.search(text)
-            elif pattern in searched:
-                m = searched[pattern]
-            else:
-                m = searched[pattern] = pattern.search(text)
-            if m is None:
-                cache[group] = []
-            elif spec.near:
-                # Every hit, to find the closest combination; only once the group is known to hit.
-                cache[group] = [m, *pattern.finditer(text, m.end())]
-            else:
-                cache[group] = [m]
-        return cache[group]
-
-    def satisfied(rule: list[str]) -> list[str] | None:
-        found = []
-        for group in rule:
-            h = hits(group)
-            if not h:
-                return None
-            found.append(h)
-        if spec.near and len(found) > 1:
-            best = None
-            for combo in product(*(f[:6] for f in found)):
-                lo = min(m.start() for m in combo)
-                hi = max(m.end() for m in combo)
-                words = len(text[lo:hi].split())
-                if best is None or words < best[0]:
-                    best = (words, combo)
-            if best is None or best[0] > spec.near:
-                return None
-            return [m.group(0) for m in best[1]]
-        return [f[0].group(0) for f in found]
-
-    for i, rule in enumerate(spec.conflict):
+    for name, rule, kind in compiled.ordered:
         if possible is not None and not possible.issuperset(rule):
             continue
-        words = satisfied(rule)
-        if words is not None and not _double_negative(text, words, vocabulary):
-            return RuleHit(f"{compiled.control.id}.conflict[{i}]", words, conflict=True)
-    for kind, rules in (("rules", spec.rules), ("weak_rules", spec.weak_rules)):
-        for i, rule in enumerate(rules):
-            if possible is not None and not possible.issuperset(rule):
-                continue
-            words = satisfied(rule)
+        found: list[list[re.Match[str]]] = []
+        for group in rule:
+            hits = cache.get(group)
+            if hits is None:
+                hits = cache[group] = _group_hits(groups[group], group, text, near, possible, searched)
+            if not hits:
+                break
+            found.append(hits)
+        else:
+            words = _closest(found, text, near) if near and len(found) > 1 else [f[0].group(0) for f in found]
             if words is None:
                 continue
-            return RuleHit(f"{compiled.control.id}.{kind}[{i}]", words, partial=kind == "weak_rules")
+            if kind == "conflict":
+                if _double_negative(text, words, vocabulary):
+                    continue
+                return RuleHit(name, words, conflict=True)
+            return RuleHit(name, words, partial=kind == "weak_rules")
     return None
+
+
+def _group_hits(
+    pattern: re.Pattern[str],
+    group: str,
+    text: str,
+    near: int | None,
+    possible: set[str] | None,
+    searched: dict[re.Pattern[str], re.Match[str] | None] | None,
+) -> list[re.Match[str]]:
+    """A term group's hits in the text: the first (shared through ``searched`` by every control that
+    uses the same phrases), and with ``near`` every later one, to find the closest combination."""
+    if possible is not None and group not in possible:
+        return []
+    if searched is None:
+        m = pattern.search(text)
+    elif pattern in searched:
+        m = searched[pattern]
+    else:
+        m = searched[pattern] = pattern.search(text)
+    if m is None:
+        return []
+    return [m, *pattern.finditer(text, m.end())] if near else [m]
+
+
+def _closest(found: list[list[re.Match[str]]], text: str, near: int) -> list[str] | None:
+    """The words of the combination of hits (the first six of each group) spanning the fewest words,
+    if that is at most ``near`` words."""
+    best = None
+    for combo in product(*(f[:6] for f in found)):
+        lo = min(m.start() for m in combo)
+        hi = max(m.end() for m in combo)
+        words = len(text[lo:hi].split())
+        if best is None or words < best[0]:
+            best = (words, combo)
+    if best is None or best[0] > near:
+        return None
+    return [m.group(0) for m in best[1]]
 
 
 def _double_negative(text: str, words: list[str], vocabulary: Vocabulary) -> bool:
