@@ -128,18 +128,28 @@ def test_a_condition_is_looked_for_within_the_language_files_reach_and_words() -
     )
 
 
-def test_a_number_belongs_to_the_duty_within_the_language_files_reach() -> None:
+def test_a_number_belongs_to_the_duty_whose_limb_holds_it_not_to_one_within_a_reach() -> None:
+    # The reach windows (parameter_after_reach 260, parameter_before_reach 160) are gone: the limb decides.
+    assert not {"parameter_after_reach", "parameter_before_reach"} & set(SHIPPED["reading"]["windows"])
     param = next(p for p in LIBRARY.controls["incident_notification"].parameters if p.key == "notification")
+    reader = ObligationReader(LIBRARY.language)
     text = fold(
         "Provider shall notify Customer of any Security Incident affecting Customer Data within 24 hours."
     )
-    action = text.index("notify")
-    quantities = find_quantities(text)
-    words = Vocabulary.from_language(LIBRARY.language)
-    found = pick_quantity(param, quantities, action, None, text, set(), words)
+    structure = reader.structure(text, reader.modals(text))
+    found = pick_quantity(param, find_quantities(text), text.index("notify"), None, structure, set())
     assert found is not None and found.value == 24
-    near = Vocabulary.from_language(_with("windows", "parameter_after_reach", 20))
-    assert pick_quantity(param, quantities, action, None, text, set(), near) is None
+    # More than 260 characters later, but in the same limb: still the duty's number.
+    far = fold(
+        "Provider shall notify Customer of any Security Incident affecting Customer Data, Customer "
+        "Personal Data or any system that stores, processes or transmits Customer Data, including the "
+        "systems of its Subprocessors, its Affiliates and any other third party acting on its behalf, in "
+        "each case wherever located and however caused, within 24 hours."
+    )
+    structure = reader.structure(far, reader.modals(far))
+    found = pick_quantity(param, find_quantities(far), far.index("notify"), None, structure, set())
+    assert far.index("24 hours") - far.index("notify") > 260
+    assert found is not None and found.value == 24
 
 
 def test_a_negation_before_a_weak_phrase_is_read_with_the_language_files_words_and_reach() -> None:

@@ -58,7 +58,7 @@ class Judge(Protocol):
     vocabulary: Vocabulary
 
     def _parameters(
-        self, compiled: CompiledControl, prep: _Clause, action_at: int, governing_at: int = -1
+        self, compiled: CompiledControl, prep: _Clause, action_at: int
     ) -> tuple[dict[str, float], list[tuple[str, str]], bool]: ...
 
 
@@ -268,7 +268,7 @@ def _commitment(engine: Judge, r: Reading) -> Verdict | None:
 
 def _parameters(engine: Judge, r: Reading) -> Verdict | None:
     assert r.act is not None and r.ob is not None
-    r.params, param_reasons, r.firm = engine._parameters(r.compiled, r.prep, r.act.start(), r.ob.modal_start)
+    r.params, param_reasons, r.firm = engine._parameters(r.compiled, r.prep, r.act.start())
     r.reasons.extend(param_reasons)
     return None
 

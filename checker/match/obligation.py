@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.match.phrases import compile_phrases, fold, phrase_pattern
+from checker.match.structure import Modal, Structure, StructureReader
 from checker.match.vocabulary import Vocabulary
 
 __all__ = ["CAPITALISED_NOUN", "Obligation", "ObligationReader"]
@@ -71,6 +72,7 @@ class ObligationReader:
     _party: dict[str, re.Pattern[str]] = field(init=False)
     customer_duty: re.Pattern[str] = field(init=False)
     enables_customer: re.Pattern[str] = field(init=False)
+    structures: StructureReader = field(init=False)
     unknown: frozenset[str] = field(init=False, default=frozenset())
 
     def __post_init__(self) -> None:
@@ -107,6 +109,18 @@ class ObligationReader:
         self.enables_customer = re.compile(
             _ENABLES_CUSTOMER.format(customer=words, enable=vocabulary.enable_verbs)
         )
+        reading = self.language["reading"]
+        self.structures = StructureReader(
+            limb_openers=reading["limb_openers"],
+            coordinators=reading["coordinators"],
+            verbs=[phrase_pattern(p, bounded=False) for p in modality.get("imperative", [])],
+            subordinate=reading["subordinate"],
+            conditions=reading["conditions"],
+        )
+
+    def structure(self, text: str, modals: list[Modal]) -> Structure:
+        """The limbs of folded ``text`` (:mod:`checker.match.structure`), given its :meth:`modals`."""
+        return self.structures.read(text, modals)
 
     def undecided(self, ob: Obligation) -> str:
         """The bound party's name when it is a party whose side no one decided ("Company", "the Bank", a

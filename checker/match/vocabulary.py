@@ -52,7 +52,6 @@ class Vocabulary:
     exclusive: re.Pattern[str]
     restrictive: re.Pattern[str]
     grants_right: re.Pattern[str]
-    subordinate: re.Pattern[str]  # a relative or conditional clause running up to the end of the text
     attributive: re.Pattern[str]  # after a party name: "Customer Data", "Provider's"
     object_marker: re.Pattern[str]  # before a party name: "notify Customer", "on behalf of Provider"
     condition: re.Pattern[str]  # a condition running up to the end of the text: "If Customer does not ..."
@@ -66,8 +65,6 @@ class Vocabulary:
     refusal_distance: int
     restriction_reach: int
     exclusive_reach: int
-    subordinate_reach: int
-    other_duty_reach: int
     modal_reach: int
     descriptive_reach: int
     passive_modal_reach: int
@@ -78,8 +75,6 @@ class Vocabulary:
     agent_reach: int
     negation_reach: int
     parameter_context_reach: int
-    parameter_after_reach: int
-    parameter_before_reach: int
     period_definition_reach: int
     period_definition_start: int
     role_word_reach: int
@@ -103,7 +98,6 @@ class Vocabulary:
             exclusive=words("exclusive"),
             restrictive=words("restrictive"),
             grants_right=words("grants_right"),
-            subordinate=words("subordinate", r"[^,;]*$"),
             attributive=re.compile(
                 r"^(?:'s|’s|s'|\s+(?:" + _alternation(reading["attributive"]) + r")\b)", re.IGNORECASE
             ),

@@ -1,0 +1,153 @@
+"""A clause read as limbs: subject, modal and the numbers of each duty (checker.match.structure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.library.loader import load_library
+from checker.match.engine import Engine
+from checker.match.obligation import ObligationReader
+from checker.match.phrases import fold
+from checker.match.structure import STRONG, Structure
+
+LIBRARY = load_library()
+READER = ObligationReader(LIBRARY.language)
+ENGINE = Engine(LIBRARY)
+
+
+def _structure(text: str) -> tuple[str, Structure]:
+    folded = fold(text)
+    return folded, READER.structure(folded, READER.modals(folded))
+
+
+def _limbs(text: str) -> list[tuple[str, str, str]]:
+    """(opener, the modal that governs it, its text) of every limb."""
+    folded, structure = _structure(text)
+    out = []
+    for i, pred in enumerate(structure.predicates):
+        modal = structure.inherited(i)
+        out.append((pred.opener, modal[3] if modal else "", folded[pred.subject_start : pred.end].strip()))
+    return out
+
+
+def _finding(text: str, control: str) -> tuple[str, dict[str, float]] | None:
+    found = [m for m in ENGINE.match_text(text) if m.control == control]
+    return (found[0].status.value, found[0].params) if found else None
+
+
+@pytest.mark.parametrize(
+    ("text", "limbs"),
+    [
+        (
+            "Provider shall notify Customer within 24 hours and retain logs for 90 days.",
+            [
+                ("start", "shall", "provider shall notify customer within 24 hours"),
+                ("verb", "shall", "retain logs for 90 days."),
+            ],
+        ),
+        (
+            "Provider shall (a) encrypt Customer Data at rest and (b) notify Customer of any breach within "
+            "72 hours.",
+            [
+                ("start", "shall", "provider shall"),
+                ("list", "shall", "encrypt customer data at rest and"),
+                ("list", "shall", "notify customer of any breach within 72 hours."),
+            ],
+        ),
+        (
+            "If Customer does not approve a new Subprocessor, Customer may terminate the Agreement.",
+            [
+                ("start", "does not", "if customer does not approve a new subprocessor"),
+                ("coordinator", "may", "customer may terminate the agreement."),
+            ],
+        ),
+        (
+            "Provider will notify Customer without undue delay of any Security Incident and will restore "
+            "the Service within 4 hours.",
+            [
+                ("start", "will", "provider will notify customer without undue delay of any security incident"),
+                ("coordinator", "will", "will restore the service within 4 hours."),
+            ],
+        ),
+        (
+            # A number in parentheses is no list mark; a condition's second verb stays in the condition.
+            "Either party may terminate this Agreement upon written notice if the other party materially "
+            "breaches this Agreement and does not cure the breach within thirty (30) days.",
+            [("start", "may", fold("Either party may terminate this Agreement upon written notice if the other party materially breaches this Agreement and does not cure the breach within thirty (30) days."))],
+        ),
+        (
+            # "which may": a relative clause opens no limb of its own.
+            "Provider shall notify Customer of any incident, which may affect Customer Data, within 48 hours.",
+            [("start", "shall", "provider shall notify customer of any incident, which may affect customer data, within 48 hours.")],
+        ),
+    ],
+    ids=["elided-subject-and-modal", "list-limbs", "condition", "new-modal", "number-in-parens", "relative"],
+)  # fmt: skip
+def test_a_clause_is_cut_into_limbs_that_inherit_an_elided_subject_and_modal(
+    text: str, limbs: list[tuple[str, str, str]]
+) -> None:
+    assert _limbs(text) == limbs
+
+
+def test_a_condition_limb_is_read_as_a_condition_and_passes_no_modal_on() -> None:
+    folded, structure = _structure(
+        "Provider shall notify Customer within 24 hours, provided that a law enforcement agency may delay "
+        "such notice by up to 30 days."
+    )
+    assert [p.opener for p in structure.predicates] == ["start", "limb"]
+    assert structure.predicates[1].condition
+    assert READER.structures.in_condition(folded, structure, folded.index("may delay"))
+
+
+# -- step 1: a number belongs to the duty whose limb holds it ------------------------------------------
+
+
+def test_a_retention_period_in_another_limb_is_not_a_notification_window() -> None:
+    text = (
+        "Provider shall notify Customer of any Security Incident without undue delay and retain all "
+        "security logs for 90 days."
+    )
+    folded = fold(text)
+    # The old window read it: 90 days lie within 260 characters after "notify", no duty's modal between.
+    notify, days = folded.index("notify"), folded.index("90 days")
+    assert days - notify < 260
+    assert not [m for m in READER.modals(folded) if notify < m[0] < days and m[2] in STRONG]
+    assert _finding(text, "incident_notification") == ("weak", {})
+    assert _finding(text, "log_retention") == ("met", {"log_retention_days": 90})
+
+
+def test_each_list_limb_keeps_its_own_number() -> None:
+    text = (
+        "Provider shall (a) encrypt Customer Data at rest and (b) notify Customer of any Security Incident "
+        "within 72 hours."
+    )
+    assert _finding(text, "incident_notification") == ("met", {"notification_hours": 72})
+    encryption = _finding(text, "encryption_at_rest")
+    assert encryption is not None and encryption[1] == {}
+
+
+def test_a_verbless_limb_after_the_duty_carries_its_number() -> None:
+    text = (
+        "Provider shall notify Customer of any Security Incident as follows: (i) within 24 hours of "
+        "discovery, by telephone; and (ii) in writing thereafter."
+    )
+    assert _finding(text, "incident_notification") == ("met", {"notification_hours": 24})
+
+
+def test_a_number_in_an_earlier_limb_that_names_the_duty_belongs_to_it() -> None:
+    # The rule reads the vendor's limb; the objection period stands in the customer's limb before it.
+    text = (
+        "Customer may object to any new Subprocessor within fourteen (14) days after notice, in which case "
+        "Provider shall not permit that Subprocessor to process Customer Data."
+    )
+    found = _finding(text, "subprocessor_approval")
+    assert found is not None and found[1] == {"objection_days": 14}
+
+
+def test_a_proviso_number_is_not_the_duty_s() -> None:
+    # The old window took the 30 days (a notification window in days, weak for "days not hours").
+    text = (
+        "Provider shall notify Customer of any Security Incident without undue delay, unless a law "
+        "enforcement agency requests a delay of up to 30 days."
+    )
+    assert _finding(text, "incident_notification") == ("weak", {})
