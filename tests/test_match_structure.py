@@ -151,3 +151,48 @@ def test_a_proviso_number_is_not_the_duty_s() -> None:
         "enforcement agency requests a delay of up to 30 days."
     )
     assert _finding(text, "incident_notification") == ("weak", {})
+
+
+# -- step 2: the modal governing an action is the modal of its own limb ----------------------------
+
+
+def _reading(text: str, action: str) -> tuple[str, str, str]:
+    folded = fold(text)
+    ob = READER.read(folded, folded.index(action), READER.modals(folded), text)
+    return ob.party, ob.modality, ob.modal_text
+
+
+def test_a_condition_far_before_its_modal_refuses_nothing() -> None:
+    text = (
+        "If Customer, having received Provider's notice of the new Subprocessor together with the "
+        "information described in Section 5.2, does not approve the new Subprocessor, Customer may "
+        "terminate the affected Services."
+    )
+    folded = fold(text)
+    # The old window (condition_reach, 80 characters) did not reach back to the "if".
+    assert folded.index("does not") - folded.index("if ") > 80
+    assert _reading(text, "approve")[1] != "prohibition"
+    assert _reading(text, "terminate")[1:] == ("permissive", "may")
+
+
+def test_a_list_limb_takes_the_modal_of_its_lead_in_however_far() -> None:
+    text = (
+        "The Processor shall, taking into account the state of the art, the costs of implementation and "
+        "the nature, scope, context and purposes of the processing as well as the risk of varying "
+        "likelihood and severity for the rights and freedoms of natural persons: (a) encrypt Personal "
+        "Data at rest; and (b) notify the Controller of any Personal Data Breach within 48 hours."
+    )
+    folded = fold(text)
+    # Over 220 characters (the old modal_reach) separate "shall" from the limb's verb.
+    assert folded.index("encrypt") - folded.index("shall") > 220
+    assert _reading(text, "encrypt")[1:] == ("binding", "shall")
+    assert _reading(text, "notify")[1:] == ("binding", "shall")
+    assert _finding(text, "incident_notification") == ("met", {"notification_hours": 48})
+
+
+def test_a_modal_in_another_limb_does_not_govern_the_action() -> None:
+    # "may" belongs to the customer's limb; the vendor's "shall" governs "notify" after the cut.
+    text = "Customer may request a report at any time, and Provider shall notify Customer of any breach."
+    assert _reading(text, "notify")[1:] == ("binding", "shall")
+    # A passive duty: the modal after the noun, in the same limb.
+    assert _reading("Notice of any Security Incident shall be given to Customer.", "notice")[1] == "binding"

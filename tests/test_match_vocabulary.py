@@ -116,16 +116,19 @@ def test_the_agent_of_a_passive_duty_is_looked_for_within_the_language_files_rea
     assert _party(_with("windows", "agent_reach", 10), text, "notified") == "assumed_vendor"
 
 
-def test_a_condition_is_looked_for_within_the_language_files_reach_and_words() -> None:
+def test_a_condition_is_read_in_its_limb_with_the_language_files_words() -> None:
     text = "If Customer does not approve a new Subprocessor, Customer may terminate."
-    reader = ObligationReader(LIBRARY.language)
     folded = fold(text)
     modal = folded.index("does not")
-    assert reader._in_condition(folded, modal)
-    assert not ObligationReader(_with("windows", "condition_reach", 5))._in_condition(folded, modal)
-    assert not ObligationReader(_with("reading", "conditions", ["provided that"]))._in_condition(
-        folded, modal
-    )
+
+    def in_condition(reader: ObligationReader) -> bool:
+        structure = reader.structure(folded, reader.modals(folded))
+        return reader.structures.in_condition(folded, structure, modal)
+
+    assert in_condition(ObligationReader(LIBRARY.language))
+    assert not in_condition(ObligationReader(_with("reading", "conditions", ["provided that"])))
+    # No reach: the condition_reach window (80 characters) is gone, the limb decides.
+    assert "condition_reach" not in SHIPPED["reading"]["windows"]
 
 
 def test_a_number_belongs_to_the_duty_whose_limb_holds_it_not_to_one_within_a_reach() -> None:

@@ -386,21 +386,11 @@ class ReadingWindows(_Strict):
         gt=0,
         description="'may ... only': an exclusive word this close after the action makes a permission a limit.",
     )
-    modal_reach: int = Field(gt=0, description="A modal governs an action at most this far after it.")
-    descriptive_reach: int = Field(
-        gt=0, description="A present-tense verb ('maintains') governs an action at most this far from it."
-    )
-    passive_modal_reach: int = Field(
-        gt=0, description="A modal after the action ('Notice shall be given') governs it within this reach."
-    )
     present_verb_before: int = Field(
         gt=0, description="How far before the action a present-tense verb ('Vendor encrypts') is looked for."
     )
     present_verb_after: int = Field(gt=0, description="... and how far after the action's start.")
     subject_reach: int = Field(gt=0, description="How far before a modal its subject is looked for.")
-    condition_reach: int = Field(
-        gt=0, description="A refusal inside a condition opened this close before it refuses nothing."
-    )
     agent_reach: int = Field(
         gt=0, description="'shall be notified by Customer': how far the agent is looked for."
     )

@@ -141,7 +141,9 @@ def _governing_verb(engine: Judge, r: Reading) -> Verdict | None:
     )
     if not hits:
         return Verdict("governing_verb", None, (("no_action", "none of the control's action words"),))
-    readings = [(m, r.ctx.reader.read(text, m.start(), prep.modals, prep.original)) for m in hits]
+    readings = [
+        (m, r.ctx.reader.read(text, m.start(), prep.modals, prep.original, prep.structure)) for m in hits
+    ]
     r.act, r.ob = min(
         readings,
         key=lambda x: (

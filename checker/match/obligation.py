@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.match.phrases import compile_phrases, fold, phrase_pattern
-from checker.match.structure import Modal, Structure, StructureReader
+from checker.match.structure import STRONG, Modal, Structure, StructureReader
 from checker.match.vocabulary import Vocabulary
 
 __all__ = ["CAPITALISED_NOUN", "Obligation", "ObligationReader"]
@@ -156,12 +156,7 @@ class ObligationReader:
         reader.unknown = frozenset(fold(n).strip() for n in unknown)
         return reader
 
-    def _in_condition(self, text: str, modal_start: int) -> bool:
-        """Whether the modal sits in a conditional clause ("If Customer does not approve ...")."""
-        before = text[max(0, modal_start - self.words.condition_reach) : modal_start]
-        return bool(self.words.condition.search(before))
-
-    def modals(self, text: str) -> list[tuple[int, int, str, str]]:
+    def modals(self, text: str) -> list[Modal]:
         """(start, end, kind, text) of every modal expression in ``text`` (folded)."""
         out = []
         for m in self._modal.finditer(text):
@@ -172,47 +167,52 @@ class ObligationReader:
         return out
 
     def read(
-        self, text: str, action_start: int, modals: list[tuple[int, int, str, str]], original: str = ""
+        self,
+        text: str,
+        action_start: int,
+        modals: list[Modal],
+        original: str = "",
+        structure: Structure | None = None,
     ) -> Obligation:
         """The obligation governing the action word at ``action_start`` in folded ``text``.
 
-        ``original`` is the same text in its original case (same offsets), used to recognise names.
+        The governing modal is one of the action's own limb (:mod:`checker.match.structure`): the
+        nearest before it, else one after it (a passive clause: "notice shall be given"), else a
+        present-tense verb of the limb; a limb with no duty's modal of its own before the action takes
+        the modal of the limb it continues ("Provider shall (a) encrypt ... and (b) notify ...").
+        ``original`` is the same text in its original case (same offsets), used to recognise names;
+        ``structure`` the text's limbs, read from ``modals`` when not given.
         """
         original = original or text
         words = self.words
+        structure = structure or self.structure(text, modals)
+        index = structure.index(action_start)
+        limb = structure.predicates[index]
+        own = list(limb.modals)
+        candidates = own
+        elided = not any(m[2] in STRONG and m[0] < action_start for m in own)
+        if elided and limb.parent >= 0 and not limb.condition:
+            inherited = structure.inherited(limb.parent)
+            candidates = [inherited, *own] if inherited is not None else own
         governing = None
-        for start, end, kind, mtext in modals:
+        for start, end, kind, mtext in candidates:
             if start >= action_start:
                 break
-            # A modal phrase may contain the action: "shall be responsible for the security of".
-            gap = text[min(end, action_start) : action_start]
-            if len(gap) > words.modal_reach or (
-                kind == "descriptive" and (_SUBCLAUSE_BREAK.search(gap) or len(gap) > words.descriptive_reach)
-            ):
-                # A present-tense verb governs only what closely follows it ("maintains a record of
-                # incidents ... to whom reported" does not state that anyone reports).
-                continue
             if kind == "descriptive" and governing is not None:
                 continue
-            if kind in ("prohibition", "negated") and self._in_condition(text, start):
+            if kind in ("prohibition", "negated") and self.structures.in_condition(text, structure, start):
                 # "If Customer does not approve ..., Customer may terminate": a condition, not a refusal.
                 continue
             governing = (start, end, kind, mtext)
         if governing is None:
             # Passive clauses put the modal after the action noun: "Notice shall be given ...".
-            for start, end, kind, mtext in modals:
-                if (
-                    start >= action_start
-                    and start - action_start < words.passive_modal_reach
-                    and kind != "descriptive"
-                ):
-                    governing = (start, end, kind, mtext)
-                    break
+            governing = next((m for m in own if m[0] >= action_start and m[2] != "descriptive"), None)
         if governing is None:
-            for start, end, kind, mtext in modals:
-                if kind == "descriptive" and abs(start - action_start) < words.descriptive_reach:
-                    governing = (start, end, kind, mtext)
-                    break
+            governing = min(
+                (m for m in own if m[2] == "descriptive"),
+                key=lambda m: abs(m[0] - action_start),
+                default=None,
+            )
         if governing is None:
             party, ptext = self.subject(text, action_start, original)
             verb = self.present_tense_verb(text, action_start)

@@ -65,13 +65,9 @@ class Vocabulary:
     refusal_distance: int
     restriction_reach: int
     exclusive_reach: int
-    modal_reach: int
-    descriptive_reach: int
-    passive_modal_reach: int
     present_verb_before: int
     present_verb_after: int
     subject_reach: int
-    condition_reach: int
     agent_reach: int
     negation_reach: int
     parameter_context_reach: int
