@@ -196,3 +196,36 @@ def test_a_modal_in_another_limb_does_not_govern_the_action() -> None:
     assert _reading(text, "notify")[1:] == ("binding", "shall")
     # A passive duty: the modal after the noun, in the same limb.
     assert _reading("Notice of any Security Incident shall be given to Customer.", "notice")[1] == "binding"
+
+
+# -- step 3: the subject is the subject of the action's limb -------------------------------------------
+
+
+def test_the_subject_is_read_in_the_modal_s_own_limb() -> None:
+    # The old window (subject_reach, 160 characters back) saw "Customer" and "Provider" joined by
+    # "and", and read a duty of both parties.
+    text = "Customer may request a report at any time, and Provider shall notify Customer of any breach."
+    assert _reading(text, "notify") == ("vendor", "binding", "shall")
+    assert _reading(text, "request") == ("customer", "permissive", "may")
+    condition = (
+        "If Customer, having received Provider's notice of the new Subprocessor together with the "
+        "information described in Section 5.2, does not approve the new Subprocessor, Customer may "
+        "terminate the affected Services."
+    )
+    assert _reading(condition, "terminate") == ("customer", "permissive", "may")
+
+
+def test_an_elided_subject_is_the_subject_of_the_limb_it_continues() -> None:
+    processor = (
+        "The Processor shall, taking into account the state of the art, the costs of implementation and "
+        "the nature, scope, context and purposes of the processing as well as the risk of varying "
+        "likelihood and severity for the rights and freedoms of natural persons: (a) encrypt Personal "
+        "Data at rest; and (b) notify the Controller of any Personal Data Breach within 48 hours."
+    )
+    assert _reading(processor, "encrypt") == ("vendor", "binding", "shall")
+    assert _reading(processor, "notify") == ("vendor", "binding", "shall")
+    restore = (
+        "Customer shall report suspected misuse of its accounts to Provider, and Provider will notify "
+        "Customer without undue delay of any Security Incident and will restore the Service."
+    )
+    assert _reading(restore, "restore") == ("vendor", "binding", "will")

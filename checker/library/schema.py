@@ -386,14 +386,6 @@ class ReadingWindows(_Strict):
         gt=0,
         description="'may ... only': an exclusive word this close after the action makes a permission a limit.",
     )
-    present_verb_before: int = Field(
-        gt=0, description="How far before the action a present-tense verb ('Vendor encrypts') is looked for."
-    )
-    present_verb_after: int = Field(gt=0, description="... and how far after the action's start.")
-    subject_reach: int = Field(gt=0, description="How far before a modal its subject is looked for.")
-    agent_reach: int = Field(
-        gt=0, description="'shall be notified by Customer': how far the agent is looked for."
-    )
     negation_reach: int = Field(gt=0, description="A negation this close before a weak phrase negates it.")
     parameter_context_reach: int = Field(
         gt=0, description="A parameter's context word labels a number this close after it, in its own limb."

@@ -1,10 +1,11 @@
 """Who a clause binds and how firmly: the party and modal verb that govern a phrase.
 
 Given the position of a control's action word ("notify", "encrypt"), :class:`ObligationReader` finds
-the modal expression that governs it (the nearest one before it in the same sub-clause, or just after
-it for passive clauses: "notice shall be given"), classifies it (binding, permissive, negated,
-prohibition, descriptive) and finds the party that is its subject (vendor, customer, mutual, assumed
-vendor for an unknown name or a passive clause).
+the modal expression that governs it in its own limb (:mod:`checker.match.structure`: the nearest one
+before it, or one after it for passive clauses: "notice shall be given", or the modal of the lead-in
+an item continues), classifies it (binding, permissive, negated, prohibition, descriptive) and finds
+the party that is the limb's subject (vendor, customer, mutual, assumed vendor for an unknown name or a
+passive clause).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ __all__ = ["CAPITALISED_NOUN", "Obligation", "ObligationReader"]
 
 MODAL_ORDER = ("negated", "prohibition", "soft", "binding", "permissive", "descriptive")
 
-_SUBCLAUSE_BREAK = re.compile(r"[;:]|\(\s*[a-z0-9]{1,4}\s*\)\s|\.\s")
+_WORDS = re.compile(r"[^\W_]")
 # "Customer Data", "Provider Personnel": a capitalised noun after a party name makes it an attribute.
 CAPITALISED_NOUN = re.compile(r"^\s+(?!(?:Shall|Will|Must|May|Agrees?|Is|Are|Has|Have)\b)[A-Z][a-z]")
 
@@ -214,42 +215,58 @@ class ObligationReader:
                 default=None,
             )
         if governing is None:
-            party, ptext = self.subject(text, action_start, original)
-            verb = self.present_tense_verb(text, action_start)
+            party, ptext = self.subject(text, action_start, original, structure)
+            verb = self.present_tense_verb(text, action_start, structure)
             if verb is not None and party != "customer":
                 return Obligation(party, ptext, "descriptive", verb[1], verb[0])
             return Obligation(party, ptext, "none", "")
         start, end, kind, mtext = governing
-        party, ptext = self.subject(text, start, original)
+        party, ptext = self.subject(text, start, original, structure)
         passive_recipient = False
         if party == "customer" and words.passive.match(text[end:]):
-            agent = words.agent.search(text[end : end + words.agent_reach])
+            # "shall be notified by the Customer's administrator": the agent, in the modal's own limb.
+            agent = words.agent.search(text, end, structure.at(start).end)
             if not (agent and self._party["customer"].fullmatch(agent.group(1))):
                 party, passive_recipient = "assumed_vendor", True
         return Obligation(party, ptext, kind, mtext, start, passive_recipient)
 
-    def present_tense_verb(self, text: str, action_start: int) -> tuple[int, str] | None:
-        """A third-person present verb right after the subject ("GitHub restricts", "Vendor encrypts")."""
+    def present_tense_verb(
+        self, text: str, action_start: int, structure: Structure | None = None
+    ) -> tuple[int, str] | None:
+        """A third-person present verb right after the subject ("GitHub restricts", "Vendor encrypts"),
+        in the action's own limb and not after the action."""
         words = self.words
-        window_start = max(0, action_start - words.present_verb_before)
-        window = text[window_start : action_start + words.present_verb_after]
+        structure = structure or self.structure(text, self.modals(text))
+        limb = structure.at(action_start)
+        window = text[limb.subject_start : limb.end]
         for m in _PRESENT_VERB.finditer(window):
             verb = m.group("verb")
-            if verb in words.not_verbs or window_start + m.start("verb") > action_start:
+            if verb in words.not_verbs or limb.subject_start + m.start("verb") > action_start:
                 continue
-            return window_start + m.start("verb"), verb
+            return limb.subject_start + m.start("verb"), verb
         return None
 
-    def subject(self, text: str, modal_start: int, original: str = "") -> tuple[str, str]:
-        """The party that is the subject of the modal at ``modal_start`` (``text`` folded)."""
+    def subject(
+        self, text: str, modal_start: int, original: str = "", structure: Structure | None = None
+    ) -> tuple[str, str]:
+        """The party that is the subject of the modal at ``modal_start`` (``text`` folded).
+
+        The subject is read in the modal's own limb, before the modal (:mod:`checker.match.structure`);
+        an elided one ("... and shall restore ...", "(b) notify ...") is the subject of the limb it
+        continues, and "it"/"they" the subject of the limb before.
+        """
         original = original or text
         words = self.words
-        window_start = max(0, modal_start - words.subject_reach)
+        structure = structure or self.structure(text, self.modals(text))
+        index = structure.index(modal_start)
+        limb = structure.predicates[index]
+        window_start = min(limb.subject_start, modal_start)
         window = text[window_start:modal_start]
-        breaks = list(_SUBCLAUSE_BREAK.finditer(window))
-        if breaks:
-            window_start += breaks[-1].end()
-            window = text[window_start:modal_start]
+        if not _WORDS.search(window) and limb.parent >= 0 and not limb.condition:
+            source = structure.source(limb.parent)
+            strong = structure.predicates[source].strong if source >= 0 else None
+            if strong is not None:
+                return self.subject(text, strong[0], original, structure)
         window_original = original[window_start:modal_start]
         best: tuple[int, str, str] | None = None
         kinds_found: set[str] = set()
@@ -269,9 +286,11 @@ class ObligationReader:
                 # "The data importer and, during transmission, also the data exporter shall ...".
                 return "mutual", best[2]
             return ("assumed_vendor" if best[1] == "undecided" else best[1]), best[2]
-        if _PRONOUN_SUBJECT.search(window) and window_start > 0:
+        if _PRONOUN_SUBJECT.search(window) and index > 0:
             # "The data exporter agrees and warrants: that it will ...": "it" is the earlier subject.
-            return self.subject(text, window_start - 1, original)
+            before = structure.predicates[index - 1]
+            at = before.strong[0] if before.strong is not None else max(before.subject_start, before.end - 1)
+            return self.subject(text, at, original, structure)
         proper = _PROPER_SUBJECT.search(window_original.rstrip(" ,"))
         if (
             proper

@@ -65,10 +65,6 @@ class Vocabulary:
     refusal_distance: int
     restriction_reach: int
     exclusive_reach: int
-    present_verb_before: int
-    present_verb_after: int
-    subject_reach: int
-    agent_reach: int
     negation_reach: int
     parameter_context_reach: int
     period_definition_reach: int
