@@ -229,3 +229,32 @@ def test_an_elided_subject_is_the_subject_of_the_limb_it_continues() -> None:
         "Customer without undue delay of any Security Incident and will restore the Service."
     )
     assert _reading(restore, "restore") == ("vendor", "binding", "will")
+
+
+# -- step 4: a qualifier weakens only its own limb -----------------------------------------------------
+
+
+def test_a_qualifier_in_a_coordinated_limb_does_not_weaken_the_duty_before_it() -> None:
+    # The old reading set aside only limbs marked (i)/(ii): "reasonable efforts" to restore the Service
+    # made the notification weak.
+    text = (
+        "Provider shall notify Customer of any Security Incident within 24 hours and will use commercially "
+        "reasonable efforts to restore the affected Service."
+    )
+    assert _finding(text, "incident_notification") == ("met", {"notification_hours": 24})
+    folded, structure = _structure(text)
+    (limb,) = structure.scope(structure.index(folded.index("notify")))
+    assert "reasonable efforts" not in folded[limb.start : limb.end]
+
+
+def test_a_qualifier_in_the_stem_governs_every_item() -> None:
+    text = (
+        "Provider shall use commercially reasonable efforts to: (a) encrypt Customer Data at rest; and "
+        "(b) notify Customer of any Security Incident within 24 hours."
+    )
+    notification = [m for m in ENGINE.match_text(text) if m.control == "incident_notification"]
+    assert [(m.status.value, m.params, m.reason_codes) for m in notification] == [
+        ("weak", {"notification_hours": 24}, ["effort_qualifier"])
+    ]
+    encryption = [m for m in ENGINE.match_text(text) if m.control == "encryption_at_rest"]
+    assert [m.reason_codes for m in encryption] == [["effort_qualifier"]]

@@ -22,7 +22,6 @@ so that a reviewer can see why a clause that uses a control's words was *not* a 
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -144,6 +143,14 @@ def _governing_verb(engine: Judge, r: Reading) -> Verdict | None:
     readings = [
         (m, r.ctx.reader.read(text, m.start(), prep.modals, prep.original, prep.structure)) for m in hits
     ]
+    structure, words = prep.structure, {w for w in r.hit.words if w}
+
+    def own_words(act: Action) -> int:
+        # Of two limbs read alike, the duty is the one holding more of the rule's words: "(i) encrypt
+        # Customer Data at rest ... and (ii) ... encrypt Customer Data in transit".
+        limb = structure.at(act.start())
+        return -sum(w in text[limb.start : limb.end] for w in words) if len(readings) > 1 else 0
+
     r.act, r.ob = min(
         readings,
         key=lambda x: (
@@ -153,6 +160,7 @@ def _governing_verb(engine: Judge, r: Reading) -> Verdict | None:
             ],
             _RANK_MODAL.get(x[1].modality, 6),
             not (0 <= x[1].modal_start < x[0].start()),  # a modal before its action reads best
+            own_words(x[0]),
         ),
     )
     r.modality = r.ob.modality
@@ -283,16 +291,19 @@ def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
         r.reasons.append(("guidance", engine._weak_messages.get("guidance", "guidance, not a requirement")))
     body = r.text[r.prep.lead :]
     asides = _parentheticals(body)
-    # In a clause of limbs ("(i) ... and (ii) ..."), a qualifier weakens only the limb it stands in; the
-    # stem before the first limb governs them all.
-    other_limbs = _other_limbs(body, r.hit.words)
+    # A qualifier weakens only the limb it stands in (:mod:`checker.match.structure`): the duty's own
+    # limb, the stem it continues ("shall use reasonable efforts to: (a) ..."), and verbless limbs after
+    # it; not "(i) encrypt ... where feasible" for "(ii) notify ...".
+    lead = r.prep.lead
+    structure = r.prep.structure
+    scope = [(p.start - lead, p.end - lead) for p in structure.scope(structure.index(r.act.start()))]
     for reason, pattern in r.compiled.weak.items():
         m = next(
             (
                 h
                 for h in pattern.finditer(body)
                 if not _inside(h.start(), asides)
-                and not _inside_any(h.start(), other_limbs)
+                and _inside_any(h.start(), scope)
                 and not negated_at(body, h.start(), engine.vocabulary)
             ),
             None,
@@ -421,26 +432,3 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 def _inside_any(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
-
-
-# A limb marker inside a sentence: "(i)", "(ii)", "(a)", "(b)", "(1)", after a space, a colon or a dash.
-_LIMB = re.compile(r"(?:(?<=\s)|^|(?<=[:;,\u2014\u2013-]))\((?:[ivx]{1,5}|[a-h]|\d{1,2})\)\s")
-
-
-def _other_limbs(body: str, words: Sequence[str]) -> list[tuple[int, int]]:
-    """The limbs of ``body`` that are not the duty's own: those holding fewer of the rule's words than the best.
-
-    "(i) encrypt Customer Data at rest ... and (ii) ... encrypt Customer Data in transit": for encryption
-    at rest, limb (i) holds "encrypt", "at rest" and "data", limb (ii) only two of them. With fewer than
-    two limbs, or no rule word in any limb (the duty is in the stem), no limb is set aside.
-    """
-    starts = [m.start() for m in _LIMB.finditer(body)]
-    if len(starts) < 2:
-        return []
-    spans = list(itertools.pairwise([*starts, len(body)]))
-    wanted = {w for w in words if w}
-    score = [sum(w in body[a:b] for w in wanted) for a, b in spans]
-    best = max(score)
-    if best == 0:
-        return []
-    return [span for span, n in zip(spans, score, strict=True) if n < best]

@@ -98,6 +98,23 @@ class Structure:
             i = pred.parent
         return None
 
+    def scope(self, i: int) -> list[Predicate]:
+        """The limbs a qualifier must stand in to govern the duty of predicate ``i``: the limb itself, the
+        stem whose modal it inherits ("shall use reasonable efforts to: (a) ..."), and the limbs after it
+        that carry no verb of their own (a proviso, a condition, "(i) where feasible")."""
+        own = self.predicates[i]
+        source = self.source(i)
+        out = [own] if source in (-1, i) else [self.predicates[source], own]
+        for pred in self.predicates[i + 1 :]:
+            if (
+                pred.opener == "sentence"
+                or (pred.strong is not None and not pred.condition)
+                or (pred.verb and not pred.condition)
+            ):
+                break
+            out.append(pred)
+        return out
+
     def source(self, i: int) -> int:
         """The index of the predicate whose strong modal governs predicate ``i`` (``i`` itself, or -1)."""
         seen = set()
