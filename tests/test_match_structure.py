@@ -258,3 +258,21 @@ def test_a_qualifier_in_the_stem_governs_every_item() -> None:
     ]
     encryption = [m for m in ENGINE.match_text(text) if m.control == "encryption_at_rest"]
     assert [m.reason_codes for m in encryption] == [["effort_qualifier"]]
+
+
+# -- step 5: a prohibition or permission is scoped by its own limb and provisos ----------------------
+
+
+def test_a_restriction_far_after_the_action_in_its_limb_scopes_the_prohibition() -> None:
+    # "unless" stands over 80 characters (the old restriction_reach) after "delete": the old reading
+    # took the clause for a refusal to delete and reported a conflict.
+    text = (
+        "Provider will not delete any Customer Data stored in the Service or in any backup copy of the "
+        "Service during the Subscription Term unless Customer instructs it to do so in writing."
+    )
+    folded = fold(text)
+    assert folded.index("unless") - folded.index("delete") > 80
+    assert _finding(text, "data_return_deletion") is None
+    # A refusal with nothing to scope it stays a conflict.
+    refusal = "Provider will not delete Customer Data at the end of the Term."
+    assert _finding(refusal, "data_return_deletion") == ("conflict", {})

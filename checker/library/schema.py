@@ -379,13 +379,6 @@ class ReadingWindows(_Strict):
     refusal_distance: int = Field(
         gt=0, description="A negated modal this close before the action refuses it ('will not encrypt')."
     )
-    restriction_reach: int = Field(
-        gt=0, description="A restrictive word this close after the action scopes a prohibition instead."
-    )
-    exclusive_reach: int = Field(
-        gt=0,
-        description="'may ... only': an exclusive word this close after the action makes a permission a limit.",
-    )
     negation_reach: int = Field(gt=0, description="A negation this close before a weak phrase negates it.")
     parameter_context_reach: int = Field(
         gt=0, description="A parameter's context word labels a number this close after it, in its own limb."

@@ -215,7 +215,9 @@ def _modality(engine: Judge, r: Reading) -> Verdict | None:
                 return Verdict("modality", None, (("no_party", "a prohibition that binds no party"),))
             distance = act.start() - (ob.modal_start + len(ob.modal_text))
             words = engine.vocabulary
-            scoped = words.restrictive.search(text[act.end() : act.end() + words.restriction_reach])
+            # "will not delete Content that ...", "..., unless Customer instructs": a restrictive word
+            # after the action in its limb or a proviso of it scopes the prohibition.
+            scoped = words.restrictive.search(text, act.end(), _scope_end(r))
             if 0 <= distance < words.refusal_distance and not scoped:
                 why = ("negated", f"the vendor refuses it: '{ob.modal_text}'")
                 return Verdict("modality", Status.CONFLICT, (why,))
@@ -223,9 +225,9 @@ def _modality(engine: Judge, r: Reading) -> Verdict | None:
             return Verdict("modality", None, (("limits_other", "the prohibition limits something else"),))
         r.modality = "binding"
     elif r.modality == "permissive":
-        reach = act.end() + engine.vocabulary.exclusive_reach
+        # "may ... only for": an exclusive word in the permission's limb (or a proviso of it) limits it.
         scoped_grant = ob.modal_text.startswith("may") and engine.vocabulary.exclusive.search(
-            text[ob.modal_start : reach]
+            text, max(ob.modal_start, 0), _scope_end(r)
         )
         if (spec.satisfy_by_prohibition or spec.limits_action) and scoped_grant:
             r.modality = "binding"
@@ -238,6 +240,13 @@ def _modality(engine: Judge, r: Reading) -> Verdict | None:
             msg = engine._weak_messages.get("permissive", "permissive ({match})").format(match=ob.modal_text)
             r.reasons.append(("permissive", msg))
     return _disclaimer(r)
+
+
+def _scope_end(r: Reading) -> int:
+    """Where the action's limb and the provisos that follow it end (:meth:`Structure.scope`)."""
+    assert r.act is not None
+    structure = r.prep.structure
+    return structure.scope(structure.index(r.act.start()))[-1].end
 
 
 def _disclaimer(r: Reading) -> Verdict | None:

@@ -63,8 +63,6 @@ class Vocabulary:
     assist_verbs: str
     enable_verbs: str
     refusal_distance: int
-    restriction_reach: int
-    exclusive_reach: int
     negation_reach: int
     parameter_context_reach: int
     period_definition_reach: int
