@@ -54,7 +54,6 @@ class Vocabulary:
     grants_right: re.Pattern[str]
     attributive: re.Pattern[str]  # after a party name: "Customer Data", "Provider's"
     object_marker: re.Pattern[str]  # before a party name: "notify Customer", "on behalf of Provider"
-    condition: re.Pattern[str]  # a condition running up to the end of the text: "If Customer does not ..."
     passive: re.Pattern[str]  # "be given", "have been notified" right after a modal
     agent: re.Pattern[str]  # "by Customer": who acts in a passive clause
     negation: re.Pattern[str]  # "at no additional cost": a negation just before a weak phrase
@@ -97,7 +96,6 @@ class Vocabulary:
                 + r")\s+(?:the\s+|any\s+|its\s+|each\s+)?)$",
                 re.IGNORECASE,
             ),
-            condition=words("conditions", r"[^;:]*$"),
             passive=re.compile(
                 r"^\s*(?:be|have been|been)\s+(\w+ed|" + _alternation(reading["participles"]) + r")\b", re.I
             ),
