@@ -276,3 +276,36 @@ def test_a_restriction_far_after_the_action_in_its_limb_scopes_the_prohibition()
     # A refusal with nothing to scope it stays a conflict.
     refusal = "Provider will not delete Customer Data at the end of the Term."
     assert _finding(refusal, "data_return_deletion") == ("conflict", {})
+
+
+# -- step 6: a parameter's context word labels a number in its own limb, however far -----------------
+
+
+def test_a_severity_word_labels_the_number_of_its_limb() -> None:
+    # Open corpus (Dropbox vendor security model contract): "critical" stands about 150 characters
+    # before "sixty days", beyond the old parameter_context_reach (90), which read no number at all.
+    text = (
+        "Supplier will fix all critical and high severity vulnerabilities that could affect the security of "
+        "Dropbox Data, of which Supplier becomes aware, within sixty days of becoming aware of the "
+        "vulnerability."
+    )
+    folded = fold(text)
+    assert folded.index("sixty days") - folded.index("critical") > 90
+    assert _finding(text, "vulnerability_management") == (
+        "met",
+        {"critical_vuln_days": 60, "high_vuln_days": 60},
+    )
+
+
+def test_a_context_word_inside_a_compound_labels_nothing() -> None:
+    # "on" is an audit notice's context word ("on 30 days' notice"); "on-site" is not that word, and the
+    # frequency "once in any twelve-month period" is no notice period.
+    text = (
+        "Vendor will submit to audits and on-site inspections by Client or an independent auditor "
+        "appointed by Client at least once in any twelve-month period."
+    )
+    found = _finding(text, "audit_rights")
+    assert found is not None and "audit_notice_days" not in found[1]
+    notice = "Vendor will permit Client to audit its compliance on thirty (30) days' written notice."
+    found = _finding(notice, "audit_rights")
+    assert found is not None and found[1].get("audit_notice_days") == 30

@@ -380,9 +380,6 @@ class ReadingWindows(_Strict):
         gt=0, description="A negated modal this close before the action refuses it ('will not encrypt')."
     )
     negation_reach: int = Field(gt=0, description="A negation this close before a weak phrase negates it.")
-    parameter_context_reach: int = Field(
-        gt=0, description="A parameter's context word labels a number this close after it, in its own limb."
-    )
     period_definition_reach: int = Field(
         gt=0, description="'\"Notice Period\" means 48 hours': how far after 'means' the duration is read."
     )

@@ -407,7 +407,6 @@ class Engine:
                 prep.structure,
                 taken,
                 continues,
-                self.vocabulary.parameter_context_reach,
             )
             if q is None:
                 if param.required:

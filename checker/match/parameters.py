@@ -51,7 +51,6 @@ def pick_quantity(
     structure: Structure,
     taken: set[int],
     continues: Callable[[Predicate], bool] = lambda pred: False,
-    context_reach: int = 90,
 ) -> Quantity | None:
     """The quantity that belongs to the duty at ``action_at``: a unit the parameter reads, in the duty's limb.
 
@@ -60,13 +59,12 @@ def pick_quantity(
     ``continues`` the duty (it names the control's terms again), else before the action in its own
     limb or in an earlier limb of the sentence that continues it ("Customer may object within 14 days,
     in which case Provider shall not ..."). "Notify within 24 hours and retain logs for 90 days": the
-    90 days are another limb's. With ``context`` phrases, only a number at most ``context_reach``
-    characters after one of them, in its limb (or after its label: "Critical: 3 days"), belongs to the
-    parameter.
+    90 days are another limb's. With ``context`` phrases, only a number after one of them in its limb
+    (or after its label: "Critical: 3 days") belongs to the parameter, the closest such number.
     """
     candidates = [q for q in readable_quantities(param, quantities) if q.start not in taken]
     if context is not None:
-        return _in_context(candidates, context, structure, context_reach)
+        return _in_context(candidates, context, structure)
     own = structure.index(action_at)
     pred = structure.predicates[own]
     after = [q for q in candidates if q.start >= action_at and pred.start <= q.start < pred.end]
@@ -111,7 +109,7 @@ def _leaders(structure: Structure, own: int, continues: Callable[[Predicate], bo
 
 
 def _in_context(
-    candidates: list[Quantity], context: re.Pattern[str], structure: Structure, reach: int
+    candidates: list[Quantity], context: re.Pattern[str], structure: Structure
 ) -> Quantity | None:
     """The number closest after a context phrase in its own limb, or after a label ending in ":"."""
     near = []
@@ -120,10 +118,10 @@ def _in_context(
         start = structure.predicates[i].start
         if i > 0 and structure.predicates[i].opener == "stop" and structure.text[start] == ":":
             start = structure.predicates[i - 1].start  # "Critical: 3 days"
-        start = max(start, q.start - reach)
         last = None
-        for last in context.finditer(structure.text, start, q.start):  # noqa: B007
-            pass
+        for m in context.finditer(structure.text, start, q.start):
+            if not structure.text.startswith("-", m.end()):  # "on-site" is no "on"
+                last = m
         if last is not None:
             near.append((q.start - last.end(), q))
     return min(near, key=lambda x: x[0])[1] if near else None

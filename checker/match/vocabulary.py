@@ -63,7 +63,6 @@ class Vocabulary:
     enable_verbs: str
     refusal_distance: int
     negation_reach: int
-    parameter_context_reach: int
     period_definition_reach: int
     period_definition_start: int
     role_word_reach: int
