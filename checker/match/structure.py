@@ -88,15 +88,9 @@ class Structure:
         return self.predicates[self.index(pos)]
 
     def inherited(self, i: int) -> Modal | None:
-        """The modal predicate ``i`` takes from the predicate it continues, when it has no strong one."""
-        seen = set()
-        while i >= 0 and i not in seen:
-            seen.add(i)
-            pred = self.predicates[i]
-            if pred.strong is not None:
-                return pred.strong
-            i = pred.parent
-        return None
+        """The strong modal that governs predicate ``i``: its own, or that of the limb it continues."""
+        source = self.source(i)
+        return self.predicates[source].strong if source >= 0 else None
 
     def scope(self, i: int) -> list[Predicate]:
         """The limbs a qualifier must stand in to govern the duty of predicate ``i``: the limb itself, the
@@ -106,24 +100,16 @@ class Structure:
         source = self.source(i)
         out = [own] if source in (-1, i) else [self.predicates[source], own]
         for pred in self.predicates[i + 1 :]:
-            if (
-                pred.opener == "sentence"
-                or (pred.strong is not None and not pred.condition)
-                or (pred.verb and not pred.condition)
-            ):
+            if pred.opener == "sentence" or ((pred.strong is not None or pred.verb) and not pred.condition):
                 break
             out.append(pred)
         return out
 
     def source(self, i: int) -> int:
         """The index of the predicate whose strong modal governs predicate ``i`` (``i`` itself, or -1)."""
-        seen = set()
-        while i >= 0 and i not in seen:
-            seen.add(i)
-            if self.predicates[i].strong is not None:
-                return i
-            i = self.predicates[i].parent
-        return -1
+        while i >= 0 and self.predicates[i].strong is None:
+            i = self.predicates[i].parent  # always an earlier limb
+        return i
 
 
 @dataclass
