@@ -152,25 +152,30 @@ class StructureReader:
         ordered = sorted(cuts)
         # A strong modal after a coordinator opens a new limb when its segment already has a strong modal.
         strong = [m for m in modals if m[2] in STRONG]
-        for modal in strong:
+        starts = [m[0] for m in strong]
+        for k, modal in enumerate(strong):
             lo = ordered[bisect.bisect_right(ordered, modal[0]) - 1]
-            head = text[lo : modal[0]]
-            c = self._coordinated.search(head)
+            # Six words and a coordinator never span 400 characters; the bound keeps a hostile clause of
+            # thousands of modals linear.
+            head_at = max(lo, modal[0] - 400)
+            c = self._coordinated.search(text[head_at : modal[0]])
             if c is None or self._subordinate.match(c.group("subject")):
                 continue
-            at = lo + c.start()
-            before = [s for s in strong if lo <= s[0] < at]
+            at = head_at + c.start()
+            last = bisect.bisect_left(starts, at, hi=k) - 1  # the segment's last strong modal before it
+            if last < 0 or starts[last] < lo:
+                continue
             # "may terminate ... if the other party breaches and does not cure": still the condition.
-            if before and not (
-                text[at] != "," and self._condition.search(text, before[-1][1], at) is not None
-            ):
-                cuts.setdefault(at, (at + len(c.group(0)) - len(c.group("subject")), "coordinator"))
-                if at not in ordered:
-                    bisect.insort(ordered, at)
+            if text[at] != "," and self._condition.search(text, strong[last][1], at) is not None:
+                continue
+            cuts.setdefault(at, (at + len(c.group(0)) - len(c.group("subject")), "coordinator"))
+            if at not in ordered:
+                bisect.insort(ordered, at)
         # "... within 24 hours and retain logs for 90 days": a verb of its own after the object of the first.
         for v in self._verb.finditer(text):
             lo = ordered[bisect.bisect_right(ordered, v.start()) - 1]
-            first = next((s for s in strong if lo <= s[0] < v.start()), None)
+            k = bisect.bisect_left(starts, lo)
+            first = strong[k] if k < len(strong) and starts[k] < v.start() else None
             begin = first[1] if first else cuts[lo][0]
             if first is None and not self._verb_opening.match(text, begin):
                 continue
@@ -186,17 +191,18 @@ class StructureReader:
     ) -> list[Predicate]:
         out: list[Predicate] = []
         bounds = [*ordered, len(text)]
+        modal_starts = [m[0] for m in modals]
+        continued = -1  # the latest limb that is no condition of its own: the one a new limb continues
         for at, end in itertools.pairwise(bounds):
             begin, opener = cuts[at]
             if not _WORD.search(text, begin, end) and out:
                 continue  # a bare mark or the space between two cuts: no limb
-            own = tuple(m for m in modals if at <= m[0] < end)
+            own = tuple(modals[bisect.bisect_left(modal_starts, at) : bisect.bisect_left(modal_starts, end)])
             condition = opener == "limb" or self._condition_opening.match(text, begin) is not None
-            parent = -1
-            if opener != "sentence" and out:
-                # The limb it continues: the nearest earlier one that is no condition of its own.
-                parent = next((j for j in range(len(out) - 1, -1, -1) if not out[j].condition), -1)
+            parent = continued if opener != "sentence" else -1
             verb = opener == "verb" or self._verb_opening.match(text, begin) is not None
+            if not condition:
+                continued = len(out)
             out.append(Predicate(at if out else 0, end, begin, opener, own, parent, condition, verb))
         if not out:
             out.append(Predicate(0, len(text), 0, "start", tuple(modals), -1, False, False))
