@@ -309,4 +309,3 @@ def test_a_context_word_inside_a_compound_labels_nothing() -> None:
     notice = "Vendor will permit Client to audit its compliance on thirty (30) days' written notice."
     found = _finding(notice, "audit_rights")
     assert found is not None and found[1].get("audit_notice_days") == 30
-
