@@ -116,6 +116,22 @@ def test_a_retention_period_in_another_limb_is_not_a_notification_window() -> No
     assert _finding(text, "log_retention") == ("met", {"log_retention_days": 90})
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Provider will provide telephone support 24 hours a day, seven days a week, and will notify "
+        "Customer of any Security Incident without undue delay.",
+        "The Service Desk is staffed from 8:00 to 18:00, five (5) days a week; Provider shall notify "
+        "Customer of any Security Incident affecting Customer Data.",
+    ],
+)
+def test_hours_of_operation_in_another_limb_are_not_a_notification_window(text: str) -> None:
+    # The old reading took a number up to 160 characters before the action: "seven days a week" and
+    # "five (5) days a week" became a notification window of days (weak, "days where hours are required").
+    found = _finding(text, "incident_notification")
+    assert found is not None and found[1] == {}
+
+
 def test_each_list_limb_keeps_its_own_number() -> None:
     text = (
         "Provider shall (a) encrypt Customer Data at rest and (b) notify Customer of any Security Incident "
