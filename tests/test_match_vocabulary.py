@@ -50,8 +50,8 @@ def test_every_word_list_and_window_of_the_language_file_is_read_by_the_matcher(
     ("change", "message"),
     [
         (
-            lambda lang: lang["reading"]["windows"].update(agent_reahc=lang["reading"]["windows"].pop("agent_reach")),
-            r"reading\.windows\.agent_reahc: unknown key",
+            lambda lang: lang["reading"]["windows"].update(negation_raech=lang["reading"]["windows"].pop("negation_reach")),
+            r"reading\.windows\.negation_raech: unknown key",
         ),
         (
             lambda lang: lang["weak"].update(vague_timng=lang["weak"].pop("vague_timing")),
@@ -64,7 +64,7 @@ def test_every_word_list_and_window_of_the_language_file_is_read_by_the_matcher(
         ),
         # YAML reads an unquoted `on` or `no` as a boolean: the schema refuses it rather than match "True".
         (lambda lang: lang["reading"]["negations"].append(False), r"reading\.negations\.\d+: Input should be"),
-        (lambda lang: lang["reading"]["windows"].update(subject_reach=0), r"subject_reach: Input should be greater"),
+        (lambda lang: lang["reading"]["windows"].update(negation_reach=0), r"negation_reach: Input should be greater"),
         # A regular expression that does not compile is named with its key, not a traceback at start-up.
         (
             lambda lang: lang["weak"]["vague_timing"]["phrases"].__setitem__(0, "without (undue delay"),
@@ -108,38 +108,53 @@ def _party(language: dict[str, Any], text: str, action: str) -> str:
     return reader.read(folded, folded.index(action), reader.modals(folded), text).party
 
 
-def test_the_agent_of_a_passive_duty_is_looked_for_within_the_language_files_reach() -> None:
+def test_the_agent_of_a_passive_duty_is_looked_for_in_its_limb() -> None:
     text = "The Customer shall be notified by the Customer's administrator of any change to its account."
     # "by the Customer's administrator": the customer acts, so the duty stays the customer's.
     assert _party(LIBRARY.language, text, "notified") == "customer"
-    # Out of reach, no agent is seen: the customer only receives the notice, from an assumed vendor.
-    assert _party(_with("windows", "agent_reach", 10), text, "notified") == "assumed_vendor"
+    # In another limb, no agent is seen: the customer only receives the notice, from an assumed vendor.
+    other = "The Customer shall be notified of any change to its account; records are kept by the Customer."
+    assert _party(LIBRARY.language, other, "notified") == "assumed_vendor"
+    assert "agent_reach" not in SHIPPED["reading"]["windows"]
 
 
-def test_a_condition_is_looked_for_within_the_language_files_reach_and_words() -> None:
+def test_a_condition_is_read_in_its_limb_with_the_language_files_words() -> None:
     text = "If Customer does not approve a new Subprocessor, Customer may terminate."
-    reader = ObligationReader(LIBRARY.language)
     folded = fold(text)
     modal = folded.index("does not")
-    assert reader._in_condition(folded, modal)
-    assert not ObligationReader(_with("windows", "condition_reach", 5))._in_condition(folded, modal)
-    assert not ObligationReader(_with("reading", "conditions", ["provided that"]))._in_condition(
-        folded, modal
-    )
+
+    def in_condition(reader: ObligationReader) -> bool:
+        structure = reader.structure(folded, reader.modals(folded))
+        return reader.structures.in_condition(folded, structure, modal)
+
+    assert in_condition(ObligationReader(LIBRARY.language))
+    assert not in_condition(ObligationReader(_with("reading", "conditions", ["provided that"])))
+    # No reach: the condition_reach window (80 characters) is gone, the limb decides.
+    assert "condition_reach" not in SHIPPED["reading"]["windows"]
 
 
-def test_a_number_belongs_to_the_duty_within_the_language_files_reach() -> None:
+def test_a_number_belongs_to_the_duty_whose_limb_holds_it_not_to_one_within_a_reach() -> None:
+    # The reach windows (parameter_after_reach 260, parameter_before_reach 160) are gone: the limb decides.
+    assert not {"parameter_after_reach", "parameter_before_reach"} & set(SHIPPED["reading"]["windows"])
     param = next(p for p in LIBRARY.controls["incident_notification"].parameters if p.key == "notification")
+    reader = ObligationReader(LIBRARY.language)
     text = fold(
         "Provider shall notify Customer of any Security Incident affecting Customer Data within 24 hours."
     )
-    action = text.index("notify")
-    quantities = find_quantities(text)
-    words = Vocabulary.from_language(LIBRARY.language)
-    found = pick_quantity(param, quantities, action, None, text, set(), words)
+    structure = reader.structure(text, reader.modals(text))
+    found = pick_quantity(param, find_quantities(text), text.index("notify"), None, structure, set())
     assert found is not None and found.value == 24
-    near = Vocabulary.from_language(_with("windows", "parameter_after_reach", 20))
-    assert pick_quantity(param, quantities, action, None, text, set(), near) is None
+    # More than 260 characters later, but in the same limb: still the duty's number.
+    far = fold(
+        "Provider shall notify Customer of any Security Incident affecting Customer Data, Customer "
+        "Personal Data or any system that stores, processes or transmits Customer Data, including the "
+        "systems of its Subprocessors, its Affiliates and any other third party acting on its behalf, in "
+        "each case wherever located and however caused, within 24 hours."
+    )
+    structure = reader.structure(far, reader.modals(far))
+    found = pick_quantity(param, find_quantities(far), far.index("notify"), None, structure, set())
+    assert far.index("24 hours") - far.index("notify") > 260
+    assert found is not None and found.value == 24
 
 
 def test_a_negation_before_a_weak_phrase_is_read_with_the_language_files_words_and_reach() -> None:

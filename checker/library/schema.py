@@ -379,45 +379,7 @@ class ReadingWindows(_Strict):
     refusal_distance: int = Field(
         gt=0, description="A negated modal this close before the action refuses it ('will not encrypt')."
     )
-    restriction_reach: int = Field(
-        gt=0, description="A restrictive word this close after the action scopes a prohibition instead."
-    )
-    exclusive_reach: int = Field(
-        gt=0,
-        description="'may ... only': an exclusive word this close after the action makes a permission a limit.",
-    )
-    subordinate_reach: int = Field(
-        gt=0, description="A modal inside a relative or conditional clause that starts this close before it."
-    )
-    other_duty_reach: int = Field(
-        gt=0, description="A modal whose next words name the control's terms this close is the same duty."
-    )
-    modal_reach: int = Field(gt=0, description="A modal governs an action at most this far after it.")
-    descriptive_reach: int = Field(
-        gt=0, description="A present-tense verb ('maintains') governs an action at most this far from it."
-    )
-    passive_modal_reach: int = Field(
-        gt=0, description="A modal after the action ('Notice shall be given') governs it within this reach."
-    )
-    present_verb_before: int = Field(
-        gt=0, description="How far before the action a present-tense verb ('Vendor encrypts') is looked for."
-    )
-    present_verb_after: int = Field(gt=0, description="... and how far after the action's start.")
-    subject_reach: int = Field(gt=0, description="How far before a modal its subject is looked for.")
-    condition_reach: int = Field(
-        gt=0, description="A refusal inside a condition opened this close before it refuses nothing."
-    )
-    agent_reach: int = Field(
-        gt=0, description="'shall be notified by Customer': how far the agent is looked for."
-    )
     negation_reach: int = Field(gt=0, description="A negation this close before a weak phrase negates it.")
-    parameter_context_reach: int = Field(
-        gt=0, description="A parameter with context words takes a number this close after one of them."
-    )
-    parameter_after_reach: int = Field(gt=0, description="A number this far after the action belongs to it.")
-    parameter_before_reach: int = Field(
-        gt=0, description="Else a number this far before the action belongs to it."
-    )
     period_definition_reach: int = Field(
         gt=0, description="'\"Notice Period\" means 48 hours': how far after 'means' the duration is read."
     )
@@ -467,6 +429,12 @@ class ReadingWords(_Strict):
     )
     conditions: list[RegexPhrase] = Field(
         min_length=1, description="'if', 'unless': a condition, not a refusal."
+    )
+    limb_openers: list[RegexPhrase] = Field(
+        min_length=1, description="'provided that', 'unless': words that open a limb of their own."
+    )
+    coordinators: list[RegexPhrase] = Field(
+        min_length=1, description="'and', 'or': words that join limbs (a new subject, modal or verb follows)."
     )
     participles: list[RegexPhrase] = Field(
         default_factory=list, description="Past participles without -ed: 'shall be given' is passive."

@@ -26,6 +26,7 @@ from checker.match.phrases import compile_phrases, compile_regexes, fold, normal
 from checker.match.quantities import Quantity, defined_periods, find_quantities
 from checker.match.roles import Roles, read_roles
 from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit
+from checker.match.structure import Predicate, Structure
 from checker.match.vocabulary import with_party_words
 from checker.models import Clause, ClauseKind, Document, Match, Status
 
@@ -56,6 +57,7 @@ class _Clause:
     quantities: list[Quantity]
     non_evidence: str
     schedule: bool
+    structure: Structure  # its limbs: subject, modal and span of each (checker.match.structure)
     guidance: bool = False  # text that explains a requirement (guidance, discussion, rationale)
 
 
@@ -303,7 +305,10 @@ class Engine:
                 )
         quantities.sort(key=lambda q: q.start)
         modals = self.reader.modals(text)
-        return _Clause(text, original, lead_len, modals, quantities, non_evidence, schedule, guidance)
+        structure = self.reader.structure(text, modals)
+        return _Clause(
+            text, original, lead_len, modals, quantities, non_evidence, schedule, structure, guidance
+        )
 
     def _match_clause(self, clause: Clause, ctx: DocumentContext, lead: str) -> list[Match]:
         return [m for _, m, _ in self._read_clause(clause, ctx, lead) if m is not None]
@@ -379,7 +384,7 @@ class Engine:
         return judge(self, Reading(compiled, clause, prep, ctx, hit, actions))[0]
 
     def _parameters(
-        self, compiled: CompiledControl, prep: _Clause, action_at: int, governing_at: int = -1
+        self, compiled: CompiledControl, prep: _Clause, action_at: int
     ) -> tuple[dict[str, float], list[tuple[str, str]], bool]:
         """The numbers that belong to the control's duty, reasons about them, and whether one is firm."""
         control = compiled.control
@@ -388,31 +393,22 @@ class Engine:
         firm = False
         taken: set[int] = set()
         unstated: list[Parameter] = []
-        # Verbs of other duties in the clause: a number after one of them belongs to that duty
-        # ("notify promptly, and will restore the Service within 4 hours"), unless what follows the
-        # verb is about this control too ("and shall review those access rights every 3 months"). A modal
-        # inside a relative or conditional clause ("keys that may have been exposed") is no other duty.
-        words = self.vocabulary
-        other_duties = [
-            start
-            for start, end, kind, _ in prep.modals
-            if kind in ("binding", "permissive", "prohibition")
-            and start != governing_at
-            and not words.subordinate.search(prep.text, max(0, start - words.subordinate_reach), start)
-            and not any(
-                g.search(prep.text, end, end + words.other_duty_reach) for g in compiled.groups.values()
-            )
-        ]
+
+        def continues(pred: Predicate) -> bool:
+            # A later limb with a verb of its own is another duty ("and will restore the Service within
+            # 4 hours"), unless it names this control again ("and shall review those access rights
+            # every 3 months").
+            return any(g.search(prep.text, pred.start, pred.end) for g in compiled.groups.values())
+
         for param in control.parameters:
             q = pick_quantity(
                 param,
                 prep.quantities,
                 action_at,
                 compiled.contexts.get(param.key),
-                prep.text,
+                prep.structure,
                 taken,
-                words,
-                other_duties,
+                continues,
             )
             if q is None:
                 if param.required:

@@ -16,13 +16,12 @@ so that a reviewer can see why a clause that uses a control's words was *not* a 
 | ``modality`` | denied, refused, permitted, or a disclaimer? | conflict ``negated`` or nothing |
 | ``commitment`` | does any verb bind anyone (imperative items, schedules of measures, the named vendor's present tense)? | nothing |
 | ``parameters`` | which numbers belong to the duty, against what the control needs? | – |
-| ``weak_language`` | qualifiers outside parentheses that weaken the duty; guidance text | – |
+| ``weak_language`` | qualifiers in the duty's own limb, outside parentheses; guidance text | – |
 | ``scope`` | does it address only part of the control (weak terms, none of its defining words)? | met, or weak with every reason |
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -58,7 +57,7 @@ class Judge(Protocol):
     vocabulary: Vocabulary
 
     def _parameters(
-        self, compiled: CompiledControl, prep: _Clause, action_at: int, governing_at: int = -1
+        self, compiled: CompiledControl, prep: _Clause, action_at: int
     ) -> tuple[dict[str, float], list[tuple[str, str]], bool]: ...
 
 
@@ -141,7 +140,17 @@ def _governing_verb(engine: Judge, r: Reading) -> Verdict | None:
     )
     if not hits:
         return Verdict("governing_verb", None, (("no_action", "none of the control's action words"),))
-    readings = [(m, r.ctx.reader.read(text, m.start(), prep.modals, prep.original)) for m in hits]
+    readings = [
+        (m, r.ctx.reader.read(text, m.start(), prep.modals, prep.original, prep.structure)) for m in hits
+    ]
+    structure, words = prep.structure, {w for w in r.hit.words if w}
+
+    def own_words(act: Action) -> int:
+        # Of two limbs read alike, the duty is the one holding more of the rule's words: "(i) encrypt
+        # Customer Data at rest ... and (ii) ... encrypt Customer Data in transit".
+        limb = structure.at(act.start())
+        return -sum(w in text[limb.start : limb.end] for w in words) if len(readings) > 1 else 0
+
     r.act, r.ob = min(
         readings,
         key=lambda x: (
@@ -151,6 +160,7 @@ def _governing_verb(engine: Judge, r: Reading) -> Verdict | None:
             ],
             _RANK_MODAL.get(x[1].modality, 6),
             not (0 <= x[1].modal_start < x[0].start()),  # a modal before its action reads best
+            own_words(x[0]),
         ),
     )
     r.modality = r.ob.modality
@@ -205,7 +215,9 @@ def _modality(engine: Judge, r: Reading) -> Verdict | None:
                 return Verdict("modality", None, (("no_party", "a prohibition that binds no party"),))
             distance = act.start() - (ob.modal_start + len(ob.modal_text))
             words = engine.vocabulary
-            scoped = words.restrictive.search(text[act.end() : act.end() + words.restriction_reach])
+            # "will not delete Content that ...", "..., unless Customer instructs": a restrictive word
+            # after the action in its limb or a proviso of it scopes the prohibition.
+            scoped = words.restrictive.search(text, act.end(), _scope_end(r))
             if 0 <= distance < words.refusal_distance and not scoped:
                 why = ("negated", f"the vendor refuses it: '{ob.modal_text}'")
                 return Verdict("modality", Status.CONFLICT, (why,))
@@ -213,9 +225,9 @@ def _modality(engine: Judge, r: Reading) -> Verdict | None:
             return Verdict("modality", None, (("limits_other", "the prohibition limits something else"),))
         r.modality = "binding"
     elif r.modality == "permissive":
-        reach = act.end() + engine.vocabulary.exclusive_reach
+        # "may ... only for": an exclusive word in the permission's limb (or a proviso of it) limits it.
         scoped_grant = ob.modal_text.startswith("may") and engine.vocabulary.exclusive.search(
-            text[ob.modal_start : reach]
+            text, max(ob.modal_start, 0), _scope_end(r)
         )
         if (spec.satisfy_by_prohibition or spec.limits_action) and scoped_grant:
             r.modality = "binding"
@@ -228,6 +240,13 @@ def _modality(engine: Judge, r: Reading) -> Verdict | None:
             msg = engine._weak_messages.get("permissive", "permissive ({match})").format(match=ob.modal_text)
             r.reasons.append(("permissive", msg))
     return _disclaimer(r)
+
+
+def _scope_end(r: Reading) -> int:
+    """Where the action's limb and the provisos that follow it end (:meth:`Structure.scope`)."""
+    assert r.act is not None
+    structure = r.prep.structure
+    return structure.scope(structure.index(r.act.start()))[-1].end
 
 
 def _disclaimer(r: Reading) -> Verdict | None:
@@ -268,7 +287,7 @@ def _commitment(engine: Judge, r: Reading) -> Verdict | None:
 
 def _parameters(engine: Judge, r: Reading) -> Verdict | None:
     assert r.act is not None and r.ob is not None
-    r.params, param_reasons, r.firm = engine._parameters(r.compiled, r.prep, r.act.start(), r.ob.modal_start)
+    r.params, param_reasons, r.firm = engine._parameters(r.compiled, r.prep, r.act.start())
     r.reasons.extend(param_reasons)
     return None
 
@@ -281,16 +300,19 @@ def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
         r.reasons.append(("guidance", engine._weak_messages.get("guidance", "guidance, not a requirement")))
     body = r.text[r.prep.lead :]
     asides = _parentheticals(body)
-    # In a clause of limbs ("(i) ... and (ii) ..."), a qualifier weakens only the limb it stands in; the
-    # stem before the first limb governs them all.
-    other_limbs = _other_limbs(body, r.hit.words)
+    # A qualifier weakens only the limb it stands in (:mod:`checker.match.structure`): the duty's own
+    # limb, the stem it continues ("shall use reasonable efforts to: (a) ..."), and verbless limbs after
+    # it; not "(i) encrypt ... where feasible" for "(ii) notify ...".
+    lead = r.prep.lead
+    structure = r.prep.structure
+    scope = [(p.start - lead, p.end - lead) for p in structure.scope(structure.index(r.act.start()))]
     for reason, pattern in r.compiled.weak.items():
         m = next(
             (
                 h
                 for h in pattern.finditer(body)
                 if not _inside(h.start(), asides)
-                and not _inside_any(h.start(), other_limbs)
+                and _inside_any(h.start(), scope)
                 and not negated_at(body, h.start(), engine.vocabulary)
             ),
             None,
@@ -419,26 +441,3 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 def _inside_any(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
-
-
-# A limb marker inside a sentence: "(i)", "(ii)", "(a)", "(b)", "(1)", after a space, a colon or a dash.
-_LIMB = re.compile(r"(?:(?<=\s)|^|(?<=[:;,\u2014\u2013-]))\((?:[ivx]{1,5}|[a-h]|\d{1,2})\)\s")
-
-
-def _other_limbs(body: str, words: Sequence[str]) -> list[tuple[int, int]]:
-    """The limbs of ``body`` that are not the duty's own: those holding fewer of the rule's words than the best.
-
-    "(i) encrypt Customer Data at rest ... and (ii) ... encrypt Customer Data in transit": for encryption
-    at rest, limb (i) holds "encrypt", "at rest" and "data", limb (ii) only two of them. With fewer than
-    two limbs, or no rule word in any limb (the duty is in the stem), no limb is set aside.
-    """
-    starts = [m.start() for m in _LIMB.finditer(body)]
-    if len(starts) < 2:
-        return []
-    spans = list(itertools.pairwise([*starts, len(body)]))
-    wanted = {w for w in words if w}
-    score = [sum(w in body[a:b] for w in wanted) for a, b in spans]
-    best = max(score)
-    if best == 0:
-        return []
-    return [span for span, n in zip(spans, score, strict=True) if n < best]

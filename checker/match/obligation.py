@@ -1,10 +1,11 @@
 """Who a clause binds and how firmly: the party and modal verb that govern a phrase.
 
 Given the position of a control's action word ("notify", "encrypt"), :class:`ObligationReader` finds
-the modal expression that governs it (the nearest one before it in the same sub-clause, or just after
-it for passive clauses: "notice shall be given"), classifies it (binding, permissive, negated,
-prohibition, descriptive) and finds the party that is its subject (vendor, customer, mutual, assumed
-vendor for an unknown name or a passive clause).
+the modal expression that governs it in its own limb (:mod:`checker.match.structure`: the nearest one
+before it, or one after it for passive clauses: "notice shall be given", or the modal of the lead-in
+an item continues), classifies it (binding, permissive, negated, prohibition, descriptive) and finds
+the party that is the limb's subject (vendor, customer, mutual, assumed vendor for an unknown name or a
+passive clause).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.match.phrases import compile_phrases, fold, phrase_pattern
+from checker.match.structure import STRONG, Modal, Structure, StructureReader
 from checker.match.vocabulary import Vocabulary
 
 __all__ = ["CAPITALISED_NOUN", "Obligation", "ObligationReader"]
 
 MODAL_ORDER = ("negated", "prohibition", "soft", "binding", "permissive", "descriptive")
 
-_SUBCLAUSE_BREAK = re.compile(r"[;:]|\(\s*[a-z0-9]{1,4}\s*\)\s|\.\s")
+_WORDS = re.compile(r"[^\W_]")
 # "Customer Data", "Provider Personnel": a capitalised noun after a party name makes it an attribute.
 CAPITALISED_NOUN = re.compile(r"^\s+(?!(?:Shall|Will|Must|May|Agrees?|Is|Are|Has|Have)\b)[A-Z][a-z]")
 
@@ -71,6 +73,7 @@ class ObligationReader:
     _party: dict[str, re.Pattern[str]] = field(init=False)
     customer_duty: re.Pattern[str] = field(init=False)
     enables_customer: re.Pattern[str] = field(init=False)
+    structures: StructureReader = field(init=False)
     unknown: frozenset[str] = field(init=False, default=frozenset())
 
     def __post_init__(self) -> None:
@@ -107,6 +110,18 @@ class ObligationReader:
         self.enables_customer = re.compile(
             _ENABLES_CUSTOMER.format(customer=words, enable=vocabulary.enable_verbs)
         )
+        reading = self.language["reading"]
+        self.structures = StructureReader(
+            limb_openers=reading["limb_openers"],
+            coordinators=reading["coordinators"],
+            verbs=[phrase_pattern(p, bounded=False) for p in modality.get("imperative", [])],
+            subordinate=reading["subordinate"],
+            conditions=reading["conditions"],
+        )
+
+    def structure(self, text: str, modals: list[Modal]) -> Structure:
+        """The limbs of folded ``text`` (:mod:`checker.match.structure`), given its :meth:`modals`."""
+        return self.structures.read(text, modals)
 
     def undecided(self, ob: Obligation) -> str:
         """The bound party's name when it is a party whose side no one decided ("Company", "the Bank", a
@@ -142,12 +157,7 @@ class ObligationReader:
         reader.unknown = frozenset(fold(n).strip() for n in unknown)
         return reader
 
-    def _in_condition(self, text: str, modal_start: int) -> bool:
-        """Whether the modal sits in a conditional clause ("If Customer does not approve ...")."""
-        before = text[max(0, modal_start - self.words.condition_reach) : modal_start]
-        return bool(self.words.condition.search(before))
-
-    def modals(self, text: str) -> list[tuple[int, int, str, str]]:
+    def modals(self, text: str) -> list[Modal]:
         """(start, end, kind, text) of every modal expression in ``text`` (folded)."""
         out = []
         for m in self._modal.finditer(text):
@@ -158,84 +168,105 @@ class ObligationReader:
         return out
 
     def read(
-        self, text: str, action_start: int, modals: list[tuple[int, int, str, str]], original: str = ""
+        self,
+        text: str,
+        action_start: int,
+        modals: list[Modal],
+        original: str = "",
+        structure: Structure | None = None,
     ) -> Obligation:
         """The obligation governing the action word at ``action_start`` in folded ``text``.
 
-        ``original`` is the same text in its original case (same offsets), used to recognise names.
+        The governing modal is one of the action's own limb (:mod:`checker.match.structure`): the
+        nearest before it, else one after it (a passive clause: "notice shall be given"), else a
+        present-tense verb of the limb; a limb with no duty's modal of its own before the action takes
+        the modal of the limb it continues ("Provider shall (a) encrypt ... and (b) notify ...").
+        ``original`` is the same text in its original case (same offsets), used to recognise names;
+        ``structure`` the text's limbs, read from ``modals`` when not given.
         """
         original = original or text
         words = self.words
+        structure = structure or self.structure(text, modals)
+        index = structure.index(action_start)
+        limb = structure.predicates[index]
+        own = list(limb.modals)
+        candidates = own
+        elided = not any(m[2] in STRONG and m[0] < action_start for m in own)
+        if elided and limb.parent >= 0 and not limb.condition:
+            inherited = structure.inherited(limb.parent)
+            candidates = [inherited, *own] if inherited is not None else own
         governing = None
-        for start, end, kind, mtext in modals:
+        for start, end, kind, mtext in candidates:
             if start >= action_start:
                 break
-            # A modal phrase may contain the action: "shall be responsible for the security of".
-            gap = text[min(end, action_start) : action_start]
-            if len(gap) > words.modal_reach or (
-                kind == "descriptive" and (_SUBCLAUSE_BREAK.search(gap) or len(gap) > words.descriptive_reach)
-            ):
-                # A present-tense verb governs only what closely follows it ("maintains a record of
-                # incidents ... to whom reported" does not state that anyone reports).
-                continue
             if kind == "descriptive" and governing is not None:
                 continue
-            if kind in ("prohibition", "negated") and self._in_condition(text, start):
+            if kind in ("prohibition", "negated") and self.structures.in_condition(text, structure, start):
                 # "If Customer does not approve ..., Customer may terminate": a condition, not a refusal.
                 continue
             governing = (start, end, kind, mtext)
         if governing is None:
             # Passive clauses put the modal after the action noun: "Notice shall be given ...".
-            for start, end, kind, mtext in modals:
-                if (
-                    start >= action_start
-                    and start - action_start < words.passive_modal_reach
-                    and kind != "descriptive"
-                ):
-                    governing = (start, end, kind, mtext)
-                    break
+            governing = next((m for m in own if m[0] >= action_start and m[2] != "descriptive"), None)
         if governing is None:
-            for start, end, kind, mtext in modals:
-                if kind == "descriptive" and abs(start - action_start) < words.descriptive_reach:
-                    governing = (start, end, kind, mtext)
-                    break
+            governing = min(
+                (m for m in own if m[2] == "descriptive"),
+                key=lambda m: abs(m[0] - action_start),
+                default=None,
+            )
         if governing is None:
-            party, ptext = self.subject(text, action_start, original)
-            verb = self.present_tense_verb(text, action_start)
+            party, ptext = self.subject(text, action_start, original, structure)
+            verb = self.present_tense_verb(text, action_start, structure)
             if verb is not None and party != "customer":
                 return Obligation(party, ptext, "descriptive", verb[1], verb[0])
             return Obligation(party, ptext, "none", "")
         start, end, kind, mtext = governing
-        party, ptext = self.subject(text, start, original)
+        party, ptext = self.subject(text, start, original, structure)
         passive_recipient = False
         if party == "customer" and words.passive.match(text[end:]):
-            agent = words.agent.search(text[end : end + words.agent_reach])
+            # "shall be notified by the Customer's administrator": the agent, in the modal's own limb.
+            agent = words.agent.search(text, end, structure.at(start).end)
             if not (agent and self._party["customer"].fullmatch(agent.group(1))):
                 party, passive_recipient = "assumed_vendor", True
         return Obligation(party, ptext, kind, mtext, start, passive_recipient)
 
-    def present_tense_verb(self, text: str, action_start: int) -> tuple[int, str] | None:
-        """A third-person present verb right after the subject ("GitHub restricts", "Vendor encrypts")."""
+    def present_tense_verb(
+        self, text: str, action_start: int, structure: Structure | None = None
+    ) -> tuple[int, str] | None:
+        """A third-person present verb right after the subject ("GitHub restricts", "Vendor encrypts"),
+        in the action's own limb and not after the action."""
         words = self.words
-        window_start = max(0, action_start - words.present_verb_before)
-        window = text[window_start : action_start + words.present_verb_after]
+        structure = structure or self.structure(text, self.modals(text))
+        limb = structure.at(action_start)
+        window = text[limb.subject_start : limb.end]
         for m in _PRESENT_VERB.finditer(window):
             verb = m.group("verb")
-            if verb in words.not_verbs or window_start + m.start("verb") > action_start:
+            if verb in words.not_verbs or limb.subject_start + m.start("verb") > action_start:
                 continue
-            return window_start + m.start("verb"), verb
+            return limb.subject_start + m.start("verb"), verb
         return None
 
-    def subject(self, text: str, modal_start: int, original: str = "") -> tuple[str, str]:
-        """The party that is the subject of the modal at ``modal_start`` (``text`` folded)."""
+    def subject(
+        self, text: str, modal_start: int, original: str = "", structure: Structure | None = None
+    ) -> tuple[str, str]:
+        """The party that is the subject of the modal at ``modal_start`` (``text`` folded).
+
+        The subject is read in the modal's own limb, before the modal (:mod:`checker.match.structure`);
+        an elided one ("... and shall restore ...", "(b) notify ...") is the subject of the limb it
+        continues, and "it"/"they" the subject of the limb before.
+        """
         original = original or text
         words = self.words
-        window_start = max(0, modal_start - words.subject_reach)
+        structure = structure or self.structure(text, self.modals(text))
+        index = structure.index(modal_start)
+        limb = structure.predicates[index]
+        window_start = min(limb.subject_start, modal_start)
         window = text[window_start:modal_start]
-        breaks = list(_SUBCLAUSE_BREAK.finditer(window))
-        if breaks:
-            window_start += breaks[-1].end()
-            window = text[window_start:modal_start]
+        if not _WORDS.search(window) and limb.parent >= 0 and not limb.condition:
+            source = structure.source(limb.parent)
+            strong = structure.predicates[source].strong if source >= 0 else None
+            if strong is not None:
+                return self.subject(text, strong[0], original, structure)
         window_original = original[window_start:modal_start]
         best: tuple[int, str, str] | None = None
         kinds_found: set[str] = set()
@@ -255,9 +286,11 @@ class ObligationReader:
                 # "The data importer and, during transmission, also the data exporter shall ...".
                 return "mutual", best[2]
             return ("assumed_vendor" if best[1] == "undecided" else best[1]), best[2]
-        if _PRONOUN_SUBJECT.search(window) and window_start > 0:
+        if _PRONOUN_SUBJECT.search(window) and index > 0:
             # "The data exporter agrees and warrants: that it will ...": "it" is the earlier subject.
-            return self.subject(text, window_start - 1, original)
+            before = structure.predicates[index - 1]
+            at = before.strong[0] if before.strong is not None else max(before.subject_start, before.end - 1)
+            return self.subject(text, at, original, structure)
         proper = _PROPER_SUBJECT.search(window_original.rstrip(" ,"))
         if (
             proper

@@ -1,19 +1,19 @@
 """Which number in a clause belongs to a control's parameter, and unit conversion for thresholds.
 
 A clause may state several numbers for several duties ("notify within 24 hours and restore the
-Service within 4 hours"); :func:`pick_quantity` takes the one that follows the control's action word,
-stops at another duty's verb, and, where the parameter names context words ("critical", "known
-exploited"), takes only a number shortly after one of them.
+Service within 4 hours"); :func:`pick_quantity` takes the one in the limb of the control's action word
+(:mod:`checker.match.structure`), never one in another duty's limb, and, where the parameter names
+context words ("critical", "known exploited"), only one after such a word in its own limb.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable
 
 from checker.library.schema import Parameter
 from checker.match.quantities import Quantity
-from checker.match.vocabulary import Vocabulary
+from checker.match.structure import Predicate, Structure
 
 __all__ = ["convert", "pick_quantity", "readable_quantities"]
 
@@ -48,41 +48,83 @@ def pick_quantity(
     quantities: list[Quantity],
     action_at: int,
     context: re.Pattern[str] | None,
-    text: str,
+    structure: Structure,
     taken: set[int],
-    words: Vocabulary,
-    modal_starts: Sequence[int] = (),
+    continues: Callable[[Predicate], bool] = lambda pred: False,
 ) -> Quantity | None:
-    """The quantity that belongs to the duty at ``action_at``: a unit the parameter reads, nearest after.
+    """The quantity that belongs to the duty at ``action_at``: a unit the parameter reads, in the duty's limb.
 
-    With ``context`` phrases, only a number shortly after one of them belongs to the parameter. The
-    reaches are the language file's ``parameter_*_reach`` windows (``words``).
+    A number belongs to the duty whose predicate holds it: after the action in its own limb, else in a
+    following limb with no verb of its own ("notify Customer: (i) within 24 hours") or one that
+    ``continues`` the duty (it names the control's terms again), else before the action in its own
+    limb or in an earlier limb of the sentence that continues it ("Customer may object within 14 days,
+    in which case Provider shall not ..."). "Notify within 24 hours and retain logs for 90 days": the
+    90 days are another limb's. With ``context`` phrases, only a number after one of them in its limb
+    (or after its label: "Critical: 3 days") belongs to the parameter, the closest such number.
     """
     candidates = [q for q in readable_quantities(param, quantities) if q.start not in taken]
     if context is not None:
-        near = []
-        for q in candidates:
-            window = text[max(0, q.start - words.parameter_context_reach) : q.start]
-            last = None
-            for last in context.finditer(window):  # noqa: B007
-                pass
-            if last is not None:
-                near.append((len(window) - last.end(), q))
-        return min(near, key=lambda x: x[0])[1] if near else None
-    # A number after another duty's verb belongs to that duty: "notify promptly and restore within 4 hours".
-    after = [
-        q
-        for q in candidates
-        if q.start >= action_at
-        and q.start - action_at < words.parameter_after_reach
-        and not any(action_at < m_start < q.start for m_start in modal_starts)
-    ]
+        return _in_context(candidates, context, structure)
+    own = structure.index(action_at)
+    pred = structure.predicates[own]
+    after = [q for q in candidates if q.start >= action_at and pred.start <= q.start < pred.end]
     if after:
         return after[0]
-    before = [
-        q for q in candidates if q.end <= action_at and action_at - q.end < words.parameter_before_reach
-    ]
-    return before[-1] if before else None
+    for follower in _followers(structure, own, continues):
+        inside = [q for q in candidates if follower.start <= q.start < follower.end]
+        if inside:
+            return inside[0]
+    before = [q for q in candidates if pred.start <= q.start and q.end <= action_at]
+    if before:
+        return before[-1]
+    for earlier in _leaders(structure, own, continues):
+        inside = [q for q in candidates if earlier.start <= q.start < earlier.end]
+        if inside:
+            return inside[-1]
+    return None
+
+
+def _followers(structure: Structure, own: int, continues: Callable[[Predicate], bool]) -> list[Predicate]:
+    """The limbs after predicate ``own`` that carry on its duty, up to the first that does not."""
+    out = []
+    for pred in structure.predicates[own + 1 :]:
+        if pred.opener == "sentence" or pred.condition:
+            break
+        if not (pred.strong is None and not pred.verb) and not continues(pred):
+            break
+        out.append(pred)
+    return out
+
+
+def _leaders(structure: Structure, own: int, continues: Callable[[Predicate], bool]) -> list[Predicate]:
+    """The limbs before predicate ``own`` in its sentence that name the duty too, nearest first."""
+    out = []
+    for i in range(own, 0, -1):
+        if structure.predicates[i].opener == "sentence":
+            break
+        pred = structure.predicates[i - 1]
+        if not pred.condition and continues(pred):
+            out.append(pred)
+    return out
+
+
+def _in_context(
+    candidates: list[Quantity], context: re.Pattern[str], structure: Structure
+) -> Quantity | None:
+    """The number closest after a context phrase in its own limb, or after a label ending in ":"."""
+    near = []
+    for q in candidates:
+        i = structure.index(q.start)
+        start = structure.predicates[i].start
+        if i > 0 and structure.predicates[i].opener == "stop" and structure.text[start] == ":":
+            start = structure.predicates[i - 1].start  # "Critical: 3 days"
+        last = None
+        for m in context.finditer(structure.text, start, q.start):
+            if not structure.text.startswith("-", m.end()):  # "on-site" is no "on"
+                last = m
+        if last is not None:
+            near.append((q.start - last.end(), q))
+    return min(near, key=lambda x: x[0])[1] if near else None
 
 
 def convert(value: float, unit: str, to: str) -> float | None:

@@ -52,10 +52,8 @@ class Vocabulary:
     exclusive: re.Pattern[str]
     restrictive: re.Pattern[str]
     grants_right: re.Pattern[str]
-    subordinate: re.Pattern[str]  # a relative or conditional clause running up to the end of the text
     attributive: re.Pattern[str]  # after a party name: "Customer Data", "Provider's"
     object_marker: re.Pattern[str]  # before a party name: "notify Customer", "on behalf of Provider"
-    condition: re.Pattern[str]  # a condition running up to the end of the text: "If Customer does not ..."
     passive: re.Pattern[str]  # "be given", "have been notified" right after a modal
     agent: re.Pattern[str]  # "by Customer": who acts in a passive clause
     negation: re.Pattern[str]  # "at no additional cost": a negation just before a weak phrase
@@ -64,22 +62,7 @@ class Vocabulary:
     assist_verbs: str
     enable_verbs: str
     refusal_distance: int
-    restriction_reach: int
-    exclusive_reach: int
-    subordinate_reach: int
-    other_duty_reach: int
-    modal_reach: int
-    descriptive_reach: int
-    passive_modal_reach: int
-    present_verb_before: int
-    present_verb_after: int
-    subject_reach: int
-    condition_reach: int
-    agent_reach: int
     negation_reach: int
-    parameter_context_reach: int
-    parameter_after_reach: int
-    parameter_before_reach: int
     period_definition_reach: int
     period_definition_start: int
     role_word_reach: int
@@ -103,7 +86,6 @@ class Vocabulary:
             exclusive=words("exclusive"),
             restrictive=words("restrictive"),
             grants_right=words("grants_right"),
-            subordinate=words("subordinate", r"[^,;]*$"),
             attributive=re.compile(
                 r"^(?:'s|’s|s'|\s+(?:" + _alternation(reading["attributive"]) + r")\b)", re.IGNORECASE
             ),
@@ -113,7 +95,6 @@ class Vocabulary:
                 + r")\s+(?:the\s+|any\s+|its\s+|each\s+)?)$",
                 re.IGNORECASE,
             ),
-            condition=words("conditions", r"[^;:]*$"),
             passive=re.compile(
                 r"^\s*(?:be|have been|been)\s+(\w+ed|" + _alternation(reading["participles"]) + r")\b", re.I
             ),
