@@ -61,30 +61,16 @@ def _pdf_from_text(text: str, pages: int, path: Path) -> Path:
 
 def _profile_lines(profile: dict[str, Any], words: int) -> list[str]:
     """The stage split and the top functions of one profiled pass, as Markdown."""
+    from bench.speed_profile import profile_tables
+
     total = profile["seconds"]
-    lines = [
+    return [
         "",
         f"Where the time goes: one more pass with a timer around each stage (exclusive CPU time; {total:.3f} s "
         f"in all, {words / total:,.0f} words/s with the timers on):",
         "",
-        "| stage | CPU s | share |",
-        "|---|---:|---:|",
+        *profile_tables(profile),
     ]
-    stages = sorted(profile["stages"].items(), key=lambda kv: -kv[1])
-    lines += [f"| {label} | {sec:.3f} | {sec / total:.0%} |" for label, sec in stages]
-    lines += [
-        "",
-        "Top functions by own time under `cProfile` (it inflates Python code against regular expressions "
-        "and NumPy, which run in C):",
-        "",
-        "| function | own | cumulative | calls |",
-        "|---|---:|---:|---:|",
-    ]
-    lines += [
-        f"| `{t['name']}` | {t['own']:.0%} | {t['cumulative']:.0%} | {t['calls']:,} |"
-        for t in profile["top"][:10]
-    ]
-    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

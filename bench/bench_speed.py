@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.markdown import write_section
-from bench.speed_profile import child_check_timeline, child_match_profile
+from bench.speed_profile import child_check_timeline, child_match_profile, profile_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "corpus"
@@ -473,22 +473,7 @@ def _render_profiles(profiles: dict[str, dict[str, Any]]) -> list[str]:
             f" each stage (exclusive CPU time; {total:.3f} s in all, {match['words'] / total:,.0f} words/s"
             " with the timers on):",
             "",
-            "| stage | CPU s | share |",
-            "|---|---:|---:|",
-        ]
-        stages = sorted(match["stages"].items(), key=lambda kv: -kv[1])
-        lines += [f"| {label} | {sec:.3f} | {sec / total:.0%} |" for label, sec in stages]
-        lines += [
-            "",
-            "Top functions by own time under `cProfile` (which inflates Python code against regular"
-            " expressions that run in C; shares of the profiled time):",
-            "",
-            "| function | own | cumulative | calls |",
-            "|---|---:|---:|---:|",
-        ]
-        lines += [
-            f"| `{t['name']}` | {t['own']:.0%} | {t['cumulative']:.0%} | {t['calls']:,} |"
-            for t in match["top"]
+            *profile_tables(match, top=12),
         ]
     return lines
 

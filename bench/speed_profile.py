@@ -175,3 +175,25 @@ def child_check_timeline(path: str) -> dict[str, Any]:
         steps.append({"step": step, "seconds": at - previous, "at": at})
         previous = at
     return {"seconds": marks[-1][1], "cpu": marks[-1][2], "worker_cpu": worker_cpu, "steps": steps}
+
+
+def profile_tables(profile: dict[str, Any], top: int = 10) -> list[str]:
+    """The stage split and the top functions of one :func:`child_match_profile` pass, as Markdown tables
+    (``bench_match --profile`` and ``make bench`` both show them)."""
+    total = profile["seconds"]
+    stages = sorted(profile["stages"].items(), key=lambda kv: -kv[1])
+    return [
+        "| stage | CPU s | share |",
+        "|---|---:|---:|",
+        *(f"| {label} | {sec:.3f} | {sec / total:.0%} |" for label, sec in stages),
+        "",
+        "Top functions by own time under `cProfile` (it inflates Python code against regular expressions "
+        "and NumPy, which run in C; shares of the profiled time):",
+        "",
+        "| function | own | cumulative | calls |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| `{t['name']}` | {t['own']:.0%} | {t['cumulative']:.0%} | {t['calls']:,} |"
+            for t in profile["top"][:top]
+        ),
+    ]
