@@ -102,6 +102,9 @@ def test_each_outcome_names_its_stage_and_reasons(
 STAGE_TABLE = [
     ("Definitions || Provider shall notify Customer of any Security Incident within 24 hours.",
      "incident_notification", "evidence", "none", ["heading"]),
+    # A title names a subject and binds no one, even with the control's words in it.
+    ("Remarks: Data Encryption at Rest (Encrypt Stored Customer Data)", "encryption_at_rest", "evidence", "none",
+     ["title"]),
     ('"Security Incident Notice" means notice by Provider to Customer of a Security Incident within 24 hours.',
      "incident_notification", "evidence", "none", ["definition"]),
     ("In no event shall Provider be liable for any failure to notify Customer of a Security Incident.",

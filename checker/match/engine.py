@@ -29,6 +29,7 @@ from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_con
 from checker.match.structure import Predicate, Structure
 from checker.match.vocabulary import with_party_words
 from checker.models import Clause, ClauseKind, Document, Match, Status
+from checker.segment.headings import reads_as_title
 
 __all__ = ["DocumentContext", "Engine"]
 
@@ -280,6 +281,11 @@ class Engine:
         non_evidence = ""
         if heading and self._non_evidence_heading.search(heading):
             non_evidence = "heading"
+        elif not lead and reads_as_title(clause.text):
+            # A title ("Remarks: Data Encryption", "CYBER INCIDENT REPORTING (MAY 2024)") names a
+            # subject; it binds no one (corpus LABELLING.md: headings are not evidence). A list item
+            # under a lead-in is read with it, so it is never a title.
+            non_evidence = "title"
         else:
             body = original[lead_len:]
             for kind, pattern in self._non_evidence.items():

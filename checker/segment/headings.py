@@ -13,6 +13,7 @@ __all__ = [
     "find_inline_heading",
     "looks_like_heading",
     "reads_as_item",
+    "reads_as_title",
     "unbalanced_quote",
 ]
 
@@ -95,6 +96,36 @@ def reads_as_item(title: str) -> bool:
     if len(words) < 3 or not letters or all(c.isupper() for c in letters):
         return False
     return not _title_case(words)
+
+
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_LIST_END = re.compile(r"[;,]\s*(?:and|or|and/or)?\s*$", re.IGNORECASE)
+
+
+def reads_as_title(text: str) -> bool:
+    """Whether a clause's whole text is a title, not a sentence: a name for what follows.
+
+    "SAFEGUARDING COVERED DEFENSE INFORMATION (MAY 2024)", "Title: Protect Encryption Keys", "Remarks:
+    Data Retention and Deletion": at most 16 words outside parentheses, no verb of obligation or being,
+    in capitals or Title Case (a "Label: value" field: both sides). A list item ("WebTrust for CAs;",
+    "the Principle of Least Privilege; and") completes its lead-in's sentence, so it is never a title.
+    """
+    text = text.strip().strip("*_").strip()
+    if not text or _LIST_END.search(text):
+        return False
+    bare = _PARENTHESES.sub(" ", text)
+    words = _words(bare)
+    if not words or len(words) > 16 or any(w.lower() in VERBS for w in words):
+        return False
+    letters = [c for c in bare if c.isalpha()]
+    if len(letters) < 2:
+        return False
+    if all(c.isupper() for c in letters):
+        return True
+    label, colon, value = bare.partition(": ")
+    if colon and len(_words(label)) <= 3:
+        return _title_case(_words(label)) and bool(_words(value)) and _title_case(_words(value))
+    return _title_case(words)
 
 
 def unbalanced_quote(title: str) -> bool:
