@@ -105,6 +105,9 @@ STAGE_TABLE = [
     # A title names a subject and binds no one, even with the control's words in it.
     ("Remarks: Data Encryption at Rest (Encrypt Stored Customer Data)", "encryption_at_rest", "evidence", "none",
      ["title"]),
+    # A question asks and binds no one.
+    ("Does Provider encrypt Customer Data at rest with AES-256?", "encryption_at_rest", "evidence", "none",
+     ["question"]),
     ('"Security Incident Notice" means notice by Provider to Customer of a Security Incident within 24 hours.',
      "incident_notification", "evidence", "none", ["definition"]),
     ("In no event shall Provider be liable for any failure to notify Customer of a Security Incident.",

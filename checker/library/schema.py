@@ -370,7 +370,9 @@ class WeakReason(_Strict):
     phrases: list[RegexPhrase] = Field(default_factory=list)
 
 
-NonEvidenceKind = Literal["definition", "liability", "indemnity", "disclaimer", "cross_reference_only"]
+NonEvidenceKind = Literal[
+    "definition", "liability", "indemnity", "disclaimer", "cross_reference_only", "question"
+]
 
 
 class ReadingWindows(_Strict):

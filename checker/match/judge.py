@@ -112,7 +112,7 @@ Stage = Callable[["Judge", Reading], Verdict | None]
 
 def _evidence(engine: Judge, r: Reading) -> Verdict | None:
     kind = r.prep.non_evidence
-    if kind in ("heading", "title", "definition"):
+    if kind in ("heading", "title", "definition", "question"):
         return Verdict("evidence", None, ((kind, f"the clause is a {kind}, not a commitment"),))
     return None
 
