@@ -281,10 +281,11 @@ class Engine:
         non_evidence = ""
         if heading and self._non_evidence_heading.search(heading):
             non_evidence = "heading"
-        elif not lead and reads_as_title(clause.text):
+        elif reads_as_title(clause.text) and (not lead or reads_as_title(lead.rstrip(":-— "))):
             # A title ("Remarks: Data Encryption", "CYBER INCIDENT REPORTING (MAY 2024)") names a
             # subject; it binds no one (corpus LABELLING.md: headings are not evidence). A list item
-            # under a lead-in is read with it, so it is never a title.
+            # completes its lead-in's sentence ("The Supplier shall provide: ... Penetration Testing"),
+            # so it is a title only under a lead-in that is a label itself ("Applicability:").
             non_evidence = "title"
         else:
             body = original[lead_len:]
