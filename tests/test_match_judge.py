@@ -105,6 +105,12 @@ STAGE_TABLE = [
     # A title names a subject and binds no one, even with the control's words in it.
     ("Remarks: Data Encryption at Rest (Encrypt Stored Customer Data)", "encryption_at_rest", "evidence", "none",
      ["title"]),
+    # A noun that opens the clause is no imperative: "Encryption protects ..." is not "Encrypt ...".
+    ("DISCUSSION || Encryption protects CUI from unauthorized disclosure during transmission and while in "
+     "storage.", "encryption_in_transit", "commitment", "none", ["no_commitment"]),
+    # Guidance under a schedule of measures explains a measure; it needs a verb that binds.
+    ("Technical and Organisational Measures > Discussion || Data in transit is protected with TLS 1.2 or higher.",
+     "encryption_in_transit", "commitment", "none", ["no_party"]),
     # A question asks and binds no one.
     ("Does Provider encrypt Customer Data at rest with AES-256?", "encryption_at_rest", "evidence", "none",
      ["question"]),

@@ -456,6 +456,11 @@ class ReadingWords(_Strict):
     negations: list[RegexPhrase] = Field(
         min_length=1, description="'at no additional cost': a negated weak phrase."
     )
+    non_base_forms: list[RegexPhrase] = Field(
+        default_factory=list,
+        description="Word endings that are no verb's base form: 'Encryption protects ...' opens with a noun, "
+        "not the imperative 'Encrypt ...'.",
+    )
     windows: ReadingWindows
 
 

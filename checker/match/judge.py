@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["STAGES", "Action", "Explanation", "Reading", "Verdict", "Vocabulary", "judge"]
 
 _IMPERATIVE = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?$")
+_WORD = re.compile(r"[a-z]+")
 _RANK_PARTY = {"vendor": 0, "mutual": 1, "assumed_vendor": 2, "customer": 3, "unresolved": 4}
 _RANK_MODAL = {"binding": 0, "prohibition": 1, "negated": 2, "permissive": 3, "descriptive": 4, "none": 5}
 
@@ -257,10 +258,20 @@ def _disclaimer(r: Reading) -> Verdict | None:
     return None
 
 
+def _noun_at(text: str, start: int, words: Vocabulary) -> bool:
+    """Whether the word at ``start`` ends as no verb's base form does ("encryption", "logs")."""
+    m = _WORD.match(text, start)
+    return m is not None and words.non_base_form.fullmatch(m.group(0)) is not None
+
+
 def _commitment(engine: Judge, r: Reading) -> Verdict | None:
     assert r.act is not None and r.ob is not None
     prep = r.prep
-    if r.modality == "none" and _IMPERATIVE.match(r.text[prep.lead : r.act.start()]) is not None:
+    if (
+        r.modality == "none"
+        and _IMPERATIVE.match(r.text[prep.lead : r.act.start()]) is not None
+        and not _noun_at(r.text, r.act.start(), engine.vocabulary)
+    ):
         # A list item in the imperative ("Encrypt all Customer Data at rest."), as under a
         # "Contractor shall apply the following controls:" lead-in.
         r.modality = "binding"
@@ -268,10 +279,14 @@ def _commitment(engine: Judge, r: Reading) -> Verdict | None:
         # "Ensure third-party dependencies are maintained ...": the clause opens in the imperative, so
         # the later "are maintained" describes what the addressed reader must bring about.
         r.modality = "binding"
-    if r.modality == "none" and not prep.schedule:
+    # In a schedule of measures a present-tense or verbless line states a measure; guidance under a
+    # requirement ("DISCUSSION: Encryption protects CUI ...") explains one, so it needs a verb that
+    # binds (corpus LABELLING.md rule 27).
+    schedule = prep.schedule and not prep.guidance
+    if r.modality == "none" and not schedule:
         # No verb binds anyone to the action: a mention, a title, a cross-reference.
         return Verdict("commitment", None, (("no_commitment", "no verb binds anyone to it"),))
-    if r.modality == "descriptive" and not prep.schedule:
+    if r.modality == "descriptive" and not schedule:
         if r.ob.party == "assumed_vendor" and not r.ob.party_text:
             return Verdict("commitment", None, (("no_party", "a description that names no party"),))
         pronouns = r.ctx.reader.language.get("parties", {}).get("vendor_pronouns", [])

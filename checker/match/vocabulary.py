@@ -57,6 +57,7 @@ class Vocabulary:
     passive: re.Pattern[str]  # "be given", "have been notified" right after a modal
     agent: re.Pattern[str]  # "by Customer": who acts in a passive clause
     negation: re.Pattern[str]  # "at no additional cost": a negation just before a weak phrase
+    non_base_form: re.Pattern[str]  # "encryption", "encrypts": no imperative (fullmatch on one word)
     not_verbs: frozenset[str]
     own_duty_nouns: str  # alternation: "obligations?|duty|..."
     assist_verbs: str
@@ -100,6 +101,10 @@ class Vocabulary:
             ),
             agent=re.compile(r"\bby\s+(?:the\s+)?(\w+)", re.IGNORECASE),
             negation=words("negations", r"\s+(?:\w+\s+)?$"),
+            non_base_form=re.compile(
+                r"\w*(?:" + (_alternation(reading.get("non_base_forms", [])) or "(?!x)x") + r")",
+                re.IGNORECASE,
+            ),
             not_verbs=frozenset(reading["not_verbs"]),
             own_duty_nouns=_alternation(reading["own_duty_nouns"]),
             assist_verbs=_alternation(reading["assist_verbs"]),
