@@ -47,6 +47,8 @@ _FREQUENCY = {
 }  # fmt: skip
 _CURRENCY = r"(?:US\s?\$|USD|EUR|GBP|€|£|\$)"
 _CURRENCY_WORDS = r"dollars|euros|pounds|USD|EUR|GBP"
+# A piece of every currency of the two above, in lower case ("us $" has "$"; "euros" has "eur").
+_CURRENCY_MARKS = ("$", "€", "£", "usd", "eur", "gbp", "dollars", "pounds")
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,10 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
             continue
         start = m.start("num") + (len(m.group("num")) - len(m.group("num").lstrip()))
         found.append(Quantity(value, unit, start + offset, m.end() + offset, text[start : m.end()]))
-    for m in patterns.amount.finditer(text):
+    lower = patterns is _LOWER_ASCII
+    # An amount names its currency ("$", "USD", "euros"); lower-case text without one states none.
+    amounts = () if lower and not any(c in text for c in _CURRENCY_MARKS) else patterns.amount.finditer(text)
+    for m in amounts:
         raw = m.group("num") or m.group("num2") or ""
         value = parse_number(raw)
         if value is None:
