@@ -14,7 +14,7 @@ from checker.detect import shipped_detector
 from checker.errors import ClauseCheckError
 from checker.extract import Limits, extract_bytes, extract_file
 from checker.language import ensure_english
-from checker.library.coverage import coverage
+from checker.library.coverage import FrameworkProvisions, coverage, load_frameworks
 from checker.library.loader import DEFAULT_LIBRARY, Library, load_library, resolve_playbook
 from checker.library.schema import Playbook
 from checker.match.engine import Engine
@@ -85,6 +85,17 @@ class ContractChecker:
         self.library = library
         self.engine = Engine(library, shipped_detector(library.root))
         self.segmenter = Segmenter()
+        self._frameworks: list[FrameworkProvisions] | None = None
+
+    def frameworks(self) -> list[FrameworkProvisions]:
+        """The library's framework provisions (``frameworks.yaml``), read and validated on first use.
+
+        Every assessment's coverage reads them; parsing the YAML again for each document cost about as
+        much as segmenting a 25-page contract.
+        """
+        if self._frameworks is None:
+            self._frameworks = load_frameworks(self.library)
+        return self._frameworks
 
     def playbook(self, name_or_path: str | Playbook) -> Playbook:
         """A shipped playbook by name, ``all``, or a user's playbook file by path."""
@@ -157,7 +168,7 @@ class ContractChecker:
         ]
         return scored.model_copy(
             update={
-                "coverage": coverage(chosen, self.library, statuses),
+                "coverage": coverage(chosen, self.library, statuses, self.frameworks()),
                 "parties": parties,
                 "findings": findings,
             }

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from checker.library.loader import load_library
 from checker.match.quantities import defined_periods, find_quantities, parse_number
@@ -90,3 +94,46 @@ def test_a_defined_period_is_read_within_the_language_files_windows() -> None:
     assert defined_periods(text, WINDOWS["period_definition_reach"], WINDOWS["period_definition_start"]) == {}
     wider = defined_periods(text, WINDOWS["period_definition_reach"], 60)
     assert wider["notice period"].value == 48
+
+
+# Pieces in mixed case, so that a text and its lower-case form take the two ways find_quantities reads
+# (lower-case ASCII text with case-sensitive patterns, any other text with IGNORECASE ones).
+CASED_PIECES = [
+    "Within ",
+    "TWENTY-FOUR (24) HOURS",
+    "72 Hours",
+    "Two Business Days",
+    "at least Annually",
+    "QUARTERLY",
+    "Every Six Months",
+    "USD 5,000,000",
+    "US$ 3",
+    "Eur 40K",
+    "five million Euros",
+    "GBP 12",
+    "$5 Million",
+    "300 Dollars",
+    "a Year",
+    "48-Hour",
+    "24H",
+    "One (1) Calendar Day",
+    "(a) ",
+    ", ",
+    ". ",
+    "no ",
+    "cost ",
+]
+
+
+@given(
+    text=st.lists(
+        st.one_of(st.sampled_from(CASED_PIECES), st.text(alphabet=string.printable, max_size=12)), max_size=20
+    ).map("".join)
+)
+@settings(max_examples=300, deadline=None)
+@example(text="Liability shall not exceed USD 1,000,000 or Five Million Euros, reviewed ANNUALLY")
+def test_case_does_not_change_what_is_found(text: str) -> None:
+    def found(t: str) -> list[tuple[float, str, int, int]]:
+        return [(q.value, q.unit, q.start, q.end) for q in find_quantities(t)]
+
+    assert found(text) == found(text.lower())

@@ -60,7 +60,7 @@ def clause_features(text: str, heading: str = "", lead: str = "", hints: Iterabl
     """
     words = _words(text)
     out = {w for w in words if w not in _STOP}
-    out.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    out.update(map(" ".join, itertools.pairwise(words)))  # "a b" for each adjacent pair, made in C
     if heading:
         last = heading.split(" > ")[-1]
         out.update(f"h:{w}" for w in _words(last) if w not in _STOP)

@@ -163,9 +163,11 @@ class Detector:
         col = self.column(control)
         if col is None:
             return []
-        present = [
-            (float(self.weights[self.vocabulary[f], col]), f) for f in set(features) if f in self.vocabulary
-        ]
+        vocab = self.vocabulary
+        known = [f for f in set(features) if f in vocab]
+        # One read of the column for all of them; tolist() gives the same Python floats as float() of each.
+        weights = self.weights[[vocab[f] for f in known], col].tolist()
+        present = list(zip(weights, known, strict=True))
         return [f for w, f in sorted(present, reverse=True)[:k] if w > 0 and f != BIAS]
 
     def nearest(self, features: Iterable[str], control: str, k: int = 2) -> list[tuple[str, str]]:

@@ -128,4 +128,5 @@ class WordPiece:
 
     def ids(self, text: str) -> list[int]:
         """Every piece id of ``text``, without the [CLS]/[SEP] markers."""
-        return [i for word in basic_tokens(text) for i in self.word(word)]
+        memo, word = self._memo.get, self.word  # most words are known: no call for them
+        return [i for w in basic_tokens(text) for i in (memo(w) or word(w))]

@@ -9,6 +9,7 @@ builds its own, as it always did. Nothing else imports this module, so no other 
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,12 @@ def _build() -> ContractChecker | None:
 
 
 _WARM = _build()
+# What the imports and the checker made lives as long as the server and every worker forked from it.
+# Frozen (moved out of the collector's generations), it is no longer walked by each full collection in
+# a worker: about 130,000 objects, 30-140 ms of collections per pass of match + score over the corpus
+# clauses against 31-41 ms frozen; nor are its pages copied on write when a worker's collector touches
+# them (the gc module's advice for a process that forks without exec).
+gc.freeze()
 
 
 def checker_for(library: str | None) -> ContractChecker | None:

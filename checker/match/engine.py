@@ -106,12 +106,10 @@ class Engine:
                 continue
             self._controls.append(compile_control(control, weak_patterns))
         self._index = RuleIndex(self._controls)
-        # The detector's name for each term group a clause can contain ("g:control:group").
-        self._group_features = {
-            (i, group): f"g:{c.control.id}:{group}"
-            for i, c in enumerate(self._controls)
-            for group in c.groups
-        }
+        # The detector's name for each term group a clause can contain ("g:control:group"), per control.
+        self._group_features = [
+            {group: f"g:{c.control.id}:{group}" for group in c.groups} for c in self._controls
+        ]
 
     @property
     def controls(self) -> list[Control]:
@@ -193,7 +191,7 @@ class Engine:
         if candidates is None:
             candidates = self._index.candidates(fold(f"{lead} {clause.text}" if lead else clause.text))
         names = self._group_features
-        hints = [names[i, group] for i, groups in candidates.items() for group in groups]
+        hints = [name for i, groups in candidates.items() for name in map(names[i].__getitem__, groups)]
         hints.extend(f"r:{m.control}:{m.status.value}" for m in found)
         return clause_features(clause.text, clause.heading, lead, hints)
 

@@ -21,6 +21,7 @@ __all__ = [
     "phrase_pattern",
 ]
 
+_LEADING = re.compile(r"^[\s\-]+")
 _REPLACE = (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("\u00a0", " "), ("–", "-"), ("—", "-"))
 
 
@@ -87,8 +88,33 @@ def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
 def _compile_phrases(unique: tuple[str, ...]) -> re.Pattern[str]:
     if not unique:
         return re.compile(r"(?!x)x")
-    body = "|".join(phrase_pattern(p, bounded=False) for p in unique)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    grouped = _by_first_letter(unique)
+    if grouped is None:
+        body = "|".join(phrase_pattern(p, bounded=False) for p in unique)
+        return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    return re.compile(rf"(?:{grouped})(?!\w)")
+
+
+def _by_first_letter(unique: tuple[str, ...]) -> str | None:
+    """The phrases' alternation with its alternatives gathered by their first character, each group
+    written ``c(?<!\\w.)(?:rest|rest)``; None when a phrase does not begin with a plain character.
+
+    It matches exactly what ``(?<!\\w)(?:p1|p2|...)`` matches, at the same place: alternatives that
+    begin with different characters cannot match at the same position, so gathering them keeps the
+    order in which those that can are tried, and ``(?<!\\w.)`` after the first character asks what
+    ``(?<!\\w)`` asked before it. It is faster: every alternative now begins with a literal, so the
+    regular-expression engine skips the positions where no phrase can begin without entering the
+    pattern, and at a word's start it tries one group instead of every phrase.
+    """
+    groups: dict[str, list[str]] = {}
+    for phrase in unique:
+        first = _LEADING.sub("", phrase.strip().lower())[:1] or "*"  # as phrase_pattern splits words
+        body = phrase_pattern(phrase, bounded=False)
+        lead = re.escape(first)
+        if first in "*?" or not body.startswith(lead):
+            return None
+        groups.setdefault(lead, []).append(body[len(lead) :])
+    return "|".join(rf"{lead}(?<!\w.)(?:{'|'.join(rests)})" for lead, rests in groups.items())
 
 
 def compile_regexes(patterns: Iterable[str]) -> re.Pattern[str]:

@@ -187,19 +187,34 @@ def _first_rule(
     possible: set[str] | None,
     searched: dict[re.Pattern[str], re.Match[str] | None] | None,
 ) -> RuleHit | None:
-    # One loop over the rules in the order they are tried, without a closure per call: this runs for
-    # every control a clause shares a word with (seven a clause on the corpus), and few of them hit.
+    # One loop over the rules in the order they are tried, with each term group searched in line: this
+    # runs for every control a clause shares a word with (seven a clause on the corpus), and few hit.
     near = compiled.control.match.near
     groups = compiled.groups
+    if searched is None:
+        searched = {}
+    # A term group's hits in the text: the first (shared through ``searched`` by every control that uses
+    # the same phrases), and with ``near`` every later one, to find the closest combination.
     cache: dict[str, list[re.Match[str]]] = {}
     for name, rule, kind in compiled.ordered:
         if possible is not None and not possible.issuperset(rule):
-            continue
+            continue  # a group without a phrase whose words all occur cannot hit
         found: list[list[re.Match[str]]] = []
         for group in rule:
             hits = cache.get(group)
             if hits is None:
-                hits = cache[group] = _group_hits(groups[group], group, text, near, possible, searched)
+                pattern = groups[group]
+                if pattern in searched:
+                    m = searched[pattern]
+                else:
+                    m = searched[pattern] = pattern.search(text)
+                if m is None:
+                    hits = []
+                elif near:
+                    hits = [m, *pattern.finditer(text, m.end())]
+                else:
+                    hits = [m]
+                cache[group] = hits
             if not hits:
                 break
             found.append(hits)
@@ -213,29 +228,6 @@ def _first_rule(
                 return RuleHit(name, words, conflict=True)
             return RuleHit(name, words, partial=kind == "weak_rules")
     return None
-
-
-def _group_hits(
-    pattern: re.Pattern[str],
-    group: str,
-    text: str,
-    near: int | None,
-    possible: set[str] | None,
-    searched: dict[re.Pattern[str], re.Match[str] | None] | None,
-) -> list[re.Match[str]]:
-    """A term group's hits in the text: the first (shared through ``searched`` by every control that
-    uses the same phrases), and with ``near`` every later one, to find the closest combination."""
-    if possible is not None and group not in possible:
-        return []
-    if searched is None:
-        m = pattern.search(text)
-    elif pattern in searched:
-        m = searched[pattern]
-    else:
-        m = searched[pattern] = pattern.search(text)
-    if m is None:
-        return []
-    return [m, *pattern.finditer(text, m.end())] if near else [m]
 
 
 def _closest(found: list[list[re.Match[str]]], text: str, near: int) -> list[str] | None:
