@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.accuracy import FLOOR
 
 TOLERANCE = 0.02
@@ -29,6 +31,9 @@ print(json.dumps({"f1": result["f1"], "status_agreement": result["status_agreeme
 """
 
 
+# Five detectors and two readings of 75 documents: about 4 minutes on a quiet machine, over 5 when the
+# cores are shared; the suite's 300 s limit would fail it for time, not accuracy.
+@pytest.mark.timeout(900)
 def test_cross_validated_accuracy_does_not_fall_below_the_recorded_floor() -> None:
     floor = json.loads(FLOOR.read_text(encoding="utf-8"))
     proc = subprocess.run(
