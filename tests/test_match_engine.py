@@ -177,3 +177,38 @@ def test_a_document_read_at_once_gives_each_clause_what_it_gives_read_alone(
     whole = engine.match_document(doc, segment(doc))
     assert whole[: len(alone)] == alone  # the rules' matches first, then the detector's proposals
     assert any(m.rule == "detector" for m in whole[len(alone) :])
+
+
+LEAD_IN_THEN_HEADINGS = """Data Processing Terms
+
+1. Transfers
+
+The Provider shall not transfer Customer Data to a third party located outside the European Union unless:
+
+(a) the Customer has approved the transfer in writing; and
+
+(b) the third party is bound by the standard contractual clauses.
+
+2. Confidentiality
+
+The Provider shall:
+
+(a) keep all Customer Data confidential.
+
+3. Personnel
+
+(a) Provider personnel are bound by written confidentiality obligations.
+"""
+
+
+def test_a_heading_ends_the_list_a_lead_in_introduced() -> None:
+    """Items continue the lead-in before them, but not across a heading: "(a) Provider personnel are
+    bound ..." under "3. Personnel" is not read as "The Provider shall: ..." of section 2."""
+    doc = extract_bytes(LEAD_IN_THEN_HEADINGS.encode(), "terms.txt")
+    _, read = ENGINE.read_clauses(doc, segment(doc))
+    leads = {clause.text: lead for clause, lead, _ in read}
+    assert leads["the Customer has approved the transfer in writing; and"].startswith(
+        "The Provider shall not"
+    )
+    assert leads["keep all Customer Data confidential."] == "The Provider shall:"
+    assert leads["Provider personnel are bound by written confidentiality obligations."] == ""

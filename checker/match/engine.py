@@ -160,6 +160,9 @@ class Engine:
         lead_in: Clause | None = None
         for clause in clauses:
             if clause.kind == ClauseKind.HEADING:
+                # A heading ends the list a lead-in introduced: items under a later heading do not
+                # continue "... outside the European Union ... if:".
+                lead_in = None
                 continue
             continues = lead_in is not None and (
                 _LOWER_START.match(clause.text) is not None or clause.kind == ClauseKind.LIST_ITEM
