@@ -8,7 +8,7 @@ so that a reviewer can see why a clause that uses a control's words was *not* a 
 
 | stage | question | ends with |
 |---|---|---|
-| ``evidence`` | is the clause a heading, definition or other non-evidence? | nothing |
+| ``evidence`` | is the clause a heading, a title, a question, a definition or other non-evidence? | nothing |
 | ``exclusion`` | does a conflict rule expressly exclude the control? | conflict ``express_exclusion`` |
 | ``governing_verb`` | which action word, with which party and modal, governs the duty? | nothing (no action) |
 | ``customer_duty`` | is the vendor only helping with the customer's own duty? | nothing |
