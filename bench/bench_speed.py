@@ -188,6 +188,8 @@ def _child_pipeline(path: str, upload: str) -> dict[str, float]:
     }
 
 
+#: Children whose figure is CPU time on one core.
+ONE_CORE = frozenset({"match", "match_profile"})
 CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
     "match_profile": child_match_profile,
     "check_timeline": child_check_timeline,
@@ -494,6 +496,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         kind, *rest = args.child
+        if kind in ONE_CORE:
+            # Before NumPy loads: one BLAS thread, as in the workers and in bench_match. CPU time counts
+            # every thread, and OpenBLAS's second thread spins, so two threads inflated "one core".
+            assert "numpy" not in sys.modules
+            os.environ["OMP_NUM_THREADS"] = os.environ["OPENBLAS_NUM_THREADS"] = "1"
         print(json.dumps(CHILDREN[kind](*rest)))
         return 0
     rows, profiles = collect(args.runs, args.only)
