@@ -461,6 +461,11 @@ class ReadingWords(_Strict):
         description="Word endings that are no verb's base form: 'Encryption protects ...' opens with a noun, "
         "not the imperative 'Encrypt ...'.",
     )
+    requirement_ids: list[RegexPhrase] = Field(
+        default_factory=list,
+        description="A requirement's identifier opening a clause ('ISM-1755;', '[AUD-1]', '4.14 |'), read on "
+        "folded text: a numbered requirement binds the party that implements it.",
+    )
     windows: ReadingWindows
 
 

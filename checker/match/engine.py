@@ -60,6 +60,7 @@ class _Clause:
     schedule: bool
     structure: Structure  # its limbs: subject, modal and span of each (checker.match.structure)
     guidance: bool = False  # text that explains a requirement (guidance, discussion, rationale)
+    numbered: int = 0  # length of the requirement identifier opening the clause ("ISM-1755;"), 0 if none
 
 
 @dataclass
@@ -314,8 +315,18 @@ class Engine:
         quantities.sort(key=lambda q: q.start)
         modals = self.reader.modals(text)
         structure = self.reader.structure(text, modals)
+        numbered = self.vocabulary.requirement_id.match(text, lead_len)
         return _Clause(
-            text, original, lead_len, modals, quantities, non_evidence, schedule, structure, guidance
+            text,
+            original,
+            lead_len,
+            modals,
+            quantities,
+            non_evidence,
+            schedule,
+            structure,
+            guidance,
+            numbered.end() - lead_len if numbered else 0,
         )
 
     def _match_clause(self, clause: Clause, ctx: DocumentContext, lead: str) -> list[Match]:

@@ -283,6 +283,11 @@ def _commitment(engine: Judge, r: Reading) -> Verdict | None:
     # requirement ("DISCUSSION: Encryption protects CUI ...") explains one, so it needs a verb that
     # binds (corpus LABELLING.md rule 27).
     schedule = prep.schedule and not prep.guidance
+    if r.modality == "descriptive" and prep.numbered and not prep.guidance:
+        # A numbered requirement of a catalogue ("ISM-1755; A vulnerability disclosure policy is
+        # developed ...", "4.13 | Package manager verifies ...") states what the party implementing it
+        # must do, whoever it names (corpus LABELLING.md rule 9).
+        r.modality = "binding"
     if r.modality == "none" and not schedule:
         # No verb binds anyone to the action: a mention, a title, a cross-reference.
         return Verdict("commitment", None, (("no_commitment", "no verb binds anyone to it"),))

@@ -58,6 +58,9 @@ class Vocabulary:
     agent: re.Pattern[str]  # "by Customer": who acts in a passive clause
     negation: re.Pattern[str]  # "at no additional cost": a negation just before a weak phrase
     non_base_form: re.Pattern[str]  # "encryption", "encrypts": no imperative (fullmatch on one word)
+    # A requirement's identifier opening a clause ("Control: ISM-1755;", "[AUD-1]", "4.14 |"): match at
+    # the clause's start on folded text.
+    requirement_id: re.Pattern[str]
     not_verbs: frozenset[str]
     own_duty_nouns: str  # alternation: "obligations?|duty|..."
     assist_verbs: str
@@ -104,6 +107,11 @@ class Vocabulary:
             non_base_form=re.compile(
                 r"\w*(?:" + (_alternation(reading.get("non_base_forms", [])) or "(?!x)x") + r")",
                 re.IGNORECASE,
+            ),
+            requirement_id=re.compile(
+                r"\W{0,3}(?:[a-z]+:\s*)?(?:"
+                + (_alternation(reading.get("requirement_ids", [])) or "(?!x)x")
+                + r")"
             ),
             not_verbs=frozenset(reading["not_verbs"]),
             own_duty_nouns=_alternation(reading["own_duty_nouns"]),
