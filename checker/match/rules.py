@@ -166,12 +166,15 @@ def rule_hit(
     text: str,
     words: Vocabulary,
     possible: set[str] | None = None,
-    searched: dict[re.Pattern[str], re.Match[str] | None] | None = None,
+    searched: dict[int, re.Match[str] | None] | None = None,
 ) -> RuleHit | None:
     """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first), unless the
     control's ``exclude`` phrases occur in the text.
 
     ``possible`` are the groups with a phrase whose words all occur in the text; the others cannot hit.
+    ``searched`` holds the first hit of each term group's pattern in ``text`` (``None``: no hit), keyed
+    by the pattern's ``id``, shared by the controls read on the same text: a pattern's own hash is
+    worked out afresh from its compiled code at every lookup (about 1 µs for a long phrase list).
     """
     hit = _first_rule(compiled, text, words, possible, searched)
     # Looked for only once a rule hits: most clauses that share a word with a control hit none of its rules.
@@ -185,7 +188,7 @@ def _first_rule(
     text: str,
     vocabulary: Vocabulary,
     possible: set[str] | None,
-    searched: dict[re.Pattern[str], re.Match[str] | None] | None,
+    searched: dict[int, re.Match[str] | None] | None,
 ) -> RuleHit | None:
     # One loop over the rules in the order they are tried, with each term group searched in line: this
     # runs for every control a clause shares a word with (seven a clause on the corpus), and few hit.
@@ -204,10 +207,11 @@ def _first_rule(
             hits = cache.get(group)
             if hits is None:
                 pattern = groups[group]
-                if pattern in searched:
-                    m = searched[pattern]
+                key = id(pattern)  # alive as long as the compiled control that holds it
+                if key in searched:
+                    m = searched[key]
                 else:
-                    m = searched[pattern] = pattern.search(text)
+                    m = searched[key] = pattern.search(text)
                 if m is None:
                     hits = []
                 elif near:
