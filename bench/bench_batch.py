@@ -9,7 +9,9 @@ subprocess with the cache off, so the parent's peak RSS is its own; a worker's p
 ``resume=True`` and times the second run.
 
 Run: ``.venv/bin/python bench/bench_batch.py [--count 200] [--no-write]``; ``--count 1000`` is the full
-size. It updates the Batch section of BENCHMARKS.md between its markers.
+size. It updates the Batch section of BENCHMARKS.md between its markers. A spot check, before and after a
+change: ``.venv/bin/python bench/bench_batch.py --portfolio pdf20 --count 40 --jobs 2`` scores one
+portfolio once and prints its figures (``--measure SHEET`` does the same for any sheet, in this process).
 """
 
 from __future__ import annotations
@@ -215,14 +217,42 @@ def main() -> None:
     """Generate, measure, print, and (unless ``--no-write``) update BENCHMARKS.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200, help="agreements per portfolio (full size: 1000)")
-    parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
-    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--resume", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-write", action="store_true", help="print the table only; BENCHMARKS.md is left as it is"
+    )
+    parser.add_argument(
+        "--portfolio",
+        choices=("pdf20", "mixed"),
+        help="spot check: generate (once) this portfolio of --count agreements, score it once at --jobs in a "
+        "fresh process and print its figures as JSON (documents/min, worker CPU, peak RSS); writes nothing",
+    )
+    parser.add_argument(
+        "--measure",
+        type=Path,
+        metavar="SHEET",
+        help="score SHEET (a spreadsheet naming the agreements) once at --jobs in this process and print its "
+        "figures as JSON; writes nothing (what each row of the table runs in a fresh process)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="workers for --portfolio and --measure (the table runs 1 and 2)"
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help="with --measure: score with the result cache in DIR (off by default)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --measure and --cache: resume, as the table's resumed run does",
+    )
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.jobs, args.cache, args.resume)))
+        return
+    if args.portfolio:
+        print(json.dumps(_run(make_portfolio(args.portfolio, args.count), args.jobs)))
         return
     rows = []
     for kind in ("pdf20", "mixed"):

@@ -210,3 +210,31 @@ def test_neighbours_read_a_clause_under_its_heading_and_lead_in_in_bounded_chunk
     parts = np.vstack([near.probabilities(queries[i : i + 100])[0] for i in range(0, 600, 100)])
     assert np.allclose(whole, parts) and top.shape == (600, 20)
     assert np.all(whole[:, 1] == 0) and np.all((whole[:, 0] >= 0) & (whole[:, 0] <= 1))
+
+
+def test_embedding_texts_together_gives_each_texts_own_mean_bit_for_bit() -> None:
+    # embed() sums all texts piece by piece; it must give exactly what each text's own NumPy mean and norm
+    # give (the detector's probabilities are compared bit for bit across speed changes).
+    assert VECTORS is not None
+    corpus = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+    texts = [
+        line.strip()
+        for path in sorted(corpus.glob("*.md"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += ["", "…", "word " * 700, "Provider shall notify Customer within 24 hours."]
+    assert len(texts) > 600  # more than two chunks of 256, lengths from none to hundreds of pieces
+
+    def one(text: str) -> np.ndarray:
+        out = np.zeros(VECTORS.dimensions, dtype=np.float32)
+        ids = VECTORS.wordpiece.ids(text)
+        if ids:
+            mean = VECTORS.table[ids].mean(axis=0)
+            out = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        return out
+
+    together = VECTORS.embed(texts)
+    assert together.dtype == np.float32
+    assert together.tobytes() == np.stack([one(t) for t in texts]).tobytes()
+    assert VECTORS.embed([]).shape == (0, VECTORS.dimensions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -394,3 +395,27 @@ def test_batch_reads_each_row_with_its_vendor_party_column_or_the_vendor_option(
     # Company) is the vendor; "Contractor shall encrypt" only where Acme (the Contractor) is.
     assert [r["incident_notification"] for r in rows] == ["met", "missing"]
     assert [r["encryption_at_rest"] for r in rows] == ["missing", "met"]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("Service Provider", "Processor", "Provider", "Customer", "Company", "Client", "GitHub"),
+        ("Subprocessor", "Security Incident", "Personal Data", "Data", "Agreement", "You"),
+        ("Hub", "Provider", "Customer"),  # "Hub" ends "GitHub": only a whole word counts
+        ('"Customer"', "Customer", "Provider"),  # one begins with a quote: the plain form is used
+    ],
+)
+def test_the_fast_names_pattern_finds_what_the_plain_one_finds(names: tuple[str, ...]) -> None:
+    # contract_parties counts names with _names_pattern; it must count exactly what \b(a|b|...)\b counts.
+    from checker.match.roles import _names_pattern
+
+    plain = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+    corpus = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+    hits = 0
+    for path in sorted(corpus.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        found = _names_pattern(names).findall(text)
+        assert found == plain.findall(text), path.name
+        hits += len(found)
+    assert hits > 100  # the texts use these names: the comparison is not vacuous

@@ -13,6 +13,7 @@ afterwards is read and checked again (and refused if it no longer matches).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Sequence
@@ -26,6 +27,8 @@ from checker.detect.wordpiece import WordPiece
 from checker.digests import DigestMismatch, check_digests
 
 __all__ = ["StaticVectors", "VectorsError", "load_vectors"]
+
+_CHUNK = 256  # texts summed together: a grid of their piece ids, a block of rows per step
 
 
 class VectorsError(Exception):
@@ -45,13 +48,38 @@ class StaticVectors:
         return int(self.table.shape[1])
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text: the mean of its pieces' rows, unit length (zeros for a text with no piece)."""
+        """One row per text: the mean of its pieces' rows, unit length (zeros for a text with no piece).
+
+        Bit for bit what ``mean = table[ids].mean(axis=0)`` and ``mean / max(float(np.linalg.norm(mean)),
+        1e-9)`` give for each text, computed for all texts together: the texts, longest first, are
+        summed piece by piece (the j-th piece of every text that has one, added in one step: the same
+        float32 additions in the same order as NumPy's sum down the rows, which is not what
+        ``np.add.reduceat`` does), divided by their counts as ``ndarray.mean`` divides, and each scaled
+        by the BLAS dot of its own row as ``np.linalg.norm`` computes it.
+        """
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        for i, text in enumerate(texts):
-            ids = self.wordpiece.ids(text)
-            if ids:
-                mean = self.table[ids].mean(axis=0)
-                out[i] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        ids = [self.wordpiece.ids(text) for text in texts]
+        counts = np.fromiter(map(len, ids), dtype=np.intp, count=len(ids))
+        order = np.argsort(-counts, kind="stable")[: int(np.count_nonzero(counts))]
+        for start in range(0, len(order), _CHUNK):
+            rows = order[start : start + _CHUNK]
+            sizes = counts[rows]
+            # The chunk's piece ids in a grid, one text a row, longest first (zero-padded on the right).
+            grid = np.zeros((len(rows), int(sizes[0])), dtype=np.intp)
+            total = int(sizes.sum())
+            column = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+            grid[np.repeat(np.arange(len(rows)), sizes), column] = np.fromiter(
+                itertools.chain.from_iterable(ids[i] for i in rows.tolist()), dtype=np.intp, count=total
+            )
+            sums = self.table[grid[:, 0]]
+            # How many texts of the chunk have more than j pieces, for each j.
+            longer = np.searchsorted(-sizes, -np.arange(1, grid.shape[1] + 1), side="right")
+            for j in range(1, grid.shape[1]):
+                n = int(longer[j])
+                sums[:n] += self.table[grid[:n, j]]
+            means = np.true_divide(sums, sizes[:, None], out=sums, casting="unsafe")
+            norms = [max(float(np.sqrt(m.dot(m))), 1e-9) for m in means]
+            out[rows] = means / np.asarray(norms, dtype=np.float32)[:, None]
         return out
 
 

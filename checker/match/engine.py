@@ -350,7 +350,7 @@ class Engine:
         """:meth:`_read_clause` on the clause's folded text and term groups; also its preparation, if made."""
         prepared: _Clause | None = None
         out: list[tuple[str, Match | None, Verdict]] = []
-        searched: dict[re.Pattern[str], re.Match[str] | None] = {}
+        searched: dict[int, re.Match[str] | None] = {}
         # Only controls with a term group in the clause can hit; in library order, as the index numbers them.
         for i in sorted(candidates):
             compiled, possible = self._controls[i], candidates[i]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import product
+from itertools import islice, product
 
 from checker.library.schema import Control
 from checker.match.phrases import compile_phrases, phrase_anchors
@@ -23,6 +23,7 @@ __all__ = ["CompiledControl", "RuleHit", "RuleIndex", "compile_control", "negate
 
 _TOKEN = re.compile(r"[^\W_]+")
 _MAX_WORDS = 200_000  # words whose prefix keys are kept
+_NEAREST = 6  # hits of each term group tried when a rule asks for its groups within ``near`` words
 
 
 @dataclass(frozen=True)
@@ -166,12 +167,15 @@ def rule_hit(
     text: str,
     words: Vocabulary,
     possible: set[str] | None = None,
-    searched: dict[re.Pattern[str], re.Match[str] | None] | None = None,
+    searched: dict[int, re.Match[str] | None] | None = None,
 ) -> RuleHit | None:
     """The first conflict rule, rule or weak rule whose term groups all hit (conflicts first), unless the
     control's ``exclude`` phrases occur in the text.
 
     ``possible`` are the groups with a phrase whose words all occur in the text; the others cannot hit.
+    ``searched`` holds the first hit of each term group's pattern in ``text`` (``None``: no hit), keyed
+    by the pattern's ``id``, shared by the controls read on the same text: a pattern's own hash is
+    worked out afresh from its compiled code at every lookup (about 1 µs for a long phrase list).
     """
     hit = _first_rule(compiled, text, words, possible, searched)
     # Looked for only once a rule hits: most clauses that share a word with a control hit none of its rules.
@@ -185,7 +189,7 @@ def _first_rule(
     text: str,
     vocabulary: Vocabulary,
     possible: set[str] | None,
-    searched: dict[re.Pattern[str], re.Match[str] | None] | None,
+    searched: dict[int, re.Match[str] | None] | None,
 ) -> RuleHit | None:
     # One loop over the rules in the order they are tried, with each term group searched in line: this
     # runs for every control a clause shares a word with (seven a clause on the corpus), and few hit.
@@ -193,33 +197,36 @@ def _first_rule(
     groups = compiled.groups
     if searched is None:
         searched = {}
-    # A term group's hits in the text: the first (shared through ``searched`` by every control that uses
-    # the same phrases), and with ``near`` every later one, to find the closest combination.
-    cache: dict[str, list[re.Match[str]]] = {}
+    # A term group's first hit in the text (shared through ``searched`` by every control that uses the
+    # same phrases); with ``near``, its later hits too, looked for only once every group of a rule has hit.
+    first: dict[str, re.Match[str] | None] = {}
+    every: dict[str, list[re.Match[str]]] = {}
     for name, rule, kind in compiled.ordered:
         if possible is not None and not possible.issuperset(rule):
             continue  # a group without a phrase whose words all occur cannot hit
-        found: list[list[re.Match[str]]] = []
+        found: list[re.Match[str]] = []
         for group in rule:
-            hits = cache.get(group)
-            if hits is None:
-                pattern = groups[group]
-                if pattern in searched:
-                    m = searched[pattern]
+            if group in first:
+                m = first[group]
+            else:
+                key = id(groups[group])  # alive as long as the compiled control that holds it
+                if key in searched:
+                    m = searched[key]
                 else:
-                    m = searched[pattern] = pattern.search(text)
-                if m is None:
-                    hits = []
-                elif near:
-                    hits = [m, *pattern.finditer(text, m.end())]
-                else:
-                    hits = [m]
-                cache[group] = hits
-            if not hits:
+                    m = searched[key] = groups[group].search(text)
+                first[group] = m
+            if m is None:
                 break
-            found.append(hits)
+            found.append(m)
         else:
-            words = _closest(found, text, near) if near and len(found) > 1 else [f[0].group(0) for f in found]
+            if near and len(found) > 1:
+                words = _closest(
+                    [_hits(groups, group, m, text, every) for group, m in zip(rule, found, strict=True)],
+                    text,
+                    near,
+                )
+            else:
+                words = [m.group(0) for m in found]
             if words is None:
                 continue
             if kind == "conflict":
@@ -230,11 +237,25 @@ def _first_rule(
     return None
 
 
+def _hits(
+    groups: dict[str, re.Pattern[str]],
+    group: str,
+    m: re.Match[str],
+    text: str,
+    every: dict[str, list[re.Match[str]]],
+) -> list[re.Match[str]]:
+    """The first ``_NEAREST`` hits of a term group whose first hit is ``m`` (kept in ``every``)."""
+    hits = every.get(group)
+    if hits is None:
+        hits = every[group] = [m, *islice(groups[group].finditer(text, m.end()), _NEAREST - 1)]
+    return hits
+
+
 def _closest(found: list[list[re.Match[str]]], text: str, near: int) -> list[str] | None:
-    """The words of the combination of hits (the first six of each group) spanning the fewest words,
-    if that is at most ``near`` words."""
+    """The words of the combination of hits (the first ``_NEAREST`` of each group) spanning the fewest
+    words, if that is at most ``near`` words."""
     best = None
-    for combo in product(*(f[:6] for f in found)):
+    for combo in product(*(f[:_NEAREST] for f in found)):
         lo = min(m.start() for m in combo)
         hi = max(m.end() for m in combo)
         words = len(text[lo:hi].split())
