@@ -117,6 +117,23 @@ def test_a_retention_period_in_another_limb_is_not_a_notification_window() -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "params"),
+    [
+        # Years are no unit the parameter reads: reported in its own unit, days.
+        (
+            "Provider shall retain audit logs for a period of at least two (2) years.",
+            {"log_retention_days": 730},
+        ),
+        ("Provider shall retain audit logs for a minimum of one year.", {"log_retention_days": 365}),
+        # Months are a unit it reads: reported as the text states them.
+        ("Provider shall retain audit logs for at least eighteen (18) months.", {"log_retention_months": 18}),
+    ],
+)
+def test_a_period_is_reported_in_a_unit_the_parameter_reads(text: str, params: dict[str, float]) -> None:
+    assert _finding(text, "log_retention") == ("met", params)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Provider will provide telephone support 24 hours a day, seven days a week, and will notify "

@@ -30,17 +30,27 @@ _CONVERT: dict[tuple[str, str], float] = {
 
 
 def readable_quantities(param: Parameter, quantities: list[Quantity]) -> list[Quantity]:
-    """Quantities in a unit the parameter reads (months read as days where the parameter is in days)."""
+    """Quantities in a unit the parameter reads (months read as days where the parameter is in days).
+
+    A parameter reports a number in the unit the text states it in when it reads that unit ("12 months"
+    stays months where months are accepted), else in its own unit: years, which the quantity reader
+    counts in months, are no unit a parameter reads, so "two (2) years" of a parameter in days is 730
+    days (corpus LABELLING.md: "as the text states it in the key's unit").
+    """
     units = {param.unit.value, *(u.value for u in param.accept_units)}
     if param.unit.value == "amount":
         return [q for q in quantities if q.unit == "amount"]
     out = []
     for q in quantities:
-        if q.unit in units:
+        in_years = q.unit == "months" and _YEARS.search(q.text) is not None
+        if q.unit in units and not (in_years and param.unit.value == "days"):
             out.append(q)
         elif q.unit == "months" and param.unit.value == "days":
             out.append(Quantity(round(q.value * 365 / 12), "days", q.start, q.end, q.text, q.defined_term))
     return out
+
+
+_YEARS = re.compile(r"\byears?\b", re.IGNORECASE)
 
 
 def pick_quantity(
