@@ -432,6 +432,11 @@ class ReadingWords(_Strict):
     conditions: list[RegexPhrase] = Field(
         min_length=1, description="'if', 'unless': a condition, not a refusal."
     )
+    determiners: list[RegexPhrase] = Field(
+        default_factory=list,
+        description="'the', 'any': a noun phrase they open may be qualified by a clause ('the tools you use'), "
+        "whose subject is not the sentence's.",
+    )
     limb_openers: list[RegexPhrase] = Field(
         min_length=1, description="'provided that', 'unless': words that open a limb of their own."
     )
