@@ -319,6 +319,13 @@ class PartyVocabulary(_Strict):
         description="Role words too generic to stand for a party's name in fallback language ('user',"
         " 'agency'); each must be a word of one of the lists above.",
     )
+    addressed_duties: int = Field(
+        default=5,
+        gt=0,
+        description="A document that defines no vendor and binds no vendor word, but binds one of the generic"
+        " customer words of not_names ('the data user must') this many times, is addressed to that party:"
+        " the party that implements its requirements, the vendor side.",
+    )
 
     @model_validator(mode="after")
     def _one_side_per_word(self) -> PartyVocabulary:

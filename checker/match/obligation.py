@@ -150,7 +150,7 @@ class ObligationReader:
         placed = {fold(n).strip() for n in [*vendor, *customer, *unknown]}
         language = dict(self.language)
         parties = {
-            key: [p for p in words if fold(p).strip() not in placed]
+            key: [p for p in words if fold(p).strip() not in placed] if isinstance(words, list) else words
             for key, words in language.get("parties", {}).items()
         }
         parties["vendor"] = [*parties.get("vendor", []), *vendor]
