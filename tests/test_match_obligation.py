@@ -77,6 +77,9 @@ def test_party_and_modality(text: str, action: str, party: str, modality: str) -
             "encrypted",
             "assumed_vendor",
         ),
+        # A party after a preposition is its object: "Staff working in client offices must ...".
+        ("Staff working in client offices must wear badges.", "wear", "assumed_vendor"),
+        ("Engineers at client sites shall keep access logs.", "keep", "assumed_vendor"),
         # ... and a party right before its modal is its subject whatever came before it.
         ("If Customer requests, Customer may audit Provider.", "audit", "customer"),
         ("If you do not update your image, you must monitor for vulnerabilities.", "monitor", "customer"),
