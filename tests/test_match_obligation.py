@@ -53,6 +53,46 @@ def test_party_and_modality(text: str, action: str, party: str, modality: str) -
     assert _read(text, action) == (party, modality)
 
 
+@pytest.mark.parametrize(
+    ("text", "action", "party"),
+    [
+        # A party inside a clause of the sentence is not the subject of its modal: a noun's own clause,
+        # a relative clause, brackets, a condition that opens the sentence.
+        ("The tools you use should encrypt all data at rest.", "encrypt", "assumed_vendor"),
+        ("The rights you grant us are limited to what we need to provide the service.", "limited", "vendor"),
+        (
+            "Most of the tooling that helps you stay current will highlight vulnerabilities.",
+            "highlight",
+            "assumed_vendor",
+        ),
+        (
+            "When a user attempts to modify a sensitive resource, the system must require multi-factor"
+            " authentication.",
+            "require",
+            "assumed_vendor",
+        ),
+        (
+            "Unless the applicable Agreement (or the User documentation) says otherwise, transmissions"
+            " are encrypted.",
+            "encrypted",
+            "assumed_vendor",
+        ),
+        # A party after a preposition is its object: "Staff working in client offices must ...".
+        ("Staff working in client offices must wear badges.", "wear", "assumed_vendor"),
+        ("Engineers at client sites shall keep access logs.", "keep", "assumed_vendor"),
+        # ... and a party right before its modal is its subject whatever came before it.
+        ("If Customer requests, Customer may audit Provider.", "audit", "customer"),
+        ("If you do not update your image, you must monitor for vulnerabilities.", "monitor", "customer"),
+        ("Customer, at its own expense, shall encrypt the backups.", "encrypt", "customer"),
+        ("At all times you must keep your password confidential.", "keep", "customer"),
+    ],
+)
+def test_a_party_inside_a_clause_of_the_sentence_is_not_its_subject(
+    text: str, action: str, party: str
+) -> None:
+    assert _read(text, action)[0] == party
+
+
 def test_condition_is_not_a_refusal() -> None:
     _party, modality = _read(
         "If Customer does not approve a new Subprocessor, Customer may terminate.", "approve"

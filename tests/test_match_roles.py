@@ -355,6 +355,35 @@ def test_a_requirements_document_that_addresses_you_binds_its_reader_and_says_so
     assert "you" not in read_roles(named, LANGUAGE).vendor
 
 
+DATA_USE = (
+    "# Guidelines for data users\n\n"
+    "1. The data user must store the controlled-access data only on the approved data server.\n\n"
+    "2. The data user must encrypt all data at rest on the data server.\n\n"
+    "3. Data users must report any security incident to the data centre within 24 hours.\n\n"
+    "4. The data user must delete all data within 30 days after the end of the approved project.\n\n"
+    "5. The data user should apply the latest security patches to the data access terminal.\n"
+)
+
+
+def test_guidelines_that_bind_only_their_data_users_make_the_users_the_vendor_side_and_say_so() -> None:
+    # No vendor is named or bound; the users who receive the data implement every requirement (corpus
+    # LABELLING.md rules 9 and 28): their duties are the vendor side's, where "user" alone is a customer.
+    roles = read_roles(DATA_USE, LANGUAGE)
+    assert set(roles.vendor) == {"user", "users"} and roles.customer == ()
+    (note,) = roles.notes
+    assert "binds its “user” throughout (chars 41–45, page 1)" in note and "--vendor" in note
+    doc = extract_bytes(DATA_USE.encode(), "guidelines.md")
+    found = {f.control: f for f in CHECKER.assess([CHECKER.read(doc)], "baseline").findings}
+    assert found["encryption_at_rest"].status == Status.MET
+    assert found["incident_notification"].status == Status.MET
+    # A document that binds a vendor word, or binds its users only now and then, keeps them the customer.
+    for text in (
+        DATA_USE + "\n6. The Provider shall notify the data user of any change.\n",
+        "Users must keep their passwords secret.\n\nThe service encrypts all data at rest.\n",
+    ):
+        assert "user" not in read_roles(text, LANGUAGE).vendor
+
+
 def test_a_duty_of_a_party_whose_side_no_one_decided_says_so_in_the_finding() -> None:
     # The issue's own example, with no parties block: "Company" is a word only the document can place.
     text = "# Agreement\n\n## 1. Security\n\n1.1 The Company shall notify the Contractor of any Security Incident within 24 hours.\n"

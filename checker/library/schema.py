@@ -319,6 +319,13 @@ class PartyVocabulary(_Strict):
         description="Role words too generic to stand for a party's name in fallback language ('user',"
         " 'agency'); each must be a word of one of the lists above.",
     )
+    addressed_duties: int = Field(
+        default=5,
+        gt=0,
+        description="A document that defines no vendor and binds no vendor word, but binds one of the generic"
+        " customer words of not_names ('the data user must') this many times, is addressed to that party:"
+        " the party that implements its requirements, the vendor side.",
+    )
 
     @model_validator(mode="after")
     def _one_side_per_word(self) -> PartyVocabulary:
@@ -431,6 +438,11 @@ class ReadingWords(_Strict):
     )
     conditions: list[RegexPhrase] = Field(
         min_length=1, description="'if', 'unless': a condition, not a refusal."
+    )
+    determiners: list[RegexPhrase] = Field(
+        default_factory=list,
+        description="'the', 'any': a noun phrase they open may be qualified by a clause ('the tools you use'), "
+        "whose subject is not the sentence's.",
     )
     limb_openers: list[RegexPhrase] = Field(
         min_length=1, description="'provided that', 'unless': words that open a limb of their own."

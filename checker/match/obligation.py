@@ -35,6 +35,9 @@ _PRESENT_VERB = re.compile(
 _JOINT = re.compile(r"\b(?:and|as well as|together with)\b")
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|he|she)\s+(?:\w+ly\s+)?$")
 _DETERMINER = re.compile(r"\b(?:all|any|each|every|the|such|these|those|this|that|no|of|to|for|in)\s*$", re.I)
+# What may stand between a subject and its modal: asides in brackets or commas, and adverbs in -ly.
+_ASIDES = re.compile(r"\([^()]*\)|,[^,]*,")
+_ADVERBS_ONLY = re.compile(r"^[\s,]*(?:\w+ly\b[\s,]*)*$")
 _PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
 
 
@@ -147,7 +150,7 @@ class ObligationReader:
         placed = {fold(n).strip() for n in [*vendor, *customer, *unknown]}
         language = dict(self.language)
         parties = {
-            key: [p for p in words if fold(p).strip() not in placed]
+            key: [p for p in words if fold(p).strip() not in placed] if isinstance(words, list) else words
             for key, words in language.get("parties", {}).items()
         }
         parties["vendor"] = [*parties.get("vendor", []), *vendor]
@@ -278,6 +281,8 @@ class ObligationReader:
                     continue
                 if words.object_marker.search(window[: m.start()]):
                     continue
+                if _embedded(window, m.start(), m.end(), words):
+                    continue
                 kinds_found.add(kind)
                 if best is None or m.start() > best[0]:
                     best = (m.start(), kind, window_original[m.start() : m.end()])
@@ -299,3 +304,20 @@ class ObligationReader:
         ):
             return "assumed_vendor", proper.group(1).strip()
         return "assumed_vendor", ""
+
+
+def _embedded(window: str, start: int, end: int, words: Vocabulary) -> bool:
+    """Whether the party named at ``start:end`` of a modal's subject ``window`` is the subject of a clause
+    inside the sentence, not of the modal: it stands in brackets ("(or the User documentation)"), in a
+    relative clause ("the OSS that you consume into your build | Validate ..."), in a clause that
+    qualifies a noun ("the tools you use should ..."), or in a condition that opens the sentence ("When a
+    user attempts ..., the system must ..."). A party right before its modal (asides and adverbs
+    between) is its subject whatever precedes it: "If Customer requests, Customer may ..."."""
+    before = window[:start]
+    if before.count("(") > before.count(")"):
+        return True
+    if _ADVERBS_ONLY.match(_ASIDES.sub(" ", window[end:])):
+        return False
+    if words.embedded.search(before):
+        return True
+    return bool(words.condition_opening.match(window)) and "," in window[end:]

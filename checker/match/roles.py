@@ -38,7 +38,7 @@ from checker.match.party_definitions import (
     means_definitions,
     paren_definitions,
 )
-from checker.match.phrases import fold
+from checker.match.phrases import fold, phrase_pattern
 from checker.models import LIBRARY_CUSTOMER, LIBRARY_VENDOR, PartyNames, PartyRole
 
 __all__ = ["DefinedName", "Roles", "contract_parties", "read_roles", "side_words"]
@@ -233,10 +233,22 @@ def read_roles(
             )
         )
     if not any(p.role == "vendor" for p in parties):
-        note, reader = _no_vendor_defined(head, words, where, addressed=not customer_names)
-        notes.append(note)
-        if reader:
-            vendor_names.append(reader)
+        addressed = _addressed_party(head, language) if not customer_names else []
+        if addressed:
+            at = re.search(rf"(?<!\w){re.escape(addressed[0])}(?!\w)", fold(head))
+            assert at is not None  # the name was counted in this text
+            notes.append(
+                "The document names no vendor and binds no vendor word, but binds its"
+                f" “{head[at.start() : at.end()]}” throughout ({where(at.start(), at.end())}), as guidelines"
+                " or a data-use agreement addressed to them do: their duties are read as the vendor's, the"
+                " party that implements them. Name the vendor party (--vendor) if that is wrong."
+            )
+            vendor_names.extend(addressed)
+        else:
+            note, reader = _no_vendor_defined(head, words, where, addressed=not customer_names)
+            notes.append(note)
+            if reader:
+                vendor_names.append(reader)
     return Roles(
         vendor=tuple(dict.fromkeys(vendor_names)),
         customer=tuple(dict.fromkeys(n for n in customer_names if n not in vendor_names)),
@@ -246,6 +258,38 @@ def read_roles(
         named_vendor=named,
         defined=defined_names(head, paren),
     )
+
+
+def _addressed_party(head: str, language: Mapping[str, Any]) -> list[str]:
+    """The generic customer words ("user", "users") a document binds throughout while it binds no vendor
+    word: the party its requirements address (``parties.addressed_duties``), most bound first; else []."""
+    parties = language.get("parties", {})
+    modality = language.get("modality", {})
+    modals = "|".join(
+        phrase_pattern(p, bounded=False)
+        for p in sorted(
+            {*modality.get("binding", []), *modality.get("permissive", [])}, key=len, reverse=True
+        )
+    )
+    if not modals:
+        return []
+    folded = fold(head)
+
+    def bound(words: Iterable[str]) -> Counter[str]:
+        names = sorted({fold(w).strip() for w in words}, key=len, reverse=True)
+        if not names:
+            return Counter()
+        alternation = "|".join(phrase_pattern(n, bounded=False) for n in names)
+        pattern = re.compile(rf"(?<![\w'’])({alternation})\s+(?:\w+ly\s+)?(?:{modals})(?!\w)")
+        return Counter(m.group(1) for m in pattern.finditer(folded))
+
+    if bound([*parties.get("vendor", []), *parties.get("vendor_pronouns", [])]):
+        return []
+    generic = {fold(w).strip() for w in parties.get("not_names", [])}
+    customer = bound(w for w in parties.get("customer", []) if fold(w).strip() in generic)
+    if sum(customer.values()) < parties.get("addressed_duties", 5):
+        return []
+    return [name for name, _ in customer.most_common()]
 
 
 def _no_vendor_defined(

@@ -54,6 +54,10 @@ class Vocabulary:
     grants_right: re.Pattern[str]
     attributive: re.Pattern[str]  # after a party name: "Customer Data", "Provider's"
     object_marker: re.Pattern[str]  # before a party name: "notify Customer", "on behalf of Provider"
+    # Before a party name, a clause the name is the subject of inside the sentence, not the sentence's own
+    # subject: a relative clause ("the OSS that you consume"), a noun it qualifies ("the tools you use").
+    embedded: re.Pattern[str]
+    condition_opening: re.Pattern[str]  # a clause that opens with a condition: "When a user attempts ..."
     passive: re.Pattern[str]  # "be given", "have been notified" right after a modal
     agent: re.Pattern[str]  # "by Customer": who acts in a passive clause
     negation: re.Pattern[str]  # "at no additional cost": a negation just before a weak phrase
@@ -98,6 +102,20 @@ class Vocabulary:
                 + _alternation(reading["object_markers"])
                 + r")\s+(?:the\s+|any\s+|its\s+|each\s+)?)$",
                 re.IGNORECASE,
+            ),
+            embedded=re.compile(
+                r"(?:\b(?:"
+                + (
+                    _alternation([w for w in reading["subordinate"] if w not in reading["conditions"]])
+                    or "(?!x)x"
+                )
+                + r")\s+(?:[\w'\-]+\s+){0,2}|\b(?:"
+                + (_alternation(reading.get("determiners", [])) or "(?!x)x")
+                + r")\s+(?:[\w'\-]+\s+){1,3})$",
+                re.IGNORECASE,
+            ),
+            condition_opening=re.compile(
+                r"^\W*(?:" + _alternation(reading["conditions"]) + r")\b", re.IGNORECASE
             ),
             passive=re.compile(
                 r"^\s*(?:be|have been|been)\s+(\w+ed|" + _alternation(reading["participles"]) + r")\b", re.I
