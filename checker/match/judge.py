@@ -14,7 +14,7 @@ so that a reviewer can see why a clause that uses a control's words was *not* a 
 | ``customer_duty`` | is the vendor only helping with the customer's own duty? | nothing |
 | ``party`` | is it the customer's duty, or a right the customer holds? | nothing, or conflict ``excluded_right`` |
 | ``modality`` | denied, refused, permitted, or a disclaimer? | conflict ``negated`` or nothing |
-| ``commitment`` | does any verb bind anyone (imperative items, schedules of measures, the named vendor's present tense)? | nothing |
+| ``commitment`` | does any verb bind anyone (imperative items, numbered requirements, schedules of measures, the named vendor's present tense)? | nothing |
 | ``parameters`` | which numbers belong to the duty, against what the control needs? | – |
 | ``weak_language`` | qualifiers in the duty's own limb, outside parentheses; guidance text | – |
 | ``scope`` | does it address only part of the control (weak terms, none of its defining words)? | met, or weak with every reason |
