@@ -130,7 +130,7 @@ class Clausecheck:
                 ]
                 self._samples[d.file] = document_samples(self.rules, document, clauses, units)
             samples.extend(self._samples[d.file])
-        detector = fit(samples, sorted(self.checker.library.controls))
+        detector = fit(samples, sorted(self.checker.library.controls), library=self.checker.library)
         self.engine = Engine(self.checker.library, detector)
 
     def predict(self, doc: LabelledDocument) -> Prediction:

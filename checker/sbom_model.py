@@ -36,7 +36,8 @@ def model_component(model_dir: Path) -> dict[str, Any]:
         "version": str(provenance.get("training_data_sha256", ""))[:16],
         "description": (
             "Clause detector trained by the clausecheck project from the open part of its labelled corpus "
-            "(clause_library/corpus) with `make model`; never downloaded."
+            "(clause_library/corpus), the controls' example sentences (clause_library/controls) and the "
+            "library's training sentences (clause_library/sentences) with `make model`; never downloaded."
         ),
         "hashes": [
             {"alg": "SHA-256", "content": sha256_of(model_dir / name)}

@@ -109,6 +109,21 @@ def _rank(match: Match) -> tuple[int, int, int, int]:
     return (order.get(match.status, 3), penalty, unnamed, match.clause_index)
 
 
+def _numbers_from_rules(judged: list[Match]) -> list[Match]:
+    """The numbers are the rules': where the best evidence is a clause the detector proposed with a number
+    ("any Security Incident ... within 24 hours" for a supply-chain notice), and the control's own rules
+    found a clause with a number ("any compromise of a third-party component ... within two business
+    days"), the rules' clause is the finding's evidence and its number the finding's."""
+    if not judged or judged[0].rule != "detector" or not judged[0].params:
+        return judged
+    ruled = next(
+        (m for m in judged if m.rule != "detector" and m.params and m.status != Status.CONFLICT), None
+    )
+    if ruled is None:
+        return judged
+    return [ruled, *(m for m in judged if m is not ruled)]
+
+
 def judge(
     control: Control,
     matches: Sequence[Match],
@@ -116,7 +131,9 @@ def judge(
     entry: PlaybookControl | None = None,
 ) -> Finding:
     """The finding for one control from all its matches in a document or bundle."""
-    judged = sorted((apply_thresholds(m, control, playbook, entry) for m in matches), key=_rank)
+    judged = _numbers_from_rules(
+        sorted((apply_thresholds(m, control, playbook, entry) for m in matches), key=_rank)
+    )
     severity = (entry.severity.value if entry and entry.severity else None) or control.severity.value
     level = playbook.level
     fallback = control.fallback.strict if level == "strict" else control.fallback.acceptable

@@ -96,3 +96,23 @@ def test_use_limitation_implies_a_weak_no_training_commitment() -> None:
     assert finding.status == Status.WEAK
     assert finding.reason_codes == ["implied"]
     assert finding.evidence and "only to provide" in finding.evidence[0].text
+
+
+def test_a_number_the_rules_read_outranks_one_on_a_clause_the_detector_proposed() -> None:
+    """The numbers are the rules': a generic incident notice the detector proposes for the supply-chain
+    notice does not put its 24 hours in place of the 2 business days the control's own clause states."""
+    control = LIBRARY.controls["supply_chain_compromise_notice"]
+    specific = "Supplier shall notify Customer in writing within two (2) business days after becoming aware of any compromise of a third-party software component used to provide the Services."
+    ruled = [m for m in ENGINE.match_text(specific) if m.control == control.id]
+    assert ruled and ruled[0].params  # the rules read it, with its number
+    generic = ENGINE.match_text("Supplier shall notify Customer of any Security Incident within 24 hours.")
+    proposed = next(m for m in generic if m.control == "incident_notification").model_copy(
+        update={"control": control.id, "rule": "detector", "params": {"compromise_notice_hours": 24.0}, "clause_index": 1}
+    )  # fmt: skip
+    playbook = resolve_playbook("all", LIBRARY)
+    finding = judge(control, [proposed, ruled[0]], playbook)
+    assert finding.evidence[0].text == ruled[0].evidence.text
+    assert finding.params == {"compromise_notice_business_days": 2.0} and finding.status == Status.WEAK
+    # Without a number of the rules' own, the proposal stays the evidence.
+    alone = judge(control, [proposed], playbook)
+    assert alone.params == {"compromise_notice_hours": 24.0}
