@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from checker.detect.features import clause_features, describe_feature
 from checker.detect.model import Detector
@@ -23,6 +24,7 @@ from checker.match.judge import Action, Explanation, Reading, Verdict, judge
 from checker.match.obligation import ObligationReader
 from checker.match.parameters import pick_quantity
 from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise
+from checker.match.qualifiers import Qualifiers
 from checker.match.quantities import Quantity, defined_periods, find_quantities
 from checker.match.roles import Roles, read_roles
 from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit
@@ -61,6 +63,11 @@ class _Clause:
     structure: Structure  # its limbs: subject, modal and span of each (checker.match.structure)
     guidance: bool = False  # text that explains a requirement (guidance, discussion, rationale)
     numbered: int = 0  # length of the requirement identifier opening the clause ("ISM-1755;"), 0 if none
+
+    @cached_property
+    def qualifiers(self) -> Qualifiers:
+        """The body's weak-language hits, each pattern scanned once (:mod:`checker.match.qualifiers`)."""
+        return Qualifiers(self.text[self.lead :])
 
 
 @dataclass

@@ -112,14 +112,15 @@ class RuleIndex:
         # its exact words, not its first ("not" of "not notify" starts "notify", "notice" and "nothing"
         # too), so that a clause looks only at phrases whose least common word it contains. A first word
         # of over 24 letters is never among a clause's prefixes, so such a phrase can only count glued.
-        self._longer: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
+        longer: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
         for key, entries in first.items():
             word = key.removesuffix("*")
             for exact, prefix, pair in entries:
                 if (exact or prefix) and (word == key or len(word) <= 24):
                     words = exact | {word}
-                    anchor = max(words, key=lambda w: (len(w), w))
-                    self._longer.setdefault(anchor, []).append((words, prefix, pair))
+                    anchor = max(words, key=_rarer)
+                    longer.setdefault(anchor, []).append((words - {anchor}, prefix, pair))
+        self._longer = {anchor: _Filed.of(entries) for anchor, entries in longer.items()}
         self._longer_keys = frozenset(self._longer)
 
     def candidates(self, folded: str) -> dict[int, set[str]]:
@@ -135,15 +136,20 @@ class RuleIndex:
                 prefixes |= hit
         pairs: set[tuple[int, str]] = set(self._always)
         # Set intersections and unions run in C: only the first words that occur are looked at.
-        for key in (tokens & self._exact_keys) | (prefixes & self._prefix_keys):
-            if key[-1] == "*" and key[:-1] not in tokens:  # "multifactor" for "multi-factor"
-                pairs |= self._glued[key]
-                continue
-            pairs |= self._single[key]
+        single = self._single
+        pairs.update(*map(single.__getitem__, tokens & self._exact_keys))
+        for key in prefixes & self._prefix_keys:
+            # "multifactor" for "multi-factor": a prefix glued to the next word stands for every phrase.
+            pairs |= self._glued[key] if key[:-1] not in tokens else single[key]
         for anchor in tokens & self._longer_keys:
-            for exact, prefix, pair in self._longer[anchor]:
-                if pair not in pairs and exact <= tokens and prefix <= prefixes:
+            filed = self._longer[anchor]
+            for prefix, pair in filed.alone:
+                if pair not in pairs and prefix <= prefixes:
                     pairs.add(pair)
+            for second in tokens & filed.seconds:
+                for exact, prefix, pair in filed.by_second[second]:
+                    if pair not in pairs and exact <= tokens and prefix <= prefixes:
+                        pairs.add(pair)
         found: dict[int, set[str]] = {}
         known_control = found.get
         for i, group in pairs:
@@ -160,6 +166,37 @@ class RuleIndex:
         if len(self._prefixes_of) < _MAX_WORDS:
             self._prefixes_of[word] = hit
         return hit
+
+
+def _rarer(word: str) -> tuple[int, str]:
+    """The longer word first: a long word occurs in fewer clauses (ties by the word, so filing is stable)."""
+    return len(word), word
+
+
+@dataclass(frozen=True)
+class _Filed:
+    """The longer phrases filed under one anchor word, filed again under their next rarest exact word.
+
+    A clause that contains the anchor ("security") then looks only at the phrases whose second word it
+    contains too: common anchors stand for dozens of phrases, most of which a clause cannot complete.
+    """
+
+    alone: tuple[tuple[frozenset[str], tuple[int, str]], ...]  # (later prefixes, pair): no other exact word
+    by_second: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]]
+    seconds: frozenset[str]
+
+    @classmethod
+    def of(cls, entries: list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]) -> _Filed:
+        """File ``entries`` (the phrase's other exact words, its prefix keys, its pair)."""
+        alone: list[tuple[frozenset[str], tuple[int, str]]] = []
+        by_second: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
+        for others, prefix, pair in entries:
+            if not others:
+                alone.append((prefix, pair))
+                continue
+            second = max(others, key=_rarer)
+            by_second.setdefault(second, []).append((others - {second}, prefix, pair))
+        return cls(tuple(alone), by_second, frozenset(by_second))
 
 
 def rule_hit(
