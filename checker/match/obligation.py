@@ -259,8 +259,19 @@ class ObligationReader:
         continues, and "it"/"they" the subject of the limb before.
         """
         original = original or text
+        if structure is None:
+            structure = self.structure(text, self.modals(text))
+        elif structure.text is text:
+            # Read once per reader, modal and clause (the reader's id: it reads the clause's whole document).
+            key = (id(self), modal_start, original)
+            found = structure.subjects.get(key)
+            if found is None:
+                found = structure.subjects[key] = self._subject(text, modal_start, original, structure)
+            return found
+        return self._subject(text, modal_start, original, structure)
+
+    def _subject(self, text: str, modal_start: int, original: str, structure: Structure) -> tuple[str, str]:
         words = self.words
-        structure = structure or self.structure(text, self.modals(text))
         index = structure.index(modal_start)
         limb = structure.predicates[index]
         window_start = min(limb.subject_start, modal_start)
