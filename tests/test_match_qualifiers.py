@@ -43,29 +43,55 @@ def _scan(pattern: re.Pattern[str], body: str) -> list[tuple[int, str]]:
     ]
 
 
+def _kept(
+    qualifiers: Qualifiers, pattern: re.Pattern[str], first: int | None = None
+) -> list[tuple[int, str]]:
+    """The kept hits not negated, read as the judging stage reads them (``first``: stop after so many)."""
+    out = []
+    for h in qualifiers.hits(pattern):
+        if first is not None and len(out) == first:
+            break
+        if not qualifiers.negated(h.start(), ENGINE.vocabulary):
+            out.append((h.start(), h.group(0)))
+    return out
+
+
 def test_the_corpus_text_has_qualifiers_to_find() -> None:
     assert len(BODIES) > 100 and len(PATTERNS) > 3
     assert sum(bool(_scan(p, b)) for b in BODIES for p in PATTERNS) > 20
+    assert sum(len(_scan(p, b)) > 1 for b in BODIES for p in PATTERNS) > 0
 
 
-def test_kept_hits_are_the_hits_of_a_separate_scan_in_any_order() -> None:
+@pytest.mark.parametrize("first", [None, 1, 2])
+def test_kept_hits_are_the_hits_of_a_separate_scan_in_any_order(first: int | None) -> None:
+    # A reader that stops at its first hit leaves the rest of the scan to the next reader.
     for body in BODIES:
         forwards, backwards = Qualifiers(body), Qualifiers(body)
         for pattern in PATTERNS:
-            got = [(h.start(), h.group(0)) for h in forwards.hits(pattern, ENGINE.vocabulary)]
-            assert got == _scan(pattern, body), (pattern.pattern[:60], body[:80])
-            # Asked again, the same hits (kept, not scanned again).
-            assert forwards.hits(pattern, ENGINE.vocabulary) is forwards.hits(pattern, ENGINE.vocabulary)
+            for stop in (first, None, first):
+                assert _kept(forwards, pattern, stop) == _scan(pattern, body)[:stop], (
+                    pattern.pattern[:60],
+                    body,
+                )
         for pattern in reversed(PATTERNS):
-            got = [(h.start(), h.group(0)) for h in backwards.hits(pattern, ENGINE.vocabulary)]
-            assert got == _scan(pattern, body)
+            assert _kept(backwards, pattern) == _scan(pattern, body)
+
+
+def test_two_readers_of_one_scan_take_turns() -> None:
+    body = "vendor shall use reasonable efforts, where feasible and where practicable, to notify promptly"
+    pattern = re.compile(r"where \w+")
+    qualifiers = Qualifiers(body)
+    one, two = qualifiers.hits(pattern), qualifiers.hits(pattern)
+    assert next(one).group(0) == "where feasible"
+    assert [h.group(0) for h in two] == ["where feasible", "where practicable"]
+    assert [h.group(0) for h in one] == ["where practicable"]
 
 
 def test_a_parenthetical_qualifier_is_not_a_hit() -> None:
     pattern = re.compile(r"reasonable efforts")
-    assert Qualifiers("vendor shall use reasonable efforts to encrypt data").hits(pattern, ENGINE.vocabulary)
+    assert list(Qualifiers("vendor shall use reasonable efforts to encrypt data").hits(pattern))
     aside = Qualifiers("vendor shall encrypt data (using reasonable efforts as to legacy media) at rest")
-    assert aside.hits(pattern, ENGINE.vocabulary) == ()
+    assert list(aside.hits(pattern)) == []
 
 
 def _flat_candidates(index: RuleIndex, folded: str) -> dict[int, set[str]]:

@@ -325,9 +325,16 @@ def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
     structure = r.prep.structure
     scope = [(p.start - lead, p.end - lead) for p in structure.scope(structure.index(r.act.start()))]
     for reason, pattern in r.compiled.weak.items():
-        # Hits outside parenthetical asides and not negated (scanned once per clause), in the duty's limb.
-        hits = r.prep.qualifiers.hits(pattern, engine.vocabulary)
-        m = next((h for h in hits if _inside_any(h.start(), scope)), None)
+        # Hits outside parenthetical asides (scanned once per clause), in the duty's limb, not negated.
+        qualifiers = r.prep.qualifiers
+        m = next(
+            (
+                h
+                for h in qualifiers.hits(pattern)
+                if _inside_any(h.start(), scope) and not qualifiers.negated(h.start(), engine.vocabulary)
+            ),
+            None,
+        )
         if m is None:
             continue
         if r.firm and reason == "vague_timing":

@@ -9,6 +9,7 @@ the same clause. :class:`Qualifiers` keeps each pattern's hits for its clause; t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from checker.match.rules import negated_at
 from checker.match.vocabulary import Vocabulary
@@ -24,28 +25,53 @@ class Qualifiers:
     def __init__(self, body: str) -> None:
         self.body = body
         self._asides: list[tuple[int, int]] | None = None
-        self._hits: dict[int, tuple[re.Match[str], ...]] = {}
+        self._scans: dict[int, _Scan] = {}
+        self._negated: dict[int, bool] = {}
 
-    def hits(self, pattern: re.Pattern[str], vocabulary: Vocabulary) -> tuple[re.Match[str], ...]:
-        """Every hit of ``pattern`` outside parenthetical asides and not negated by the text itself.
+    def hits(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """The hits of ``pattern`` outside parenthetical asides, in text order.
 
-        Kept by the pattern's ``id`` (the compiled library holds every pattern as long as the engine
-        lives; a pattern's own hash is worked out from its compiled code at every lookup).
+        The body is scanned only as far as a reader has asked, and once for every reader: the scans are
+        kept by the pattern's ``id`` (the compiled library holds every pattern as long as the engine lives;
+        a pattern's own hash is worked out from its compiled code at every lookup).
         """
-        key = id(pattern)
-        found = self._hits.get(key)
-        if found is None:
-            body = self.body
+        scan = self._scans.get(id(pattern))
+        if scan is None:
             if self._asides is None:
-                self._asides = parentheticals(body)
-            asides = self._asides
-            found = self._hits[key] = tuple(
-                h
-                for h in pattern.finditer(body)
-                if not any(a < h.start() < b for a, b in asides)
-                and not negated_at(body, h.start(), vocabulary)
-            )
+                self._asides = parentheticals(self.body)
+            scan = self._scans[id(pattern)] = _Scan(pattern.finditer(self.body), self._asides)
+        return scan.read()
+
+    def negated(self, pos: int, vocabulary: Vocabulary) -> bool:
+        """Whether the text itself negates the qualifier at ``pos`` ("at no additional cost")."""
+        found = self._negated.get(pos)
+        if found is None:
+            found = self._negated[pos] = negated_at(self.body, pos, vocabulary)
         return found
+
+
+class _Scan:
+    """One pattern's scan of a body: the hits found so far, and the scan to go on with."""
+
+    def __init__(self, scan: Iterator[re.Match[str]], asides: list[tuple[int, int]]) -> None:
+        self.found: list[re.Match[str]] = []
+        self.rest: Iterator[re.Match[str]] | None = scan
+        self.asides = asides
+
+    def read(self) -> Iterator[re.Match[str]]:
+        i = 0
+        while True:
+            if i < len(self.found):  # found already, by this reader or another reader of the same scan
+                yield self.found[i]
+                i += 1
+                continue
+            if self.rest is None:
+                return
+            h = next(self.rest, None)
+            if h is None:
+                self.rest = None
+            elif not any(a < h.start() < b for a, b in self.asides):
+                self.found.append(h)
 
 
 def parentheticals(text: str) -> list[tuple[int, int]]:
