@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 
 from checker.detect.features import clause_features, describe_feature
 from checker.detect.model import Detector
@@ -118,6 +119,7 @@ class Engine:
         self._group_features = [
             {group: f"g:{c.control.id}:{group}" for group in c.groups} for c in self._controls
         ]
+        self._group_names = [names.__getitem__ for names in self._group_features]
 
     @property
     def controls(self) -> list[Control]:
@@ -201,8 +203,9 @@ class Engine:
         """
         if candidates is None:
             candidates = self._index.candidates(fold(f"{lead} {clause.text}" if lead else clause.text))
-        names = self._group_features
-        hints = [name for i, groups in candidates.items() for name in map(names[i].__getitem__, groups)]
+        # Each control's group names looked up in C: map(getter of control i, its groups) for every i.
+        named = map(map, map(self._group_names.__getitem__, candidates), candidates.values())
+        hints = list(chain.from_iterable(named))
         hints.extend(f"r:{m.control}:{m.status.value}" for m in found)
         return clause_features(clause.text, clause.heading, lead, hints)
 
