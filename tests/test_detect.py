@@ -120,6 +120,19 @@ def test_the_shipped_model_is_what_make_model_trains(tmp_path: Path) -> None:
     assert shipped_detector(DEFAULT_LIBRARY) is not None
 
 
+def test_heading_and_lead_in_features_are_the_same_for_every_clause_that_shares_them() -> None:
+    # The heading's and lead-in's words are kept for the clauses that follow: a clause read after others
+    # under the same heading and lead-in has the features it has when read first, and no more.
+    lead = "The Supplier shall, at its own cost:"
+    first = clause_features("(a) notify the Customer within 24 hours;", "Security > Incident Response", lead)
+    clause_features("(b) keep logs for 12 months;", "Security > Incident Response", lead)
+    clause_features("(c) other text", "Other > Heading", "The Customer may:")
+    again = clause_features("(a) notify the Customer within 24 hours;", "Security > Incident Response", lead)
+    assert first == again
+    assert {"h:incident", "h:response", "l:supplier", "l:cost", "l:shall"} <= first
+    assert not {"h:security", "l:the", "h:other", "l:customer"} & first
+
+
 def test_features_are_readable_words_and_explained_in_words() -> None:
     feats = clause_features(
         "The Supplier shall notify the Customer within 24 hours.",
