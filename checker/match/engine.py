@@ -28,7 +28,7 @@ from checker.match.phrases import compile_phrases, compile_regexes, fold, normal
 from checker.match.qualifiers import Qualifiers
 from checker.match.quantities import Quantity, defined_periods, find_quantities
 from checker.match.roles import Roles, read_roles
-from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit
+from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit, searches
 from checker.match.structure import Predicate, Structure
 from checker.match.vocabulary import with_party_words
 from checker.models import Clause, ClauseKind, Document, Match, Status
@@ -360,7 +360,7 @@ class Engine:
         """:meth:`_read_clause` on the clause's folded text and term groups; also its preparation, if made."""
         prepared: _Clause | None = None
         out: list[tuple[str, Match | None, Verdict]] = []
-        searched: dict[int, re.Match[str] | None] = {}
+        searched = searches(candidates)  # with the clause's words: a group proven absent is not searched
         # Only controls with a term group in the clause can hit; in library order, as the index numbers them.
         for i in sorted(candidates):
             compiled, possible = self._controls[i], candidates[i]
