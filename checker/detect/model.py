@@ -147,7 +147,7 @@ class Detector:
         # document, not one per clause.
         vocab = self.vocabulary
         bias = vocab[BIAS]
-        rows = [sorted({bias, *map(vocab.__getitem__, vocab.keys() & f)}) for f in clauses]
+        rows = [_row(vocab, f, bias) for f in clauses]
         lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
         flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
         scale = (1.0 / np.sqrt(lengths - 1 + 1e-9)).astype(np.float32)
@@ -232,6 +232,17 @@ class Detector:
             json.dumps(meta, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8"
         )
         return {"detector.json": _sha256(path), **digests}
+
+
+def _row(vocabulary: dict[str, int], features: Iterable[str], bias: int) -> list[int]:
+    """A clause's feature indices with the bias, sorted (the intersection runs in C; the indices of
+    distinct features are distinct, so a list sorts what a set would)."""
+    known = vocabulary.keys() & features
+    known.discard(BIAS)
+    row = list(map(vocabulary.__getitem__, known))
+    row.append(bias)
+    row.sort()
+    return row
 
 
 def _features_of(text: str) -> frozenset[str]:
