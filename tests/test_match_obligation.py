@@ -125,3 +125,19 @@ def test_subjects_kept_per_clause_are_the_subjects_read_afresh_on_corpus_text() 
                 read += 1
         assert len(kept.subjects) >= len({m[0] for m in modals})
     assert read > 100
+
+
+def test_a_kept_subject_is_the_reading_of_its_own_reader() -> None:
+    # Two readers of one clause (a document's names make another reader): each keeps its own reading.
+    original = "Acme shall notify the Customer of any Security Incident."
+    text = fold(original)
+    modals = READER.modals(text)
+    kept = READER.structure(text, modals)
+    acme = READER.with_names(["Acme"], [], [])
+    start = modals[0][0]
+    plain = READER.subject(text, start, original, kept)
+    named = acme.subject(text, start, original, kept)
+    assert named == acme.subject(text, start, original, READER.structure(text, modals))
+    assert plain == READER.subject(text, start, original, READER.structure(text, modals))
+    assert named[0] == "vendor" and plain != named
+    assert READER.subject(text, start, original, kept) == plain  # not the other reader's

@@ -324,9 +324,9 @@ def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
     lead = r.prep.lead
     structure = r.prep.structure
     scope = [(p.start - lead, p.end - lead) for p in structure.scope(structure.index(r.act.start()))]
+    qualifiers = r.prep.qualifiers
     for reason, pattern in r.compiled.weak.items():
         # Hits outside parenthetical asides (scanned once per clause), in the duty's limb, not negated.
-        qualifiers = r.prep.qualifiers
         m = next(
             (
                 h

@@ -262,12 +262,13 @@ class ObligationReader:
         if structure is None:
             structure = self.structure(text, self.modals(text))
         elif structure.text is text:
-            # Read once per reader, modal and clause (the reader's id: it reads the clause's whole document).
+            # Read once per reader, modal and clause; the reader is kept beside its reading, so that
+            # another reader that comes to have the same id never takes it.
             key = (id(self), modal_start, original)
-            found = structure.subjects.get(key)
-            if found is None:
-                found = structure.subjects[key] = self._subject(text, modal_start, original, structure)
-            return found
+            kept = structure.subjects.get(key)
+            if kept is None or kept[0] is not self:
+                kept = structure.subjects[key] = (self, self._subject(text, modal_start, original, structure))
+            return kept[1]
         return self._subject(text, modal_start, original, structure)
 
     def _subject(self, text: str, modal_start: int, original: str, structure: Structure) -> tuple[str, str]:

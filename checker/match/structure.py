@@ -78,7 +78,7 @@ class Structure:
     _starts: tuple[int, ...]
     # The subjects read in this clause (ObligationReader.subject), by reader, modal and original text: a
     # clause that hits several controls has the same modals' subjects read for each.
-    subjects: dict[tuple[int, int, str], tuple[str, str]] = field(
+    subjects: dict[tuple[int, int, str], tuple[object, tuple[str, str]]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
