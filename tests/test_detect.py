@@ -120,6 +120,19 @@ def test_the_shipped_model_is_what_make_model_trains(tmp_path: Path) -> None:
     assert shipped_detector(DEFAULT_LIBRARY) is not None
 
 
+def test_heading_and_lead_in_features_are_the_same_for_every_clause_that_shares_them() -> None:
+    # The heading's and lead-in's words are kept for the clauses that follow: a clause read after others
+    # under the same heading and lead-in has the features it has when read first, and no more.
+    lead = "The Supplier shall, at its own cost:"
+    first = clause_features("(a) notify the Customer within 24 hours;", "Security > Incident Response", lead)
+    clause_features("(b) keep logs for 12 months;", "Security > Incident Response", lead)
+    clause_features("(c) other text", "Other > Heading", "The Customer may:")
+    again = clause_features("(a) notify the Customer within 24 hours;", "Security > Incident Response", lead)
+    assert first == again
+    assert {"h:incident", "h:response", "l:supplier", "l:cost", "l:shall"} <= first
+    assert not {"h:security", "l:the", "h:other", "l:customer"} & first
+
+
 def test_features_are_readable_words_and_explained_in_words() -> None:
     feats = clause_features(
         "The Supplier shall notify the Customer within 24 hours.",
@@ -143,3 +156,32 @@ def test_a_detector_reason_names_controls_by_their_code_not_their_id() -> None:
     titles = {"incident_notification": "IN-01"}
     assert describe_feature("g:incident_notification:notify", titles) == "'notify' (library words of IN-01)"
     assert describe_feature("r:incident_notification:weak", titles) == ("the rules read IN-01 as weak")
+
+
+def test_the_linear_model_scores_a_long_document_in_chunks_bit_for_bit_as_in_one_piece() -> None:
+    # Detector._linear scores clauses a few at a time; each clause's sum is the same float32 additions in
+    # the same order as the whole document's reduceat (the code before), and as the clause scored alone.
+    import itertools
+
+    from checker.detect.model import _LINEAR_CHUNK, BIAS
+
+    detector = shipped_detector(DEFAULT_LIBRARY)
+    assert detector is not None
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "37signals-terms-of-service.md"
+    features = [clause_features(c.text, c.heading) for c in Segmenter().segment(extract_file(path))]
+    features.append({BIAS, "notify"})  # a feature list that names the bias counts it once, unscaled
+    assert len(features) > 3 * _LINEAR_CHUNK
+    vocab = detector.vocabulary
+    bias = vocab[BIAS]
+    rows = [sorted({bias, *map(vocab.__getitem__, vocab.keys() & f)}) for f in features]
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
+    scale = np.repeat(1.0 / np.sqrt(lengths - 1 + 1e-9), lengths).astype(np.float32)
+    contrib = detector.weights[flat] * scale[:, None]
+    contrib[flat == bias] = detector.weights[bias]
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    whole = 1.0 / (1.0 + np.exp(-np.add.reduceat(contrib, starts, axis=0)))
+    chunked = detector._linear(features)
+    assert chunked.dtype == whole.dtype and chunked.tobytes() == whole.tobytes()
+    alone = np.concatenate([detector._linear([f]) for f in features[:40]])
+    assert alone.tobytes() == chunked[:40].tobytes()

@@ -48,6 +48,34 @@ def test_wordpiece_gives_the_reference_tokenizers_ids(text: str, ids: list[int])
     assert _wordpiece().ids(text) == ids
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Provider’s “Security Incident” – see § 4.2 … or—as agreed—‘promptly’",
+        "Vertical\x0btab and form\x0cfeed join the words around them; so does DEL:\x7fhere’s",
+        "©2023 “Vendor” — naïve façade, tab\there",
+        "“ALL CAPS” WITH Curly’QUOTES’ and\r\nline ends",
+    ],
+)
+def test_text_of_ascii_and_curly_marks_splits_as_the_unicode_steps_split_it(text: str) -> None:
+    assert wordpiece.basic_tokens(text) == wordpiece._unicode_tokens(text)
+
+
+def test_the_corpus_clauses_with_curly_marks_split_as_the_unicode_steps_split_them() -> None:
+    from checker.extract import extract_file
+    from checker.segment import segment
+
+    texts = [
+        c.text
+        for path in sorted((Path(__file__).resolve().parent.parent / "fixtures" / "corpus").glob("*.md"))
+        for c in segment(extract_file(path))
+    ]
+    plain = [t for t in texts if not t.isascii() and wordpiece._PLAIN.fullmatch(t)]
+    assert len(plain) > 100
+    for text in plain:
+        assert wordpiece.basic_tokens(text) == wordpiece._unicode_tokens(text)
+
+
 def test_tokenising_a_text_of_every_code_point_keeps_the_character_tables_bounded() -> None:
     """The per-character translation tables fill as characters are seen, up to a bound; past it a
     character is worked out again each time and the words come out the same."""

@@ -98,3 +98,46 @@ def test_condition_is_not_a_refusal() -> None:
         "If Customer does not approve a new Subprocessor, Customer may terminate.", "approve"
     )
     assert modality != "prohibition"
+
+
+def test_subjects_kept_per_clause_are_the_subjects_read_afresh_on_corpus_text() -> None:
+    # A clause's subjects are kept on its structure (one reading per reader and modal): every modal's
+    # subject, asked in two orders of a real agreement's clauses, is what a reading from scratch gives.
+    from pathlib import Path
+
+    from checker.extract import extract_file
+    from checker.match.phrases import normalise
+    from checker.segment import segment
+
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "37signals-terms-of-service.md"
+    read = 0
+    for clause in segment(extract_file(path)):
+        original = normalise(clause.text)
+        text = fold(original)
+        modals = READER.modals(text)
+        kept = READER.structure(text, modals)
+        for order in (modals, modals[::-1], modals):
+            for start, *_ in order:
+                fresh = READER.structure(text, modals)
+                assert READER.subject(text, start, original, kept) == READER.subject(
+                    text, start, original, fresh
+                )
+                read += 1
+        assert len(kept.subjects) >= len({m[0] for m in modals})
+    assert read > 100
+
+
+def test_a_kept_subject_is_the_reading_of_its_own_reader() -> None:
+    # Two readers of one clause (a document's names make another reader): each keeps its own reading.
+    original = "Acme shall notify the Customer of any Security Incident."
+    text = fold(original)
+    modals = READER.modals(text)
+    kept = READER.structure(text, modals)
+    acme = READER.with_names(["Acme"], [], [])
+    start = modals[0][0]
+    plain = READER.subject(text, start, original, kept)
+    named = acme.subject(text, start, original, kept)
+    assert named == acme.subject(text, start, original, READER.structure(text, modals))
+    assert plain == READER.subject(text, start, original, READER.structure(text, modals))
+    assert named[0] == "vendor" and plain != named
+    assert READER.subject(text, start, original, kept) == plain  # not the other reader's

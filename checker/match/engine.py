@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import chain
 
 from checker.detect.features import clause_features, describe_feature
 from checker.detect.model import Detector
@@ -23,9 +25,10 @@ from checker.match.judge import Action, Explanation, Reading, Verdict, judge
 from checker.match.obligation import ObligationReader
 from checker.match.parameters import pick_quantity
 from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise
+from checker.match.qualifiers import Qualifiers
 from checker.match.quantities import Quantity, defined_periods, find_quantities
 from checker.match.roles import Roles, read_roles
-from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit
+from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit, searches
 from checker.match.structure import Predicate, Structure
 from checker.match.vocabulary import with_party_words
 from checker.models import Clause, ClauseKind, Document, Match, Status
@@ -61,6 +64,11 @@ class _Clause:
     structure: Structure  # its limbs: subject, modal and span of each (checker.match.structure)
     guidance: bool = False  # text that explains a requirement (guidance, discussion, rationale)
     numbered: int = 0  # length of the requirement identifier opening the clause ("ISM-1755;"), 0 if none
+
+    @cached_property
+    def qualifiers(self) -> Qualifiers:
+        """The body's weak-language hits, each pattern scanned once (:mod:`checker.match.qualifiers`)."""
+        return Qualifiers(self.text[self.lead :])
 
 
 @dataclass
@@ -111,6 +119,7 @@ class Engine:
         self._group_features = [
             {group: f"g:{c.control.id}:{group}" for group in c.groups} for c in self._controls
         ]
+        self._group_names = [names.__getitem__ for names in self._group_features]
 
     @property
     def controls(self) -> list[Control]:
@@ -194,8 +203,9 @@ class Engine:
         """
         if candidates is None:
             candidates = self._index.candidates(fold(f"{lead} {clause.text}" if lead else clause.text))
-        names = self._group_features
-        hints = [name for i, groups in candidates.items() for name in map(names[i].__getitem__, groups)]
+        # Each control's group names looked up in C: map(getter of control i, its groups) for every i.
+        named = map(map, map(self._group_names.__getitem__, candidates), candidates.values())
+        hints = list(chain.from_iterable(named))
         hints.extend(f"r:{m.control}:{m.status.value}" for m in found)
         return clause_features(clause.text, clause.heading, lead, hints)
 
@@ -350,7 +360,7 @@ class Engine:
         """:meth:`_read_clause` on the clause's folded text and term groups; also its preparation, if made."""
         prepared: _Clause | None = None
         out: list[tuple[str, Match | None, Verdict]] = []
-        searched: dict[int, re.Match[str] | None] = {}
+        searched = searches(candidates)  # with the clause's words: a group proven absent is not searched
         # Only controls with a term group in the clause can hit; in library order, as the index numbers them.
         for i in sorted(candidates):
             compiled, possible = self._controls[i], candidates[i]

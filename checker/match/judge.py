@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from checker.match.obligation import Obligation
-from checker.match.rules import CompiledControl, RuleHit, negated_at
+from checker.match.rules import CompiledControl, RuleHit
 from checker.match.vocabulary import Vocabulary
 from checker.models import Clause, Evidence, Match, Status
 
@@ -318,22 +318,20 @@ def _weak_language(engine: Judge, r: Reading) -> Verdict | None:
         # Guidance, discussion or rationale explains a requirement; even its "must" states none
         # (corpus LABELLING.md rules 27, 88).
         r.reasons.append(("guidance", engine._weak_messages.get("guidance", "guidance, not a requirement")))
-    body = r.text[r.prep.lead :]
-    asides = _parentheticals(body)
     # A qualifier weakens only the limb it stands in (:mod:`checker.match.structure`): the duty's own
     # limb, the stem it continues ("shall use reasonable efforts to: (a) ..."), and verbless limbs after
     # it; not "(i) encrypt ... where feasible" for "(ii) notify ...".
     lead = r.prep.lead
     structure = r.prep.structure
     scope = [(p.start - lead, p.end - lead) for p in structure.scope(structure.index(r.act.start()))]
+    qualifiers = r.prep.qualifiers
     for reason, pattern in r.compiled.weak.items():
+        # Hits outside parenthetical asides (scanned once per clause), in the duty's limb, not negated.
         m = next(
             (
                 h
-                for h in pattern.finditer(body)
-                if not _inside(h.start(), asides)
-                and _inside_any(h.start(), scope)
-                and not negated_at(body, h.start(), engine.vocabulary)
+                for h in qualifiers.hits(pattern)
+                if _inside_any(h.start(), scope) and not qualifiers.negated(h.start(), engine.vocabulary)
             ),
             None,
         )
@@ -433,30 +431,6 @@ def _is_right(ob: Obligation, text: str, act: Action, words: Vocabulary) -> bool
     if ob.modality in ("binding", "descriptive") and 0 <= ob.modal_start < act.start():
         return bool(words.grants_right.search(text[ob.modal_start : act.start()]))
     return False
-
-
-_PAREN = re.compile(r"[()]")
-
-
-def _parentheticals(text: str) -> list[tuple[int, int]]:
-    """Spans of parenthetical asides; qualifiers inside them do not weaken the main obligation."""
-    spans = []
-    depth, start = 0, 0
-    for paren in _PAREN.finditer(text):  # only the brackets, not every character
-        i, ch = paren.start(), paren.group()
-        if ch == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-            if depth == 0 and i - start > 4:
-                spans.append((start, i))
-    return spans
-
-
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a < pos < b for a, b in spans)
 
 
 def _inside_any(pos: int, spans: list[tuple[int, int]]) -> bool:

@@ -259,8 +259,20 @@ class ObligationReader:
         continues, and "it"/"they" the subject of the limb before.
         """
         original = original or text
+        if structure is None:
+            structure = self.structure(text, self.modals(text))
+        elif structure.text is text:
+            # Read once per reader, modal and clause; the reader is kept beside its reading, so that
+            # another reader that comes to have the same id never takes it.
+            key = (id(self), modal_start, original)
+            kept = structure.subjects.get(key)
+            if kept is None or kept[0] is not self:
+                kept = structure.subjects[key] = (self, self._subject(text, modal_start, original, structure))
+            return kept[1]
+        return self._subject(text, modal_start, original, structure)
+
+    def _subject(self, text: str, modal_start: int, original: str, structure: Structure) -> tuple[str, str]:
         words = self.words
-        structure = structure or self.structure(text, self.modals(text))
         index = structure.index(modal_start)
         limb = structure.predicates[index]
         window_start = min(limb.subject_start, modal_start)

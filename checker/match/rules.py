@@ -12,14 +12,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice, product
 
 from checker.library.schema import Control
+from checker.match.absence import MAX_PREFIX, Absence
 from checker.match.phrases import compile_phrases, phrase_anchors
 from checker.match.vocabulary import Vocabulary
 
-__all__ = ["CompiledControl", "RuleHit", "RuleIndex", "compile_control", "negated_at", "rule_hit"]
+__all__ = [
+    "Candidates",
+    "CompiledControl",
+    "RuleHit",
+    "RuleIndex",
+    "compile_control",
+    "negated_at",
+    "rule_hit",
+    "searches",
+]
 
 _TOKEN = re.compile(r"[^\W_]+")
 _MAX_WORDS = 200_000  # words whose prefix keys are kept
@@ -39,6 +49,8 @@ class CompiledControl:
     all_rules: tuple[frozenset[str], ...]
     # Every rule in the order it is tried (conflicts, rules, weak rules): its name, groups and kind.
     ordered: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    # Per term group that can be proven absent from a clause's words, the proof (checker.match.absence).
+    absence: dict[str, Absence] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,11 @@ def compile_control(control: Control, weak_patterns: dict[str, re.Pattern[str]])
         weak_terms=compile_phrases(spec.weak_terms) if spec.weak_terms else None,
         weak={r: weak_patterns[r] for r in control.weak_reasons if r in weak_patterns},
         contexts={p.key: compile_phrases(p.context) for p in control.parameters if p.context},
+        absence={
+            k: absence
+            for k, v in {**spec.terms, **spec.conflict_terms}.items()
+            if (absence := Absence.of(v)) is not None
+        },
         all_rules=tuple(frozenset(r) for r in [*spec.conflict, *spec.rules, *spec.weak_rules]),
         ordered=tuple(
             (f"{control.id}.{kind}[{i}]", tuple(rule), kind)
@@ -94,8 +111,10 @@ class RuleIndex:
         self._exact_keys = frozenset(k for k in first if not k.endswith("*"))
         self._prefix_keys = frozenset(k for k in first if k.endswith("*"))
         # Every prefix key of every phrase, first word or later: a word's prefixes outside it matter nowhere.
-        self._prefix_words = self._prefix_keys | frozenset(
-            k for entries in first.values() for _, prefix, _ in entries for k in prefix
+        self._prefix_words = (
+            self._prefix_keys
+            | frozenset(k for entries in first.values() for _, prefix, _ in entries for k in prefix)
+            | frozenset(k for c in controls for absence in c.absence.values() for k in absence.keys)
         )
         # Per word seen, the prefix keys it starts with (most words: none); kept across clauses and
         # documents, up to a bound, since contracts share most of their words.
@@ -112,18 +131,24 @@ class RuleIndex:
         # its exact words, not its first ("not" of "not notify" starts "notify", "notice" and "nothing"
         # too), so that a clause looks only at phrases whose least common word it contains. A first word
         # of over 24 letters is never among a clause's prefixes, so such a phrase can only count glued.
-        self._longer: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
+        longer: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
         for key, entries in first.items():
             word = key.removesuffix("*")
             for exact, prefix, pair in entries:
-                if (exact or prefix) and (word == key or len(word) <= 24):
+                if (exact or prefix) and (word == key or len(word) <= MAX_PREFIX):
                     words = exact | {word}
-                    anchor = max(words, key=lambda w: (len(w), w))
-                    self._longer.setdefault(anchor, []).append((words, prefix, pair))
+                    anchor = max(words, key=_rarer)
+                    longer.setdefault(anchor, []).append((words - {anchor}, prefix, pair))
+        self._longer = {anchor: _Filed.of(entries) for anchor, entries in longer.items()}
         self._longer_keys = frozenset(self._longer)
 
-    def candidates(self, folded: str) -> dict[int, set[str]]:
-        """Per control index, the term groups with a phrase whose every word occurs in the clause."""
+    def candidates(self, folded: str) -> Candidates:
+        """Per control index, the term groups with a phrase whose every word occurs in the clause.
+
+        A first word that starts a longer word of the clause lets in every group with a phrase that
+        begins with it (the words may be written as one). The clause's words and word prefixes go with
+        the result, so that a group's pattern proven absent from them is not searched (:func:`searches`).
+        """
         tokens = set(_TOKEN.findall(folded))
         prefixes: set[str] = set()
         known = self._prefixes_of.get
@@ -135,16 +160,22 @@ class RuleIndex:
                 prefixes |= hit
         pairs: set[tuple[int, str]] = set(self._always)
         # Set intersections and unions run in C: only the first words that occur are looked at.
-        for key in (tokens & self._exact_keys) | (prefixes & self._prefix_keys):
-            if key[-1] == "*" and key[:-1] not in tokens:  # "multifactor" for "multi-factor"
-                pairs |= self._glued[key]
-                continue
-            pairs |= self._single[key]
+        single = self._single
+        pairs.update(*map(single.__getitem__, tokens & self._exact_keys))
+        for key in prefixes & self._prefix_keys:
+            # "multifactor" for "multi-factor": a prefix glued to the next word stands for every phrase.
+            pairs |= self._glued[key] if key[:-1] not in tokens else single[key]
         for anchor in tokens & self._longer_keys:
-            for exact, prefix, pair in self._longer[anchor]:
-                if pair not in pairs and exact <= tokens and prefix <= prefixes:
+            filed = self._longer[anchor]
+            for prefix, pair in filed.alone:
+                if pair not in pairs and prefix <= prefixes:
                     pairs.add(pair)
-        found: dict[int, set[str]] = {}
+            for second in tokens & filed.seconds:
+                for exact, prefix, pair in filed.by_second[second]:
+                    if pair not in pairs and exact <= tokens and prefix <= prefixes:
+                        pairs.add(pair)
+        found = Candidates()
+        found.words = (tokens, prefixes)
         known_control = found.get
         for i, group in pairs:
             groups = known_control(i)
@@ -155,11 +186,67 @@ class RuleIndex:
         return found
 
     def _word_prefixes(self, word: str) -> frozenset[str]:
-        """The prefix keys ("incident*") that ``word`` starts with (prefixes of up to 24 letters)."""
-        hit = frozenset(word[:n] + "*" for n in range(1, min(len(word), 24) + 1)) & self._prefix_words
+        """The prefix keys ("incident*") that ``word`` starts with (prefixes of up to MAX_PREFIX letters)."""
+        hit = frozenset(word[:n] + "*" for n in range(1, min(len(word), MAX_PREFIX) + 1)) & self._prefix_words
         if len(self._prefixes_of) < _MAX_WORDS:
             self._prefixes_of[word] = hit
         return hit
+
+
+class Candidates(dict[int, set[str]]):
+    """:meth:`RuleIndex.candidates`: per control index, its term groups that the clause can contain.
+
+    ``words`` are the clause's words and the prefix keys they start with, as the index read them.
+    """
+
+    words: tuple[set[str], set[str]] | None = None
+
+
+class Searches(dict[int, "re.Match[str] | None"]):
+    """The first hit of each term group's pattern in one clause (None: no hit), keyed by the pattern's id,
+    with the clause's words: a group proven absent from them (:class:`~checker.match.absence.Absence`)
+    is not searched."""
+
+    words: tuple[set[str], set[str]] | None = None
+
+
+def searches(candidates: dict[int, set[str]]) -> Searches:
+    """An empty :class:`Searches` for the clause whose term groups are ``candidates``."""
+    out = Searches()
+    if isinstance(candidates, Candidates):
+        out.words = candidates.words
+    return out
+
+
+def _rarer(word: str) -> tuple[int, str]:
+    """The longer word first: a long word occurs in fewer clauses (ties by the word, so filing is stable)."""
+    return len(word), word
+
+
+@dataclass(frozen=True)
+class _Filed:
+    """The longer phrases filed under one anchor word, filed again under their next rarest exact word.
+
+    A clause that contains the anchor ("security") then looks only at the phrases whose second word it
+    contains too: common anchors stand for dozens of phrases, most of which a clause cannot complete.
+    """
+
+    alone: tuple[tuple[frozenset[str], tuple[int, str]], ...]  # (later prefixes, pair): no other exact word
+    by_second: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]]
+    seconds: frozenset[str]
+
+    @classmethod
+    def of(cls, entries: list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]) -> _Filed:
+        """File ``entries`` (the phrase's other exact words, its prefix keys, its pair)."""
+        alone: list[tuple[frozenset[str], tuple[int, str]]] = []
+        by_second: dict[str, list[tuple[frozenset[str], frozenset[str], tuple[int, str]]]] = {}
+        for others, prefix, pair in entries:
+            if not others:
+                alone.append((prefix, pair))
+                continue
+            second = max(others, key=_rarer)
+            by_second.setdefault(second, []).append((others - {second}, prefix, pair))
+        return cls(tuple(alone), by_second, frozenset(by_second))
 
 
 def rule_hit(
@@ -201,6 +288,7 @@ def _first_rule(
     # same phrases); with ``near``, its later hits too, looked for only once every group of a rule has hit.
     first: dict[str, re.Match[str] | None] = {}
     every: dict[str, list[re.Match[str]]] = {}
+    known = searched.words if isinstance(searched, Searches) else None
     for name, rule, kind in compiled.ordered:
         if possible is not None and not possible.issuperset(rule):
             continue  # a group without a phrase whose words all occur cannot hit
@@ -212,6 +300,8 @@ def _first_rule(
                 key = id(groups[group])  # alive as long as the compiled control that holds it
                 if key in searched:
                     m = searched[key]
+                elif known is not None and (proof := compiled.absence.get(group)) and proof.holds(*known):
+                    m = searched[key] = None  # three searches in four found nothing, most of them provably
                 else:
                     m = searched[key] = groups[group].search(text)
                 first[group] = m

@@ -17,7 +17,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["STRONG", "Modal", "Predicate", "Structure", "StructureReader"]
 
@@ -76,6 +76,11 @@ class Structure:
     text: str
     predicates: tuple[Predicate, ...]
     _starts: tuple[int, ...]
+    # The subjects read in this clause (ObligationReader.subject), by reader, modal and original text: a
+    # clause that hits several controls has the same modals' subjects read for each.
+    subjects: dict[tuple[int, int, str], tuple[object, tuple[str, str]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def of(cls, text: str, predicates: Sequence[Predicate]) -> Structure:
