@@ -21,7 +21,7 @@ from checker.detect.model import Detector, Sample, train_detector
 from checker.detect.vectors import load_vectors
 from checker.library.loader import DEFAULT_LIBRARY, Library, load_library
 from checker.library.schema import Control
-from checker.match.engine import Engine
+from checker.match.engine import Engine, sentence_clause
 from checker.models import Clause, Document
 
 __all__ = ["PROPOSE_AT", "document_samples", "fit", "library_samples", "main"]
@@ -79,23 +79,11 @@ class SentencesError(ValueError):
     """A training-sentence file that does not parse, or names a control the library does not have."""
 
 
-def _clause_of(text: str, heading: str) -> Clause:
-    return Clause(
-        index=0,
-        start=0,
-        end=len(text),
-        text=text,
-        page=1,
-        heading_path=[heading] if heading else [],
-        document="library",
-    )
-
-
 def _sample(
     engine: Engine, sample_id: str, text: str, heading: str, lead: str, controls: frozenset[str]
 ) -> Sample:
     """A sentence read as the matcher reads a clause on its own (:meth:`Engine.match_text`)."""
-    clause = _clause_of(text, heading)
+    clause = sentence_clause(text, heading, "library")
     found = engine.match_text(f"{lead} {text}" if lead else text, heading)
     features = frozenset(engine.detector_features(clause, lead, found))
     return Sample(sample_id, text, features, controls, lead, clause.heading)

@@ -34,7 +34,7 @@ from checker.match.vocabulary import with_party_words
 from checker.models import Clause, ClauseKind, Document, Match, Status
 from checker.segment.headings import reads_as_title
 
-__all__ = ["DocumentContext", "Engine"]
+__all__ = ["DocumentContext", "Engine", "sentence_clause"]
 
 _LOWER_START = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?[a-z]")
 
@@ -82,6 +82,19 @@ class _Read:
     folded: str
     candidates: dict[int, set[str]]
     prepared: _Clause | None
+
+
+def sentence_clause(text: str, heading: str = "", document: str = "example") -> Clause:
+    """One sentence as a clause of its own, under ``heading`` (a library example, a training sentence)."""
+    return Clause(
+        index=0,
+        start=0,
+        end=len(text),
+        text=text,
+        page=1,
+        heading_path=[heading] if heading else [],
+        document=document,
+    )
 
 
 class Engine:
@@ -266,15 +279,7 @@ class Engine:
 
     def match_text(self, text: str, heading: str = "", document: str = "example") -> list[Match]:
         """Matches for one sentence read on its own (library examples, the app's try-it box)."""
-        clause = Clause(
-            index=0,
-            start=0,
-            end=len(text),
-            text=text,
-            page=1,
-            heading_path=[heading] if heading else [],
-            document=document,
-        )
+        clause = sentence_clause(text, heading, document)
         ctx = DocumentContext(document, self.reader, self._periods(text), False)
         return self._match_clause(clause, ctx, "")
 
