@@ -24,13 +24,22 @@ from checker.library.schema import Control
 from checker.match.engine import Engine, sentence_clause
 from checker.models import Clause, Document
 
-__all__ = ["PROPOSE_AT", "document_samples", "fit", "library_samples", "main"]
+__all__ = [
+    "PROPOSE_AT",
+    "SENTENCES",
+    "SentencesError",
+    "TrainingSentence",
+    "document_samples",
+    "fit",
+    "library_samples",
+    "main",
+    "training_sentences",
+]
 
 CORPUS = DEFAULT_LIBRARY / "corpus"
 MODEL_DIR = DEFAULT_LIBRARY / "model"
-SENTENCES = (
-    "sentences"  # the library's training sentences, one JSON-lines file per control they were written for
-)
+# The library's training sentences: one JSON-lines file per control they were written for.
+SENTENCES = "sentences"
 # Chosen by the cross-validated figure (bench/accuracy.py, BENCHMARKS.md): the detector proposes a control
 # the rules missed from this (blended) probability on. 0.7 for the linear model alone; 0.4 once the
 # nearest labelled clauses vote beside it (open part, grouped by publisher: F1 0.374 -> 0.388, offline);
@@ -76,7 +85,8 @@ class TrainingSentence(BaseModel):
 
 
 class SentencesError(ValueError):
-    """A training-sentence file that does not parse, or names a control the library does not have."""
+    """A training-sentence line that does not parse or names a control the library does not have, or a file
+    not named after one of its controls."""
 
 
 def _sample(
@@ -92,8 +102,8 @@ def _sample(
 def training_sentences(library: Library) -> dict[str, list[TrainingSentence]]:
     """The library's training sentences (``sentences/<control>.jsonl``), per file; none without the folder.
 
-    A line that does not parse, or a control id the library lacks, is a :class:`SentencesError` naming the
-    file and line.
+    A line that does not parse, a control id the library lacks, or a file not named after a control is a
+    :class:`SentencesError` naming the file (and line).
     """
     folder = library.root / SENTENCES
     out: dict[str, list[TrainingSentence]] = {}
