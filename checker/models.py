@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "SET_ASIDE",
     "Assessment",
     "Clause",
     "ClauseKind",
@@ -198,11 +199,17 @@ class Evidence(_Frozen):
     )
 
 
+# The reason code of a rule's match that the learned detector set aside: the scorer does not count it as
+# evidence, and a finding left missing says which clause was set aside and why.
+SET_ASIDE = "set_aside"
+
+
 class Match(_Frozen):
     """One clause read against one control: what it says and how firmly.
 
     ``status`` is the status this clause alone would give the control. ``rule`` names the library rule
-    that fired and ``terms`` the words it matched, so a reviewer can see why the clause was picked.
+    that fired and ``terms`` the words it matched, so a reviewer can see why the clause was picked. A match
+    whose ``reason_codes`` open with :data:`SET_ASIDE` is not evidence.
     """
 
     control: str

@@ -23,6 +23,7 @@ from checker.library.loader import Library
 from checker.library.schema import Control, Parameter, Playbook, PlaybookControl
 from checker.match.parameters import convert
 from checker.models import (
+    SET_ASIDE,
     Assessment,
     DocumentInfo,
     Evidence,
@@ -130,9 +131,14 @@ def judge(
     playbook: Playbook,
     entry: PlaybookControl | None = None,
 ) -> Finding:
-    """The finding for one control from all its matches in a document or bundle."""
+    """The finding for one control from all its matches in a document or bundle.
+
+    A match the detector set aside (:data:`~checker.models.SET_ASIDE`) is not evidence; where nothing else
+    is, the missing finding names the clauses set aside and why.
+    """
+    evidence = [m for m in matches if SET_ASIDE not in m.reason_codes]
     judged = _numbers_from_rules(
-        sorted((apply_thresholds(m, control, playbook, entry) for m in matches), key=_rank)
+        sorted((apply_thresholds(m, control, playbook, entry) for m in evidence), key=_rank)
     )
     severity = (entry.severity.value if entry and entry.severity else None) or control.severity.value
     level = playbook.level
@@ -157,8 +163,15 @@ def judge(
         "references": references,
     }
     if not judged:
+        set_aside = [m for m in matches if SET_ASIDE in m.reason_codes]
         return Finding(
-            **base, status=Status.MISSING, reasons=["nothing in the contract binds the vendor to this"]
+            **base,
+            status=Status.MISSING,
+            reasons=[
+                "nothing in the contract binds the vendor to this",
+                *(_set_aside_reason(m) for m in set_aside[:MAX_EVIDENCE]),
+            ],
+            reason_codes=[SET_ASIDE] if set_aside else [],
         )
     conflicts = [m for m in judged if m.status == Status.CONFLICT]
     best = judged[0]
@@ -197,6 +210,14 @@ def judge(
         undecided_party=best.undecided_party,
         modality=best.modality,
     )
+
+
+def _set_aside_reason(match: Match) -> str:
+    """Where a clause the detector set aside is, what it says, and why it was set aside."""
+    ev = match.evidence
+    where = f"§{ev.section}" if ev.section else f"page {ev.page}"
+    text = ev.text if len(ev.text) <= 120 else ev.text[:117] + "..."
+    return f"{ev.document} {where} (“{text}”): {match.reasons[0]}"
 
 
 def _implied(

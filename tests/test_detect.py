@@ -13,10 +13,12 @@ import pytest
 
 from checker.detect import DetectorError, load_detector, shipped_detector, train_detector
 from checker.detect.features import clause_features, describe_feature
+from checker.detect.neighbours import read_with_lead
 from checker.detect.train import MODEL_DIR, document_samples
 from checker.extract import extract_file
 from checker.library.loader import DEFAULT_LIBRARY, load_library
 from checker.match.engine import Engine
+from checker.models import SET_ASIDE, Status
 from checker.segment import Segmenter
 
 CORPUS = DEFAULT_LIBRARY / "corpus"
@@ -53,12 +55,13 @@ def _digests(directory: Path) -> dict[str, str]:
 
 
 def test_training_is_deterministic_down_to_the_file_hashes(tmp_path: Path) -> None:
-    first = train_detector(SAMPLES, CONTROLS, propose_at=0.7, steps=30)
-    second = train_detector(list(SAMPLES), CONTROLS, propose_at=0.7, steps=30)
+    first = train_detector(SAMPLES, CONTROLS, propose_at=0.7, set_aside_below=0.25, steps=30)
+    second = train_detector(list(SAMPLES), CONTROLS, propose_at=0.7, set_aside_below=0.25, steps=30)
     first.save(tmp_path / "a")
     second.save(tmp_path / "b")
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
     reloaded = load_detector(tmp_path / "a")
+    assert (reloaded.propose_at, reloaded.set_aside_below) == (0.7, 0.25)
     feats = [s.features for s in SAMPLES[:50]]
     assert np.allclose(reloaded.probabilities(feats), first.probabilities(feats), atol=0.01)
 
@@ -185,3 +188,34 @@ def test_the_linear_model_scores_a_long_document_in_chunks_bit_for_bit_as_in_one
     assert chunked.dtype == whole.dtype and chunked.tobytes() == whole.tobytes()
     alone = np.concatenate([detector._linear([f]) for f in features[:40]])
     assert alone.tobytes() == chunked[:40].tobytes()
+
+
+def test_the_engine_sets_aside_the_rules_matches_the_detector_finds_improbable_and_says_why() -> None:
+    detector = train_detector(SAMPLES, CONTROLS, propose_at=0.7, set_aside_below=0.3)
+    engine = Engine(LIBRARY, detector)
+    aside = kept = 0
+    for doc, clauses, _ in DOCS:
+        _, read = engine.read_clauses(doc, clauses)
+        features = [engine.detector_features(c, lead, found) for c, lead, found in read]
+        probabilities = detector.probabilities(
+            features, [read_with_lead(lead, c.text, c.heading) for c, lead, _ in read]
+        )
+        row_of = {c.index: row for (c, _, _), row in zip(read, probabilities, strict=True)}
+        rules = {(m.clause_index, m.control, m.status) for m in RULES.match_document(doc, clauses)}
+        for m in engine.match_document(doc, clauses):
+            if m.rule == "detector":
+                continue
+            assert (m.clause_index, m.control, m.status) in rules  # kept, marked or not, never changed
+            p = row_of[m.clause_index][detector.column(m.control)]
+            if SET_ASIDE in m.reason_codes:
+                aside += 1
+                assert m.reason_codes[0] == SET_ASIDE and m.status != Status.CONFLICT and p < 0.3
+                assert f"gives this clause {p:.2f} for this control, under 0.30" in m.reasons[0]
+            else:
+                kept += 1
+                assert p >= 0.3 or m.status == Status.CONFLICT
+    assert aside and kept
+    # A detector that sets nothing aside (0, as one saved before set-asides existed) keeps every match.
+    detector.set_aside_below = 0.0
+    doc, clauses, _ = DOCS[0]
+    assert not any(SET_ASIDE in m.reason_codes for m in engine.match_document(doc, clauses))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from checker.api import ContractChecker, ReadDocument
-from checker.models import Status
+from checker.models import SET_ASIDE, Status
 from checker.negotiate.memo import memo_markdown
 from checker.report.html_report import render_html
 from checker.report.wording import status_reason
@@ -187,3 +187,23 @@ def test_a_term_its_document_does_not_define_is_read_through_another_document_of
     for d in shown:
         if set(d.terms) <= dpa_terms:
             assert d.document == dpa.document.name, d
+
+
+def test_a_clause_the_detector_set_aside_is_named_where_the_finding_is_read(checker: ContractChecker) -> None:
+    """The rules read encryption words in "retain and use Customer's information as necessary to comply
+    with our legal obligations"; the detector reads it as a retention clause and sets it aside, and the
+    missing finding says which clause that was, with its probability and what it reads as instead."""
+    path = ROOT / "fixtures" / "corpus" / "github-corporate-terms-of-service.md"
+    read = checker.read_file(path)
+    aside = [m for m in read.matches if m.control == "encryption_at_rest" and SET_ASIDE in m.reason_codes]
+    assert [m.evidence.section for m in aside] == ["K.4"] and "retain and use" in aside[0].evidence.text
+    assert not [m for m in read.matches if m.control == "encryption_at_rest" and m not in aside]
+    a = checker.assess([read], "all")
+    f = next(f for f in a.findings if f.control == "encryption_at_rest")
+    assert f.status is Status.MISSING and not f.evidence and f.reason_codes == [SET_ASIDE]
+    reason = status_reason(f)
+    assert "§K.4" in reason and "retain and use Customer" in reason and "under 0.30" in reason
+    assert "it reads the clause as ND-05" in reason  # by its catalogue code, never its id
+    row = next(r for r in finding_rows(a.findings, checker.library) if r["ID"] == "encryption_at_rest")
+    assert "§K.4" in row["Reason"]
+    assert "§K.4" in render_html(a)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checker.library.loader import load_library, resolve_playbook
 from checker.match.engine import Engine
-from checker.models import DocumentInfo, Status
+from checker.models import SET_ASIDE, DocumentInfo, Status
 from checker.score import assess, judge
 
 LIBRARY = load_library()
@@ -116,3 +116,29 @@ def test_a_number_the_rules_read_outranks_one_on_a_clause_the_detector_proposed(
     # Without a number of the rules' own, the proposal stays the evidence.
     alone = judge(control, [proposed], playbook)
     assert alone.params == {"compromise_notice_hours": 24.0}
+
+
+def test_a_match_the_detector_set_aside_is_not_evidence_and_the_missing_finding_names_it() -> None:
+    playbook = resolve_playbook("baseline", LIBRARY)
+    firm, vague = _matches(
+        "Supplier shall notify Customer of any Security Incident within 24 hours.",
+        "Supplier shall promptly notify Customer of any Security Incident.",
+    )
+    aside = firm.model_copy(
+        update={
+            "reasons": [
+                "set aside: the learned detector gives this clause 0.12 for this control",
+                *firm.reasons,
+            ],
+            "reason_codes": [SET_ASIDE, *firm.reason_codes],
+        }
+    )
+    alone = judge(CONTROL, [aside], playbook)
+    assert alone.status == Status.MISSING and not alone.evidence and not alone.params
+    assert alone.reason_codes == [SET_ASIDE]
+    assert alone.reasons[0] == "nothing in the contract binds the vendor to this"
+    assert "within 24 hours" in alone.reasons[1] and "0.12 for this control" in alone.reasons[1]
+    # Beside a clause that is evidence, the set-aside one neither decides nor supports the finding.
+    both = judge(CONTROL, [aside, vague], playbook)
+    assert both.status == Status.WEAK and [e.text for e in both.evidence] == [vague.evidence.text]
+    assert SET_ASIDE not in both.reason_codes and not both.params

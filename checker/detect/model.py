@@ -84,6 +84,9 @@ class Detector:
     vectors: StaticVectors | None = None
     neighbours: Neighbours | None = None
     blend: float = 0.0
+    # A rule's match the detector gives less than this (met or weak; a conflict is never set aside) is not
+    # evidence: the finding says which clause was set aside and why (0: nothing is set aside).
+    set_aside_below: float = 0.0
     _example_index: dict[str, list[tuple[str, str, frozenset[int]]]] = field(default_factory=dict, repr=False)
 
     def column(self, control: str) -> int | None:
@@ -211,6 +214,7 @@ class Detector:
             "controls": list(self.controls),
             "features": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
             "propose_at": self.propose_at,
+            "set_aside_below": self.set_aside_below,
             "examples": {c: [list(e) for e in v] for c, v in sorted(self.examples.items())},
             "provenance": {**self.provenance, "weights_sha256": weights_sha256},
         }
@@ -273,6 +277,8 @@ def load_detector(directory: Path) -> Detector:
         vocabulary=vocabulary,
         weights=weights,
         propose_at=float(meta["propose_at"]),
+        # A detector saved before set-asides existed sets nothing aside.
+        set_aside_below=float(meta.get("set_aside_below", 0.0)),
         examples={c: [(a, b) for a, b in v] for c, v in meta["examples"].items()},
         provenance=meta["provenance"],
     )
@@ -324,6 +330,7 @@ def train_detector(
     controls: Sequence[str],
     *,
     propose_at: float,
+    set_aside_below: float = 0.0,
     min_count: int = 2,
     steps: int = 100,
     learning_rate: float = 0.3,
@@ -397,7 +404,9 @@ def train_detector(
         "min_count": min_count,
         "training_data_sha256": digest.hexdigest(),
     }
-    detector = Detector(tuple(controls), vocab, w, propose_at, examples, provenance)
+    detector = Detector(
+        tuple(controls), vocab, w, propose_at, examples, provenance, set_aside_below=set_aside_below
+    )
     if vectors is not None and n:
         raw = vectors.embed([read_with_lead(s.lead, s.text, s.heading) for s in samples])
         near = build_neighbours(raw, controls, [s.controls for s in samples], [s.id for s in samples])

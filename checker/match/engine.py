@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
 
+import numpy as np
+
 from checker.detect.features import clause_features, describe_feature
 from checker.detect.model import Detector
 from checker.detect.neighbours import read_with_lead
@@ -31,7 +33,7 @@ from checker.match.roles import Roles, read_roles
 from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit, searches
 from checker.match.structure import Predicate, Structure
 from checker.match.vocabulary import with_party_words
-from checker.models import Clause, ClauseKind, Document, Match, Status
+from checker.models import SET_ASIDE, Clause, ClauseKind, Document, Match, Status
 from checker.segment.headings import reads_as_title
 
 __all__ = ["DocumentContext", "Engine", "sentence_clause"]
@@ -159,14 +161,13 @@ class Engine:
 
         ``roles`` are the document's parties (:meth:`roles`), read from the document when not given.
         The rules read each clause first; then, with a detector, every clause's features (its words, the
-        library terms it contains, what the rules found) are scored at once and the detector proposes the
-        controls the rules did not find (:meth:`_proposals`).
+        library terms it contains, what the rules found) are scored at once: the detector sets aside the
+        rules' matches it finds improbable and proposes the controls the rules did not find (:meth:`_detect`).
         """
         ctx, read = self._read_document(doc, clauses, roles)
-        matches = [m for r in read for m in r.found]
         if self.detector is not None and read:
-            matches.extend(self._proposals(read, ctx))
-        return matches
+            return self._detect(read, ctx)
+        return [m for r in read for m in r.found]
 
     def read_clauses(
         self, doc: Document, clauses: Sequence[Clause], roles: Roles | None = None
@@ -222,11 +223,15 @@ class Engine:
         hints.extend(f"r:{m.control}:{m.status.value}" for m in found)
         return clause_features(clause.text, clause.heading, lead, hints)
 
-    def _proposals(self, read: list[_Read], ctx: DocumentContext) -> list[Match]:
-        """Controls the detector finds with at least its ``propose_at`` probability and the rules missed.
+    def _detect(self, read: list[_Read], ctx: DocumentContext) -> list[Match]:
+        """The rules' matches, with those the detector sets aside marked, and the detector's proposals.
 
-        The detector only proposes: who is bound, how firmly, the numbers and the weak language are read
-        by the same analysis as a rule's match (:meth:`_judge`), from the clause's own verbs.
+        A rule's met or weak match for a control the detector gives less than its ``set_aside_below`` is
+        kept, marked :data:`SET_ASIDE` with the reason, and is not evidence (the scorer says which clause it
+        set aside); a conflict is never set aside. The detector proposes the controls it finds with at
+        least its ``propose_at`` probability and the rules missed. It only proposes: who is bound, how
+        firmly, the numbers and the weak language are read by the same analysis as a rule's match
+        (:meth:`_judge`), from the clause's own verbs.
         """
         detector = self.detector
         assert detector is not None
@@ -238,7 +243,12 @@ class Engine:
         by_id = {c.control.id: c for c in self._controls}
         # A reason names a control by its catalogue code (shown beside every title), never by its id.
         titles = {cid: c.control.catalogue or c.control.title for cid, c in by_id.items()}
-        out: list[Match] = []
+        # The rules' matches first (in clause order), then the detector's proposals.
+        out = [
+            self._set_aside(m, row, titles)
+            for r, row in zip(read, probabilities, strict=True)
+            for m in r.found
+        ]
         for index, (r, feats, row) in enumerate(zip(read, features, probabilities, strict=True)):
             clause = r.clause
             have = {m.control for m in r.found}
@@ -276,6 +286,26 @@ class Engine:
                     )
                 )
         return out
+
+    def _set_aside(self, match: Match, row: np.ndarray, titles: dict[str, str]) -> Match:
+        """The rule's match as it is, or marked :data:`SET_ASIDE` when the detector finds it improbable."""
+        detector = self.detector
+        assert detector is not None
+        col = detector.column(match.control)
+        if col is None or match.status == Status.CONFLICT or row[col] >= detector.set_aside_below:
+            return match
+        best = int(row.argmax())
+        if row[best] >= detector.propose_at:
+            reads_as = f"it reads the clause as {titles.get(detector.controls[best], detector.controls[best])} ({row[best]:.2f})"
+        else:
+            reads_as = f"it finds no control probable in the clause (highest {row[best]:.2f})"
+        reason = (
+            f"set aside: the rules' words matched, but the learned detector gives this clause "
+            f"{row[col]:.2f} for this control, under {detector.set_aside_below:.2f}; {reads_as}"
+        )
+        return match.model_copy(
+            update={"reasons": [reason, *match.reasons], "reason_codes": [SET_ASIDE, *match.reason_codes]}
+        )
 
     def match_text(self, text: str, heading: str = "", document: str = "example") -> list[Match]:
         """Matches for one sentence read on its own (library examples, the app's try-it box)."""
