@@ -179,6 +179,29 @@ def test_a_document_read_at_once_gives_each_clause_what_it_gives_read_alone(
     assert any(m.rule == "detector" for m in whole[len(alone) :])
 
 
+def test_a_read_document_gives_the_detector_each_clauses_own_features() -> None:
+    """match_document keeps a clause's term groups as the detector names them (one list, not the index's
+    sets, which lived as long as the document); the detector must read what it reads of the clause alone."""
+    from checker.detect import shipped_detector
+
+    library = load_library()
+    engine = Engine(library, shipped_detector(library.root))
+    path = (
+        Path(__file__).resolve().parent.parent
+        / "fixtures"
+        / "corpus"
+        / "commonpaper-data-processing-agreement.md"
+    )
+    doc = extract_bytes(path.read_bytes(), path.name)
+    _, read = engine._read_document(doc, segment(doc))
+    assert sum(bool(r.groups) for r in read) >= 20 and sum(bool(r.found) for r in read) >= 20
+    for r in read:
+        assert all(isinstance(name, str) and name.startswith("g:") for name in r.groups)
+        assert engine._features(r.clause, r.lead, r.found, r.groups) == engine.detector_features(
+            r.clause, r.lead, r.found
+        )
+
+
 LEAD_IN_THEN_HEADINGS = """Data Processing Terms
 
 1. Transfers
