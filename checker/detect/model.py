@@ -13,7 +13,7 @@ import itertools
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -402,8 +402,9 @@ def train_detector(
         raw = vectors.embed([read_with_lead(s.lead, s.text, s.heading) for s in samples])
         near = build_neighbours(raw, controls, [s.controls for s in samples], [s.id for s in samples])
         # Kept at the precision it is saved in, so that a reloaded detector decides the same.
-        near.vectors = near.vectors.astype(np.float16).astype(np.float32)
-        near.centre = np.round(near.centre, 6)
+        near = replace(
+            near, vectors=near.vectors.astype(np.float16).astype(np.float32), centre=np.round(near.centre, 6)
+        )
         detector.vectors, detector.neighbours, detector.blend = vectors, near, blend
         provenance.update(
             {

@@ -9,7 +9,7 @@ carry the control are also the explanation a reviewer reads: "like these labelle
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -82,10 +82,17 @@ class Neighbours:
     ids: list[str]
     k: int = K
     temperature: float = TEMPERATURE
+    columns: np.ndarray = field(init=False, repr=False)  # (d, n): ``vectors.T``, its rows together in memory
+
+    def __post_init__(self) -> None:
+        # BLAS multiplies several queries by ``vectors.T`` about an eighth faster when that operand's rows
+        # lie together in memory, with the same float32 sums. One query goes through matrix-vector code
+        # instead, whose sums depend on the layout: it keeps reading ``vectors.T``.
+        self.columns = np.ascontiguousarray(self.vectors.T)
 
     def nearest(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each raw query vector: the indices of its ``k`` nearest training clauses and their similarity."""
-        sims = unit_rows(queries, self.centre) @ self.vectors.T
+        sims = unit_rows(queries, self.centre) @ (self.columns if len(queries) > 1 else self.vectors.T)
         return top_k(sims, min(self.k, sims.shape[1]))
 
     def probabilities(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
