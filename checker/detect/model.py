@@ -235,12 +235,17 @@ class Detector:
 
 
 def _row(vocabulary: dict[str, int], features: Iterable[str], bias: int) -> list[int]:
-    """A clause's feature indices with the bias, sorted (the intersection runs in C; the indices of
-    distinct features are distinct, so a list sorts what a set would)."""
-    known = vocabulary.keys() & features
-    known.discard(BIAS)
-    row = list(map(vocabulary.__getitem__, known))
-    row.append(bias)
+    """A clause's feature indices with the bias, sorted (the indices of distinct features are distinct, so
+    a list sorts what a set would).
+
+    One lookup a feature (``get``, mapped in C): the intersection with the vocabulary's keys and a second
+    lookup of each known feature cost a fifth more, the vocabulary's 36,000 keys being read from memory.
+    """
+    if not isinstance(features, set | frozenset):
+        features = set(features)
+    row = [i for i in map(vocabulary.get, features) if i is not None]
+    if BIAS not in features:
+        row.append(bias)
     row.sort()
     return row
 
