@@ -32,7 +32,7 @@ STAGES = (
     ("checker.match.engine", "rule_hit", "rules: term-group regular expressions, nearness"),
     ("checker.match.engine", "Engine._prepare", "clause preparation: numbers, modals, non-evidence"),
     ("checker.match.engine", "judge", "judging stages: party, modality, numbers, weak language"),
-    ("checker.match.engine", "Engine.detector_features", "detector features: words, pairs, term groups"),
+    ("checker.match.engine", "Engine._features", "detector features: words, pairs, term groups"),
     ("checker.detect.model", "Detector._linear", "detector linear model (NumPy)"),
     ("checker.detect.vectors", "StaticVectors.embed", "detector: clauses into vectors (word pieces, mean)"),
     (

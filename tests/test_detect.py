@@ -173,6 +173,8 @@ def test_the_linear_model_scores_a_long_document_in_chunks_bit_for_bit_as_in_one
     path = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "37signals-terms-of-service.md"
     features = [clause_features(c.text, c.heading) for c in Segmenter().segment(extract_file(path))]
     features.append({BIAS, "notify"})  # a feature list that names the bias counts it once, unscaled
+    # Features in a list count once each, and the bias and unknown features as in a set.
+    features.append(["notify", "security incident", "notify", BIAS, "no such feature", "security incident"])
     assert len(features) > 3 * _LINEAR_CHUNK
     vocab = detector.vocabulary
     bias = vocab[BIAS]

@@ -266,3 +266,70 @@ def test_embedding_texts_together_gives_each_texts_own_mean_bit_for_bit() -> Non
     assert together.dtype == np.float32
     assert together.tobytes() == np.stack([one(t) for t in texts]).tobytes()
     assert VECTORS.embed([]).shape == (0, VECTORS.dimensions)
+
+
+def test_top_k_keeps_the_highest_similarities_and_the_earlier_training_clause_among_equals() -> None:
+    # The shipped neighbour index against the corpus clauses: top_k reads only the column groups that can
+    # hold a row's k highest, and must give what sorting every column (value down, column up) gives.
+    from checker.detect.model import shipped_detector
+    from checker.detect.neighbours import top_k, unit_rows
+    from checker.library.loader import DEFAULT_LIBRARY
+
+    detector = shipped_detector(DEFAULT_LIBRARY)
+    assert detector is not None and detector.neighbours is not None and detector.vectors is not None
+    near = detector.neighbours
+    corpus = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+    texts = [line.strip() for line in (corpus / "github-data-protection-agreement-2023-02.md").read_text(
+        encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
+    texts += ["Supplier shall notify the Customer of any Security Incident within 24 hours."]
+    sims = unit_rows(detector.vectors.embed(texts), near.centre) @ near.vectors.T
+    # The training set repeats clauses, so rows have equal similarities inside and at the edge of their top 20.
+    assert any(len(set(row[np.argsort(-row)[:21]].tolist())) < 21 for row in sims)
+
+    def by_sorting(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        order = np.array([np.lexsort((np.arange(len(row)), -row))[:k] for row in sims])
+        return order, np.take_along_axis(sims, order, axis=1)
+
+    for k in (1, 20, 200):
+        top, values = top_k(sims, k)
+        expected_top, expected_values = by_sorting(sims, k)
+        assert np.array_equal(top, expected_top) and values.tobytes() == expected_values.tobytes()
+    # A row of equal similarities (a query with no word the table knows, before centring): the first k columns.
+    assert top_k(np.zeros((1, 500), dtype=np.float32), 20)[0].tolist() == [list(range(20))]
+    # Fewer columns than four times k (one group), and every column.
+    small = sims[:, :50]
+    assert np.array_equal(top_k(small, 20)[0], by_sorting(small, 20)[0])
+    assert np.array_equal(top_k(small, 50)[0], by_sorting(small, 50)[0])
+    assert top_k(sims[:0], 20)[0].shape == (0, 20)
+
+
+def test_the_neighbour_index_reads_its_columns_with_the_same_sums_and_follows_training() -> None:
+    # Several queries are multiplied by a copy of vectors.T held row by row (faster in BLAS); on the
+    # corpus clauses that must give what the product with vectors.T gives, bit for bit.
+    from checker.detect.model import shipped_detector
+    from checker.detect.neighbours import top_k, unit_rows
+    from checker.library.loader import DEFAULT_LIBRARY
+
+    detector = shipped_detector(DEFAULT_LIBRARY)
+    assert detector is not None and detector.neighbours is not None and detector.vectors is not None
+    near = detector.neighbours
+    assert near.columns.flags.c_contiguous and np.array_equal(near.columns, near.vectors.T)
+    corpus = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+    texts = [line.strip() for line in (corpus / "github-data-protection-agreement-2023-02.md").read_text(
+        encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
+    raw = detector.vectors.embed(texts)
+    for n in (1, 2, 25, 256):
+        top, sims = near.nearest(raw[:n])
+        by_rows = unit_rows(raw[:n], near.centre) @ near.vectors.T
+        expected_top, expected_sims = top_k(by_rows, near.k)
+        assert np.array_equal(top, expected_top) and sims.tobytes() == expected_sims.tobytes()
+    # Training rounds the vectors to the precision they are saved in: the columns are those rounded vectors.
+    samples = [Sample(f"s:{i}", t, frozenset(t.lower().split()), frozenset({"c"} if i % 2 else set()))
+               for i, t in enumerate(texts[:40])]  # fmt: skip
+    trained = train_detector(samples, ["c"], propose_at=0.4, steps=2, vectors=VECTORS)
+    assert trained.neighbours is not None
+    assert np.array_equal(trained.neighbours.columns, trained.neighbours.vectors.T)
+    assert (
+        trained.neighbours.vectors.tobytes()
+        == trained.neighbours.vectors.astype(np.float16).astype(np.float32).tobytes()
+    )

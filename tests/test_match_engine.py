@@ -10,7 +10,7 @@ from checker.extract import extract_bytes
 from checker.library.loader import load_library
 from checker.match.engine import Engine
 from checker.match.parameters import convert
-from checker.models import SET_ASIDE, Match, Status
+from checker.models import SET_ASIDE, Document, Match, Status
 from checker.segment import segment
 
 ENGINE = Engine(load_library())
@@ -151,25 +151,30 @@ def test_a_rule_hit_in_a_clause_with_an_exclude_phrase_is_no_finding() -> None:
     assert _one(duty + " where the breach notification laws require it.", "incident_notification") is None
 
 
-def test_a_document_read_at_once_gives_each_clause_what_it_gives_read_alone(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """match_document shares a clause's folded text, term groups and preparation between the rules and the
-    detector, and the term index keeps each word's prefix keys: each clause, read alone with its lead-in,
-    must agree, and so must an index that keeps no word's prefixes."""
+def _agreement_with_detector() -> tuple[Engine, Document]:
+    """The shipped engine with its detector, and a real data processing agreement."""
     from checker.detect import shipped_detector
-    from checker.match import rules
-    from checker.match.phrases import fold
 
     library = load_library()
-    engine = Engine(library, shipped_detector(library.root))
     path = (
         Path(__file__).resolve().parent.parent
         / "fixtures"
         / "corpus"
         / "commonpaper-data-processing-agreement.md"
     )
-    doc = extract_bytes(path.read_bytes(), path.name)
+    return Engine(library, shipped_detector(library.root)), extract_bytes(path.read_bytes(), path.name)
+
+
+def test_a_document_read_at_once_gives_each_clause_what_it_gives_read_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """match_document shares a clause's folded text, term groups and preparation between the rules and the
+    detector, and the term index keeps each word's prefix keys: each clause, read alone with its lead-in,
+    must agree, and so must an index that keeps no word's prefixes."""
+    from checker.match import rules
+    from checker.match.phrases import fold
+
+    engine, doc = _agreement_with_detector()
     ctx, read = engine.read_clauses(doc, segment(doc))
     monkeypatch.setattr(rules, "_MAX_WORDS", 0)
     cold = rules.RuleIndex(engine._controls)  # keeps no word's prefix keys: works each out afresh
@@ -185,6 +190,19 @@ def test_a_document_read_at_once_gives_each_clause_what_it_gives_read_alone(
     # The rules' matches first, as read alone (those the detector set aside marked so), then its proposals.
     assert [_unmarked(m) for m in whole[: len(alone)]] == alone
     assert any(m.rule == "detector" for m in whole[len(alone) :])
+
+
+def test_a_read_document_gives_the_detector_each_clauses_own_features() -> None:
+    """match_document keeps a clause's term groups as the detector names them (one list, not the index's
+    sets, which lived as long as the document); the detector must read what it reads of the clause alone."""
+    engine, doc = _agreement_with_detector()
+    _, read = engine._read_document(doc, segment(doc))
+    assert sum(bool(r.groups) for r in read) >= 20 and sum(bool(r.found) for r in read) >= 20
+    for r in read:
+        assert all(isinstance(name, str) and name.startswith("g:") for name in r.groups)
+        assert engine._features(r.clause, r.lead, r.found, r.groups) == engine.detector_features(
+            r.clause, r.lead, r.found
+        )
 
 
 LEAD_IN_THEN_HEADINGS = """Data Processing Terms

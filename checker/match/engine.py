@@ -75,14 +75,15 @@ class _Clause:
 
 @dataclass
 class _Read:
-    """One clause as the rules read it, with what the detector reuses: its folded text, the term groups
-    it contains and its preparation (made once, by the first rule hit or detector proposal that needs it)."""
+    """One clause as the rules read it, with what the detector reuses: its folded text, the detector's
+    names of the term groups it contains and its preparation (made once, by the first rule hit or detector
+    proposal that needs it)."""
 
     clause: Clause
     lead: str
     found: list[Match]
     folded: str
-    candidates: dict[int, set[str]]
+    groups: list[str]
     prepared: _Clause | None
 
 
@@ -197,7 +198,10 @@ class Engine:
             candidates = self._index.candidates(folded)
             verdicts, prepared = self._rules(clause, ctx, lead, folded, candidates)
             found = [m for _, m, _ in verdicts if m is not None]
-            read.append(_Read(clause, lead, found, folded, candidates, prepared))
+            # The term groups are kept as the detector names them: one list a clause, not the index's sets
+            # (a dict and a set per control, and the clause's words), which lived as long as the document
+            # and were walked by every collection of the garbage collector.
+            read.append(_Read(clause, lead, found, folded, self._group_hints(candidates), prepared))
             if not continues:
                 # A clause ending in a colon introduces the items that follow it.
                 lead_in = clause if clause.text.rstrip().endswith((":", "-", "—")) else None
@@ -217,10 +221,17 @@ class Engine:
         """
         if candidates is None:
             candidates = self._index.candidates(fold(f"{lead} {clause.text}" if lead else clause.text))
+        return self._features(clause, lead, found, self._group_hints(candidates))
+
+    def _group_hints(self, candidates: dict[int, set[str]]) -> list[str]:
+        """The detector's names of a clause's term groups ("g:control:group")."""
         # Each control's group names looked up in C: map(getter of control i, its groups) for every i.
         named = map(map, map(self._group_names.__getitem__, candidates), candidates.values())
-        hints = list(chain.from_iterable(named))
-        hints.extend(f"r:{m.control}:{m.status.value}" for m in found)
+        return list(chain.from_iterable(named))
+
+    def _features(self, clause: Clause, lead: str, found: Sequence[Match], groups: list[str]) -> set[str]:
+        """:meth:`detector_features` from the clause's term groups as :meth:`_group_hints` names them."""
+        hints = [*groups, *(f"r:{m.control}:{m.status.value}" for m in found)]
         return clause_features(clause.text, clause.heading, lead, hints)
 
     def _detect(self, read: list[_Read], ctx: DocumentContext) -> list[Match]:
@@ -235,7 +246,7 @@ class Engine:
         """
         detector = self.detector
         assert detector is not None
-        features = [self.detector_features(r.clause, r.lead, r.found, r.candidates) for r in read]
+        features = [self._features(r.clause, r.lead, r.found, r.groups) for r in read]
         opinion = detector.read(
             features, [read_with_lead(r.lead, r.clause.text, r.clause.heading) for r in read]
         )
