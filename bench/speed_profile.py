@@ -43,7 +43,7 @@ STAGES = (
     ("checker.detect.model", "Detector.why", "detector explanations: weights"),
     ("checker.detect.model", "Detector.like", "detector explanations: nearest labelled clauses"),
     ("checker.detect.model", "Detector.nearest", "detector explanations: nearest labelled clauses"),
-    ("checker.match.engine", "Engine._proposals", "detector proposals: loop, copies"),
+    ("checker.match.engine", "Engine._detect", "detector proposals and set-asides: loop, copies"),
     ("bench.speed_profile", "assess", "score: findings per control"),
 )
 
