@@ -193,9 +193,8 @@ def judge(
     if conflicts:
         # The contract both binds and excludes: never report it as plainly met; show both sides.
         other = conflicts[0].evidence
-        where = f"§{other.section}" if other.section else f"page {other.page}"
         reasons.append(
-            f"another clause ({other.document} {where}) appears to exclude it: resolve which prevails"
+            f"another clause ({other.document} {_where(other)}) appears to exclude it: resolve which prevails"
         )
         codes.append("inconsistent")
     return Finding(
@@ -212,12 +211,16 @@ def judge(
     )
 
 
+def _where(evidence: Evidence) -> str:
+    """Where a clause is in its document, as a reason names it: its section, or its page."""
+    return f"§{evidence.section}" if evidence.section else f"page {evidence.page}"
+
+
 def _set_aside_reason(match: Match) -> str:
     """Where a clause the detector set aside is, what it says, and why it was set aside."""
     ev = match.evidence
-    where = f"§{ev.section}" if ev.section else f"page {ev.page}"
     text = ev.text if len(ev.text) <= 120 else ev.text[:117] + "..."
-    return f"{ev.document} {where} (“{text}”): {match.reasons[0]}"
+    return f"{ev.document} {_where(ev)} (“{text}”): {match.reasons[0]}"
 
 
 def _implied(
