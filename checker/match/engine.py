@@ -306,8 +306,9 @@ class Engine:
         if col is None or match.status == Status.CONFLICT or row[col] >= detector.set_aside_below:
             return match
         best = int(row.argmax())
-        if row[best] >= detector.propose_at:
-            reads_as = f"it reads the clause as {titles.get(detector.controls[best], detector.controls[best])} ({row[best]:.2f})"
+        name = titles.get(detector.controls[best])  # by its code, never its id
+        if name is not None and row[best] >= detector.propose_at:
+            reads_as = f"it reads the clause as {name} ({row[best]:.2f})"
         else:
             reads_as = f"it finds no control probable in the clause (highest {row[best]:.2f})"
         reason = (
