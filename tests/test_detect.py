@@ -55,15 +55,53 @@ def _digests(directory: Path) -> dict[str, str]:
 
 
 def test_training_is_deterministic_down_to_the_file_hashes(tmp_path: Path) -> None:
-    first = train_detector(SAMPLES, CONTROLS, propose_at=0.7, set_aside_below=0.25, steps=30)
-    second = train_detector(list(SAMPLES), CONTROLS, propose_at=0.7, set_aside_below=0.25, steps=30)
+    settings = {"propose_at": 0.7, "set_aside_below": 0.25, "context": 0.2, "context_reach": 2, "steps": 30}
+    first = train_detector(SAMPLES, CONTROLS, **settings)  # type: ignore[arg-type]
+    second = train_detector(list(SAMPLES), CONTROLS, **settings)  # type: ignore[arg-type]
     first.save(tmp_path / "a")
     second.save(tmp_path / "b")
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
     reloaded = load_detector(tmp_path / "a")
     assert (reloaded.propose_at, reloaded.set_aside_below) == (0.7, 0.25)
+    assert (reloaded.context, reloaded.context_reach) == (0.2, 2)
     feats = [s.features for s in SAMPLES[:50]]
     assert np.allclose(reloaded.probabilities(feats), first.probabilities(feats), atol=0.01)
+    in_order = reloaded.read(feats, in_order=True).probabilities
+    assert np.allclose(in_order, first.read(feats, in_order=True).probabilities, atol=0.01)
+    # A detector saved before context existed reads each clause on its own.
+    meta = json.loads((tmp_path / "a" / "detector.json").read_text(encoding="utf-8"))
+    del meta["context"]
+    (tmp_path / "a" / "detector.json").write_text(json.dumps(meta), encoding="utf-8")
+    older = load_detector(tmp_path / "a")
+    assert (older.context, older.context_reach) == (0.0, 0)
+    assert np.array_equal(older.read(feats, in_order=True).probabilities, older.probabilities(feats))
+
+
+def test_a_documents_clauses_are_read_with_the_clauses_beside_them() -> None:
+    detector = train_detector(SAMPLES, CONTROLS, propose_at=0.7, context=0.2, context_reach=2, steps=30)
+    doc, clauses, _ = DOCS[0]
+    _, read = RULES.read_clauses(doc, clauses)
+    features = [RULES.detector_features(c, lead, found) for c, lead, found in read]
+    own = detector.probabilities(features)  # each clause on its own, as any list of clauses is read
+    opinion = detector.read(features, in_order=True)
+    assert opinion.own is not None and opinion.beside is not None
+    assert np.array_equal(opinion.own, own)
+    n = len(own)
+    for i in range(n):
+        beside = own[[j for j in range(i - 2, i + 3) if j != i and 0 <= j < n]].max(axis=0)
+        assert np.allclose(opinion.beside[i], beside)
+        assert np.allclose(opinion.probabilities[i], 0.8 * own[i] + 0.2 * beside, atol=1e-6)
+    # What a reason says: the probability, its own and what the clauses beside it give.
+    row, col = np.unravel_index(int(np.argmax(opinion.probabilities - own)), own.shape)
+    assert opinion.probabilities[row, col] > own[row, col]  # some clause is read up by its neighbours
+    said = opinion.said(int(row), int(col))
+    assert said == (
+        f"{opinion.probabilities[row, col]:.2f} ({own[row, col]:.2f} on its own, "
+        f"{opinion.beside[row, col]:.2f} beside it)"
+    )
+    # One clause (a sentence checked on its own) has no neighbours; out of order nothing is mixed.
+    assert np.array_equal(detector.read(features[:1], in_order=True).probabilities, own[:1])
+    assert detector.read(features).own is None and detector.read(features).said(0, 0) == f"{own[0, 0]:.2f}"
 
 
 def test_tampered_or_missing_weights_are_refused(tmp_path: Path) -> None:
@@ -217,6 +255,25 @@ def test_the_engine_sets_aside_the_rules_matches_the_detector_finds_improbable_a
                 kept += 1
                 assert p >= 0.3 or m.status == Status.CONFLICT
     assert aside and kept
+    # A detector that reads clauses in context decides, and says, from the probability in context.
+    detector.context, detector.context_reach = 0.2, 2
+    doc, clauses, _ = DOCS[0]
+    _, read = engine.read_clauses(doc, clauses)
+    features = [engine.detector_features(c, lead, found) for c, lead, found in read]
+    texts = [read_with_lead(lead, c.text, c.heading) for c, lead, _ in read]
+    opinion = detector.read(features, texts, in_order=True)
+    index_of = {c.index: i for i, (c, _, _) in enumerate(read)}
+    matches = engine.match_document(doc, clauses)
+    for m in matches:
+        i, col = index_of[m.clause_index], detector.column(m.control)
+        if SET_ASIDE in m.reason_codes:
+            assert opinion.probabilities[i, col] < 0.3
+            assert f"gives this clause {opinion.said(i, col)} for this control" in m.reasons[0]
+        elif m.rule == "detector":
+            assert opinion.probabilities[i, col] >= 0.7
+            assert f"(probability {opinion.said(i, col)})" in m.reasons[0] and "beside it" in m.reasons[0]
+    assert any(SET_ASIDE in m.reason_codes for m in matches) and any(m.rule == "detector" for m in matches)
+    detector.context = 0.0
     # A detector that sets nothing aside (0, as one saved before set-asides existed) keeps every match.
     detector.set_aside_below = 0.0
     doc, clauses, _ = DOCS[0]

@@ -87,7 +87,7 @@ def test_any_defined_term_the_evidence_uses_comes_with_its_definition(
     # "will have the meaning given in ..." is a definition too, and a plural use is a use of the term.
     disclosure = by_control["subprocessor_disclosure"]
     assert "Approved Subprocessors" in disclosure.evidence[0].text
-    [subprocessor] = disclosure.definitions
+    [subprocessor] = definitions_for(disclosure.definitions, disclosure.evidence[0])
     assert subprocessor.terms == ["Subprocessor"] and subprocessor.text.startswith('"Subprocessor" will have')
     deletion = by_control["data_return_deletion"]
     terms = {t for d in deletion.definitions for t in d.terms}

@@ -108,6 +108,20 @@ def test_defined_notice_period_is_resolved_in_a_document() -> None:
     assert matches[0].status == Status.MET
 
 
+def test_a_defined_term_that_holds_the_action_gives_the_duty_its_number() -> None:
+    """DFARS 252.204-7012: '"Rapidly report" means within 72 hours of discovery', then "rapidly report
+    cyber incidents to DoD": the term is the action and its period the duty's."""
+    doc, clauses = _document(
+        "# Definitions\n\n"
+        "\u201cRapidly report\u201d means within 72 hours of discovery of any cyber incident.\n\n"
+        "# Reporting\n\n"
+        "The Contractor shall rapidly report cyber incidents to DoD at https://dibnet.dod.mil.\n"
+    )
+    matches = [m for m in ENGINE.match_document(doc, clauses) if m.control == "incident_notification"]
+    assert [m.params for m in matches] == [{"notification_hours": 72}]
+    assert matches[0].status == Status.MET  # it was weak: "no fixed notification is stated"
+
+
 def test_lead_in_gives_party_and_modality_to_list_items() -> None:
     doc, clauses = _document(
         "1. Security\n\n"

@@ -35,6 +35,9 @@ WINDOWS = load_library().language["reading"]["windows"]
         ("USD 5,000,000 per claim", 5_000_000, "amount"),
         ("$5 million in the aggregate", 5_000_000, "amount"),
         ("no less than five million euros", 5_000_000, "amount"),
+        ("policy limits of at least five million US dollars in coverage", 5_000_000, "amount"),
+        ("not less than 2,000,000 U.S. dollars", 2_000_000, "amount"),
+        ("two million united states dollars", 2_000_000, "amount"),
     ],
 )
 def test_known_forms(text: str, value: float, unit: str) -> None:
@@ -113,6 +116,7 @@ CASED_PIECES = [
     "GBP 12",
     "$5 Million",
     "300 Dollars",
+    "Five Million US Dollars",
     "a Year",
     "48-Hour",
     "24H",

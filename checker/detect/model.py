@@ -56,11 +56,25 @@ class Sample:
 @dataclass(frozen=True)
 class Opinion:
     """The detector's reading of some clauses: probabilities (clauses × controls) and, with a neighbour
-    index, each clause's nearest labelled clauses (indices, best first) and their similarities."""
+    index, each clause's nearest labelled clauses (indices, best first) and their similarities.
+
+    Read as a document's clauses in order, ``own`` is what each clause gives on its own and ``beside`` the
+    highest the clauses either side of it give (both None otherwise); ``probabilities`` weighs them.
+    """
 
     probabilities: np.ndarray
     top: np.ndarray | None = None
     sims: np.ndarray | None = None
+    own: np.ndarray | None = None
+    beside: np.ndarray | None = None
+
+    def said(self, row: int, col: int) -> str:
+        """The probability of row ``row`` for column ``col`` as a reason gives it: "0.52", or read in context
+        "0.52 (0.47 on its own, 0.71 beside it)"."""
+        text = f"{self.probabilities[row, col]:.2f}"
+        if self.own is None or self.beside is None:
+            return text
+        return f"{text} ({self.own[row, col]:.2f} on its own, {self.beside[row, col]:.2f} beside it)"
 
     def nearest(self, row: int) -> tuple[np.ndarray, np.ndarray] | None:
         """Row ``row``'s neighbours and similarities, or None without a neighbour index."""
@@ -87,6 +101,10 @@ class Detector:
     # A rule's match the detector gives less than this (met or weak; a conflict is never set aside) is not
     # evidence: the finding says which clause was set aside and why (0: nothing is set aside).
     set_aside_below: float = 0.0
+    # A document's clause is read with the ``context_reach`` clauses either side of it: its probability is
+    # (1 - context) × its own + context × the highest of theirs (0: each clause on its own).
+    context: float = 0.0
+    context_reach: int = 0
     _example_index: dict[str, list[tuple[str, str, frozenset[int]]]] = field(default_factory=dict, repr=False)
 
     def column(self, control: str) -> int | None:
@@ -112,14 +130,40 @@ class Detector:
         """
         return self.read(clauses, texts).probabilities
 
-    def read(self, clauses: Sequence[Iterable[str]], texts: Sequence[str] | None = None) -> Opinion:
+    def read(
+        self,
+        clauses: Sequence[Iterable[str]],
+        texts: Sequence[str] | None = None,
+        *,
+        in_order: bool = False,
+    ) -> Opinion:
         """The probabilities of :meth:`probabilities`, with the nearest labelled clauses behind each row, so
-        that explaining a proposal (:meth:`like`) does not search the neighbours a second time."""
+        that explaining a proposal (:meth:`like`) does not search the neighbours a second time.
+
+        ``in_order``: the clauses are one document's, in reading order, and each is read with the clauses
+        beside it (``context``): a duty's clauses come together ("Security Incidents" and the three clauses
+        under it), and a lone clause that reads like a duty among clauses that read like none is less
+        probably one. A document of one clause is read on its own.
+        """
         linear = self._linear(clauses)
         if texts is None or self.neighbours is None or self.vectors is None or not len(linear):
-            return Opinion(linear)
+            return self._in_context(Opinion(linear), in_order)
         votes, top, sims = self.neighbours.probabilities(self.vectors.embed(texts))
-        return Opinion((1.0 - self.blend) * linear + self.blend * votes, top, sims)
+        return self._in_context(
+            Opinion((1.0 - self.blend) * linear + self.blend * votes, top, sims), in_order
+        )
+
+    def _in_context(self, opinion: Opinion, in_order: bool) -> Opinion:
+        """``opinion`` with each clause's probabilities weighed with the highest of its neighbours'."""
+        own = opinion.probabilities
+        if not in_order or not self.context or not self.context_reach or len(own) < 2:
+            return opinion
+        beside = np.zeros_like(own)
+        for shift in range(1, min(self.context_reach, len(own) - 1) + 1):
+            np.maximum(beside[shift:], own[:-shift], out=beside[shift:])  # the clauses before
+            np.maximum(beside[:-shift], own[shift:], out=beside[:-shift])  # the clauses after
+        mixed = ((1.0 - self.context) * own + self.context * beside).astype(own.dtype)
+        return replace(opinion, probabilities=mixed, own=own, beside=beside)
 
     def like(
         self, text: str, control: str, k: int = 2, nearest: tuple[np.ndarray, np.ndarray] | None = None
@@ -215,6 +259,7 @@ class Detector:
             "features": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
             "propose_at": self.propose_at,
             "set_aside_below": self.set_aside_below,
+            "context": {"weight": self.context, "reach": self.context_reach},
             "examples": {c: [list(e) for e in v] for c, v in sorted(self.examples.items())},
             "provenance": {**self.provenance, "weights_sha256": weights_sha256},
         }
@@ -284,6 +329,9 @@ def load_detector(directory: Path) -> Detector:
         propose_at=float(meta["propose_at"]),
         # A detector saved before set-asides existed sets nothing aside.
         set_aside_below=float(meta.get("set_aside_below", 0.0)),
+        # ... and one saved before context existed reads each clause on its own.
+        context=float(meta.get("context", {}).get("weight", 0.0)),
+        context_reach=int(meta.get("context", {}).get("reach", 0)),
         examples={c: [(a, b) for a, b in v] for c, v in meta["examples"].items()},
         provenance=meta["provenance"],
     )
@@ -336,6 +384,8 @@ def train_detector(
     *,
     propose_at: float,
     set_aside_below: float = 0.0,
+    context: float = 0.0,
+    context_reach: int = 0,
     min_count: int = 2,
     steps: int = 100,
     learning_rate: float = 0.3,
@@ -410,7 +460,15 @@ def train_detector(
         "training_data_sha256": digest.hexdigest(),
     }
     detector = Detector(
-        tuple(controls), vocab, w, propose_at, examples, provenance, set_aside_below=set_aside_below
+        tuple(controls),
+        vocab,
+        w,
+        propose_at,
+        examples,
+        provenance,
+        set_aside_below=set_aside_below,
+        context=context,
+        context_reach=context_reach,
     )
     if vectors is not None and n:
         raw = vectors.embed([read_with_lead(s.lead, s.text, s.heading) for s in samples])

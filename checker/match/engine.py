@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
 
-import numpy as np
-
 from checker.detect.features import clause_features, describe_feature
-from checker.detect.model import Detector
+from checker.detect.model import Detector, Opinion
 from checker.detect.neighbours import read_with_lead
 from checker.library.loader import Library
 from checker.library.schema import Control, Parameter
@@ -248,18 +246,14 @@ class Engine:
         assert detector is not None
         features = [self._features(r.clause, r.lead, r.found, r.groups) for r in read]
         opinion = detector.read(
-            features, [read_with_lead(r.lead, r.clause.text, r.clause.heading) for r in read]
+            features, [read_with_lead(r.lead, r.clause.text, r.clause.heading) for r in read], in_order=True
         )
         probabilities = opinion.probabilities
         by_id = {c.control.id: c for c in self._controls}
         # A reason names a control by its catalogue code (shown beside every title), never by its id.
         titles = {cid: c.control.catalogue or c.control.title for cid, c in by_id.items()}
         # The rules' matches first (in clause order), then the detector's proposals.
-        out = [
-            self._set_aside(m, row, titles)
-            for r, row in zip(read, probabilities, strict=True)
-            for m in r.found
-        ]
+        out = [self._set_aside(m, opinion, index, titles) for index, r in enumerate(read) for m in r.found]
         for index, (r, feats, row) in enumerate(zip(read, features, probabilities, strict=True)):
             clause = r.clause
             have = {m.control for m in r.found}
@@ -285,7 +279,7 @@ class Engine:
                 )
                 reason = (
                     "detector",
-                    f"proposed by the learned detector (probability {row[col]:.2f}); what weighed most: "
+                    f"proposed by the learned detector (probability {opinion.said(index, col)}); what weighed most: "
                     f"{', '.join(describe_feature(f, titles) for f in why) or '–'}; nearest labelled clauses: {nearest or '–'}",
                 )
                 out.append(
@@ -298,10 +292,12 @@ class Engine:
                 )
         return out
 
-    def _set_aside(self, match: Match, row: np.ndarray, titles: dict[str, str]) -> Match:
-        """The rule's match as it is, or marked :data:`SET_ASIDE` when the detector finds it improbable."""
+    def _set_aside(self, match: Match, opinion: Opinion, index: int, titles: dict[str, str]) -> Match:
+        """The rule's match as it is, or marked :data:`SET_ASIDE` when the detector finds it improbable
+        (``opinion``'s row ``index`` is the match's clause)."""
         detector = self.detector
         assert detector is not None
+        row = opinion.probabilities[index]
         col = detector.column(match.control)
         if col is None or match.status == Status.CONFLICT or row[col] >= detector.set_aside_below:
             return match
@@ -313,7 +309,7 @@ class Engine:
             reads_as = f"it finds no control probable in the clause (highest {row[best]:.2f})"
         reason = (
             f"set aside: the rules' words matched, but the learned detector gives this clause "
-            f"{row[col]:.2f} for this control, under {detector.set_aside_below:.2f}; {reads_as}"
+            f"{opinion.said(index, col)} for this control, under {detector.set_aside_below:.2f}; {reads_as}"
         )
         return match.model_copy(
             update={"reasons": [reason, *match.reasons], "reason_codes": [SET_ASIDE, *match.reason_codes]}

@@ -77,7 +77,9 @@ def pick_quantity(
         return _in_context(candidates, context, structure)
     own = structure.index(action_at)
     pred = structure.predicates[own]
-    after = [q for q in candidates if q.start >= action_at and pred.start <= q.start < pred.end]
+    # A defined term may hold the action itself ('"Rapidly report" means within 72 hours': "rapidly
+    # report cyber incidents"): its number is the duty's as much as one after the action.
+    after = [q for q in candidates if q.end > action_at and pred.start <= q.start < pred.end]
     if after:
         return after[0]
     for follower in _followers(structure, own, continues):

@@ -47,6 +47,9 @@ _FREQUENCY = {
 }  # fmt: skip
 _CURRENCY = r"(?:US\s?\$|USD|EUR|GBP|€|£|\$)"
 _CURRENCY_WORDS = r"dollars|euros|pounds|USD|EUR|GBP"
+# The country a currency word may name first ("five million US dollars"), in either case: the lower-case
+# patterns are case-sensitive.
+_COUNTRY = r"(?:US|us|U\.S\.|u\.s\.|United States|united states|Canadian|canadian|Australian|australian)"
 # A piece of every currency of the two above, in lower case ("us $" has "$"; "euros" has "eur").
 _CURRENCY_MARKS = ("$", "€", "£", "usd", "eur", "gbp", "dollars", "pounds")
 
@@ -74,7 +77,8 @@ def _compile(lower: bool) -> _Patterns:
         duration=re.compile(_DURATION, flags),
         amount=re.compile(
             rf"(?<!\w)(?P<cur>{currency})\s*(?P<num>{_DIGITS})\s*(?P<scale>million|m|mm|billion|bn|k|thousand)?(?!\w)"
-            rf"|(?<![\w$€£.,])(?P<num2>{_DIGITS}|{_NUMWORDS})\s*(?P<scale2>million|billion|thousand)?\s*(?P<cur2>{currency_words})(?!\w)",
+            rf"|(?<![\w$€£.,])(?P<num2>{_DIGITS}|{_NUMWORDS})\s*(?P<scale2>million|billion|thousand)?\s*"
+            rf"(?:{_COUNTRY}\s+)?(?P<cur2>{currency_words})(?!\w)",
             flags,
         ),
     )
