@@ -342,3 +342,64 @@ def test_a_context_word_inside_a_compound_labels_nothing() -> None:
     notice = "Vendor will permit Client to audit its compliance on thirty (30) days' written notice."
     found = _finding(notice, "audit_rights")
     assert found is not None and found[1].get("audit_notice_days") == 30
+
+
+def test_a_number_followed_by_for_and_a_severity_word_is_that_severity_s() -> None:
+    # "within N days for <severity>": the number stands before its context word. Read after the word
+    # only, "critical" took the 30 days of the high vulnerabilities that follow it.
+    text = (
+        "Supplier shall remediate vulnerabilities within 15 days for critical vulnerabilities and within "
+        "30 days for high vulnerabilities."
+    )
+    assert _finding(text, "vulnerability_management") == (
+        "met",
+        {"critical_vuln_days": 15, "high_vuln_days": 30},
+    )
+    # The usual order, the word before its number, reads as before.
+    listed = (
+        "Supplier shall remediate critical vulnerabilities within 7 days, high vulnerabilities within "
+        "30 days and medium vulnerabilities within 90 days."
+    )
+    assert _finding(listed, "vulnerability_management") == (
+        "met",
+        {"critical_vuln_days": 7, "high_vuln_days": 30},
+    )
+
+
+def test_a_notice_window_is_no_update_interval_or_report_deadline() -> None:
+    # The update interval is read after an update word, the final report's deadline beside the report's
+    # name: the notice window of a clause that also lists the notice's content is neither.
+    hours = (
+        "Supplier shall notify Customer of a Security Incident within 48 hours, describing the nature of "
+        "the incident, the data affected and the measures taken."
+    )
+    assert _finding(hours, "incident_notification") == ("met", {"notification_hours": 48})
+    assert _finding(hours, "notification_content") == ("met", {})
+    days = (
+        "Supplier shall notify Customer of any Security Incident within five (5) days, describing its "
+        "nature and the data affected."
+    )
+    assert _finding(days, "notification_content") == ("met", {})
+    updates = (
+        "Provider will provide Customer with written status updates on the Security Incident at least "
+        "every twenty-four (24) hours until it is contained."
+    )
+    assert _finding(updates, "notification_content") == ("met", {"update_interval_hours": 24})
+
+
+def test_a_report_deadline_may_stand_before_the_report_s_name() -> None:
+    # final_report's context may follow its number in the sentence (context_before), when none precedes.
+    text = (
+        "Within thirty (30) days after a Security Incident is resolved, Vendor shall deliver a written root "
+        "cause analysis identifying the cause, the systems and data affected, and the corrective actions "
+        "taken."
+    )
+    assert _finding(text, "notification_content") == ("met", {"final_report_days": 30})
+    # A preservation period is no report deadline, though a report is named after it.
+    preserve = (
+        "When a Contractor discovers a cyber incident has occurred, the Contractor shall preserve and "
+        "protect images of all known affected information systems for at least 90 days from the "
+        "submission of the cyber incident report."
+    )
+    found = _finding(preserve, "notification_content")
+    assert found is None or "final_report_days" not in found[1]

@@ -205,6 +205,11 @@ class Parameter(_Strict):
         description="Phrases that must stand shortly before the number for it to belong to this parameter"
         " (e.g. 'critical' for critical_vuln days), when one clause states several.",
     )
+    context_before: bool = Field(
+        default=False,
+        description="The number may also stand before its context phrase in the sentence, when no number"
+        " follows one ('Within 30 days after resolution, Vendor shall deliver a root cause analysis').",
+    )
 
     @property
     def report_key(self) -> str:

@@ -74,7 +74,7 @@ def pick_quantity(
     """
     candidates = [q for q in readable_quantities(param, quantities) if q.start not in taken]
     if context is not None:
-        return _in_context(candidates, context, structure)
+        return _in_context(candidates, context, structure, param.context_before)
     own = structure.index(action_at)
     pred = structure.predicates[own]
     # A defined term may hold the action itself ('"Rapidly report" means within 72 hours': "rapidly
@@ -120,23 +120,57 @@ def _leaders(structure: Structure, own: int, continues: Callable[[Predicate], bo
     return out
 
 
+# What may stand between a number and a context phrase that follows it and names what the number is for:
+# "within 15 days for critical vulnerabilities", "within 7 days of any actively exploited vulnerability".
+_FOR = re.compile(
+    r"\s*(?:for|of|on|regarding|concerning|in respect of|in the case of)\s+(?:(?:all|any|each|every|the|a|an)\s+)?"
+)
+
+
 def _in_context(
-    candidates: list[Quantity], context: re.Pattern[str], structure: Structure
+    candidates: list[Quantity], context: re.Pattern[str], structure: Structure, before: bool = False
 ) -> Quantity | None:
-    """The number closest after a context phrase in its own limb, or after a label ending in ":"."""
+    """The number a context phrase names, in its own limb.
+
+    First a number followed by "for" (or "of", "on" ...) and the phrase: "within 15 days for critical
+    vulnerabilities and within 30 days for high vulnerabilities" gives critical 15, high 30. Else the
+    number closest after a context phrase in its own limb, or after a label ending in ":" ("Critical:
+    3 days"). Else, for a parameter whose phrase may follow its number (``before``), the number closest
+    before the phrase in its sentence with no other number between: "Within thirty (30) days after the
+    incident is resolved, Vendor shall deliver a root cause analysis".
+    """
+    text = structure.text
+    for q in candidates:
+        gap = _FOR.match(text, q.end)
+        if gap is not None and structure.index(gap.end()) == structure.index(q.start):
+            m = context.match(text, gap.end())
+            if m is not None and not text.startswith("-", m.end()):
+                return q
     near = []
     for q in candidates:
         i = structure.index(q.start)
         start = structure.predicates[i].start
-        if i > 0 and structure.predicates[i].opener == "stop" and structure.text[start] == ":":
+        if i > 0 and structure.predicates[i].opener == "stop" and text[start] == ":":
             start = structure.predicates[i - 1].start  # "Critical: 3 days"
         last = None
-        for m in context.finditer(structure.text, start, q.start):
-            if not structure.text.startswith("-", m.end()):  # "on-site" is no "on"
+        for m in context.finditer(text, start, q.start):
+            if not text.startswith("-", m.end()):  # "on-site" is no "on"
                 last = m
         if last is not None:
             near.append((q.start - last.end(), q))
-    return min(near, key=lambda x: x[0])[1] if near else None
+    if near or not before:
+        return min(near, key=lambda x: x[0])[1] if near else None
+    for m in context.finditer(text):
+        if text.startswith("-", m.end()):
+            continue
+        ahead = [q for q in candidates if q.end <= m.start()]
+        if not ahead:
+            continue
+        q = ahead[-1]
+        cut = any(p.opener == "sentence" and q.end < p.start <= m.start() for p in structure.predicates)
+        if not cut:
+            return q
+    return None
 
 
 def convert(value: float, unit: str, to: str) -> float | None:
