@@ -403,3 +403,33 @@ def test_a_report_deadline_may_stand_before_the_report_s_name() -> None:
     )
     found = _finding(preserve, "notification_content")
     assert found is None or "final_report_days" not in found[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Open corpus (CISA VDP template): an acknowledgement to the reporter, no notice to the customer.
+        "If you share contact information, we will acknowledge receipt of your vulnerability report within 3 "
+        "business days.",
+        # A remediation period and a scanning cadence (OpenSSF, FedRAMP 20x) are no notice windows.
+        "The package repository should strive to remediate reported vulnerabilities within 90 days and "
+        "publish an advisory.",
+        "Providers SHOULD make all recent vulnerability detection and response activity available to all "
+        "necessary parties and update this information at least once every 7 days.",
+        # A number in a condition belongs to the condition, however close to the notice word.
+        "If Supplier cannot fix the vulnerability within sixty days, Supplier will promptly inform Customer, "
+        "including all details of the risk to Customer.",
+    ],
+)
+def test_an_exploited_vulnerability_notice_window_needs_a_notice_word(text: str) -> None:
+    found = _finding(text, "vulnerability_disclosure")
+    assert found is not None
+    assert not any(key.startswith("exploited_vuln_notice") for key in found[1])
+
+
+def test_an_exploited_vulnerability_notice_window_may_precede_the_notice_word() -> None:
+    text = (
+        "Within 24 hours of becoming aware of an actively exploited vulnerability affecting the Services, "
+        "Supplier shall notify Customer."
+    )
+    assert _finding(text, "vulnerability_disclosure") == ("met", {"exploited_vuln_notice_hours": 24})

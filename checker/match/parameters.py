@@ -122,6 +122,9 @@ def _leaders(structure: Structure, own: int, continues: Callable[[Predicate], bo
 
 # What may stand between a number and a context phrase that follows it and names what the number is for:
 # "within 15 days for critical vulnerabilities", "within 7 days of any actively exploited vulnerability".
+# Limb openers a number does not reach across to a context phrase after it: a sentence end, ";" or ":", a
+# list item ("(Completed within 1-4 weeks ...): • The notification will include ...").
+_BREAKS = frozenset({"sentence", "stop", "list"})
 _FOR = re.compile(
     r"\s*(?:for|of|on|regarding|concerning|in respect of|in the case of)\s+(?:(?:all|any|each|every|the|a|an)\s+)?"
 )
@@ -136,8 +139,9 @@ def _in_context(
     vulnerabilities and within 30 days for high vulnerabilities" gives critical 15, high 30. Else the
     number closest after a context phrase in its own limb, or after a label ending in ":" ("Critical:
     3 days"). Else, for a parameter whose phrase may follow its number (``before``), the number closest
-    before the phrase in its sentence with no other number between: "Within thirty (30) days after the
-    incident is resolved, Vendor shall deliver a root cause analysis".
+    before the phrase, with no sentence end, ";", ":" or list item between them and not in a condition
+    ("If Supplier cannot fix it within sixty days, Supplier will inform ..."): "Within thirty (30) days
+    after the incident is resolved, Vendor shall deliver a root cause analysis".
     """
     text = structure.text
     for q in candidates:
@@ -167,8 +171,9 @@ def _in_context(
         if not ahead:
             continue
         q = ahead[-1]
-        cut = any(p.opener == "sentence" and q.end < p.start <= m.start() for p in structure.predicates)
-        if not cut:
+        own = structure.predicates[structure.index(q.start)]
+        cut = any(p.opener in _BREAKS and q.end < p.start <= m.start() for p in structure.predicates)
+        if not cut and not own.condition:
             return q
     return None
 
