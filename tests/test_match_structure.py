@@ -433,3 +433,26 @@ def test_an_exploited_vulnerability_notice_window_may_precede_the_notice_word() 
         "Supplier shall notify Customer."
     )
     assert _finding(text, "vulnerability_disclosure") == ("met", {"exploited_vuln_notice_hours": 24})
+
+
+def test_a_recovery_time_a_retention_and_a_notice_period_are_not_the_cadence_or_the_cure() -> None:
+    # Before, business_continuity's backup frequency and termination's cure period took any number of
+    # the clause: the recovery time objective (4 hours), a retention period (30 days), the notice of
+    # termination (30 days).
+    plan = (
+        "Supplier shall maintain a business continuity and disaster recovery plan with a recovery time "
+        "objective of 4 hours and a recovery point objective of 24 hours, and shall test it annually."
+    )
+    assert _finding(plan, "business_continuity") == (
+        "met",
+        {"backup_frequency_hours": 24, "continuity_test_frequency_months": 12, "recovery_time_hours": 4},
+    )
+    kept = "Supplier shall back up Customer Data every 24 hours and retain backups for 30 days."
+    assert _finding(kept, "business_continuity") == ("met", {"backup_frequency_hours": 24})
+    retained = "Backups shall be retained for a minimum of 90 days and tested for restoration every 6 months."
+    assert _finding(retained, "business_continuity") == ("met", {"continuity_test_frequency_months": 6})
+    cure = (
+        "Customer may terminate this Agreement on 30 days' written notice if Supplier suffers a Security "
+        "Incident and fails to cure it within 10 days."
+    )
+    assert _finding(cure, "termination_for_security_breach") == ("met", {"cure_days": 10})
