@@ -82,6 +82,23 @@ def test_parse_number(words: str, value: float | None) -> None:
     assert parse_number(words) == value
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Open corpus (Datica auditing policy): "a one-month period" was read as two months ("a" + "one").
+        ("retained locally for a one-month period", [(1, "months")]),
+        ("for an eighteen-month term", [(18, "months")]),
+        ("a two (2) week period", [(14, "days")]),
+        ("within a few days", []),
+        # Alone or before a scale word, the article is the number one.
+        ("within a month", [(1, "months")]),
+        ("a hundred days", [(100, "days")]),
+    ],
+)
+def test_an_article_before_a_number_word_is_no_number(text: str, found: list[tuple[float, str]]) -> None:
+    assert [(q.value, q.unit) for q in find_quantities(text)] == found
+
+
 def test_defined_period_is_resolved() -> None:
     reach, start = WINDOWS["period_definition_reach"], WINDOWS["period_definition_start"]
     periods = defined_periods(

@@ -20,6 +20,8 @@ _SMALL = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90, "half": 0.5, "single": 1, "several": 0, "few": 0,
 }  # fmt: skip
+# "a" and "an" are one only alone or before a scale word ("a month", "a hundred"), never before a number.
+_ARTICLES = frozenset({"a", "an"})
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _WORD = "|".join(sorted([*_SMALL, *_SCALE], key=len, reverse=True))
 _NUMWORDS = rf"(?:(?:{_WORD})(?:[\s\-]+(?:and[\s\-]+)?(?:{_WORD}))*)"
@@ -110,9 +112,10 @@ def parse_number(text: str) -> float | None:
     total = 0.0
     current = 0.0
     seen = False
-    for word in re.split(r"[\s\-]+", text):
-        if word == "and" or not word:
-            continue
+    words = [w for w in re.split(r"[\s\-]+", text) if w and w != "and"]
+    for i, word in enumerate(words):
+        if word in _ARTICLES and i + 1 < len(words) and words[i + 1] in _SMALL:
+            continue  # an article before a number: "a one-month period", "a few days"
         if word in _SMALL:
             current += _SMALL[word]
             seen = True
