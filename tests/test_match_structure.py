@@ -456,3 +456,22 @@ def test_a_recovery_time_a_retention_and_a_notice_period_are_not_the_cadence_or_
         "Incident and fails to cure it within 10 days."
     )
     assert _finding(cure, "termination_for_security_breach") == ("met", {"cure_days": 10})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Open corpus (CA/B Forum NCSSR): "... reviewed ... at least once every 31 days" was a 31-day
+        # log retention, met.
+        "Audit logs shall be retained and reviewed by personnel in Trusted Roles at least once every 31 days.",
+        "Supplier shall retain security logs, which it reviews annually.",
+    ],
+)
+def test_a_cadence_is_no_retention_period(text: str) -> None:
+    # A minimum (a retention, a notice period) is a length: "every 31 days" and "annually" say how often.
+    assert _finding(text, "log_retention") == ("weak", {})
+
+
+def test_a_retention_period_beside_a_cadence_is_still_read() -> None:
+    text = "Supplier shall retain audit logs for at least twelve (12) months and review them every 30 days."
+    assert _finding(text, "log_retention") == ("met", {"log_retention_months": 12})

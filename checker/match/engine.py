@@ -363,6 +363,7 @@ class Engine:
                         m.end(),
                         m.group(0),
                         period.defined_term,
+                        period.cadence,
                     )
                 )
         quantities.sort(key=lambda q: q.start)

@@ -46,7 +46,9 @@ def readable_quantities(param: Parameter, quantities: list[Quantity]) -> list[Qu
         if q.unit in units and not (in_years and param.unit.value == "days"):
             out.append(q)
         elif q.unit == "months" and param.unit.value == "days":
-            out.append(Quantity(round(q.value * 365 / 12), "days", q.start, q.end, q.text, q.defined_term))
+            out.append(
+                Quantity(round(q.value * 365 / 12), "days", q.start, q.end, q.text, q.defined_term, q.cadence)
+            )
     return out
 
 
@@ -72,7 +74,14 @@ def pick_quantity(
     90 days are another limb's. With ``context`` phrases, only a number after one of them in its limb
     (or after its label: "Critical: 3 days") belongs to the parameter, the closest such number.
     """
-    candidates = [q for q in readable_quantities(param, quantities) if q.start not in taken]
+    # A minimum (a retention, a notice period, a cover) is a length, never a cadence ("reviewed at least
+    # once every 31 days" is no retention period).
+    minimum = param.direction == "min"
+    candidates = [
+        q
+        for q in readable_quantities(param, quantities)
+        if q.start not in taken and not (minimum and q.cadence)
+    ]
     if context is not None:
         return _in_context(candidates, context, structure, param.context_before)
     own = structure.index(action_at)

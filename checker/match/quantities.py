@@ -20,6 +20,8 @@ _SMALL = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90, "half": 0.5, "single": 1, "several": 0, "few": 0,
 }  # fmt: skip
+# "every" (or "once every") right before a duration makes it a cadence: "reviewed at least once every 31 days".
+_EVERY = re.compile(r"(?<!\w)every\s+(?:other\s+)?$", re.IGNORECASE)
 # "a" and "an" are one only alone or before a scale word ("a month", "a hundred"), never before a number.
 _ARTICLES = frozenset({"a", "an"})
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
@@ -92,7 +94,10 @@ _LOWER_ASCII = _compile(lower=True)
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number with its unit and where it stands in the text (``defined_term``: read through a definition)."""
+    """A number with its unit and where it stands in the text (``defined_term``: read through a definition).
+
+    ``cadence``: the number says how often, not how long ("annually", "every 31 days").
+    """
 
     value: float
     unit: str  # hours | days | business_days | months | amount
@@ -100,6 +105,7 @@ class Quantity:
     end: int
     text: str
     defined_term: str = ""
+    cadence: bool = False
 
 
 def parse_number(text: str) -> float | None:
@@ -149,7 +155,11 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
         for m in pattern.finditer(text):
             if any(q.start - offset <= m.start() < q.end - offset for q in found):
                 continue
-            found.append(Quantity(float(months), "months", m.start() + offset, m.end() + offset, m.group(0)))
+            found.append(
+                Quantity(
+                    float(months), "months", m.start() + offset, m.end() + offset, m.group(0), cadence=True
+                )
+            )
     frequencies = list(found)
     for m in patterns.duration.finditer(text):
         value = None
@@ -171,7 +181,10 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
         if any(q.start - offset < m.end() and m.start() < q.end - offset for q in frequencies):
             continue
         start = m.start("num") + (len(m.group("num")) - len(m.group("num").lstrip()))
-        found.append(Quantity(value, unit, start + offset, m.end() + offset, text[start : m.end()]))
+        every = _EVERY.search(text, max(0, start - 16), start) is not None
+        found.append(
+            Quantity(value, unit, start + offset, m.end() + offset, text[start : m.end()], cadence=every)
+        )
     lower = patterns is _LOWER_ASCII
     # An amount names its currency ("$", "USD", "euros"); lower-case text without one states none.
     amounts = () if lower and not any(c in text for c in _CURRENCY_MARKS) else patterns.amount.finditer(text)
@@ -207,6 +220,6 @@ def defined_periods(text: str, reach: int, starts_within: int) -> dict[str, Quan
         if quantities:
             q = quantities[0]
             periods[m.group(1).strip().lower()] = Quantity(
-                q.value, q.unit, 0, 0, q.text, defined_term=m.group(1).strip()
+                q.value, q.unit, 0, 0, q.text, defined_term=m.group(1).strip(), cadence=q.cadence
             )
     return periods
