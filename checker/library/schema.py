@@ -202,8 +202,9 @@ class Parameter(_Strict):
     )
     context: list[str] = Field(
         default_factory=list,
-        description="Phrases that must stand shortly before the number for it to belong to this parameter"
-        " (e.g. 'critical' for critical_vuln days), when one clause states several.",
+        description="Phrases that name the number belonging to this parameter when one clause states several"
+        " (e.g. 'critical' for critical_vuln days): the number after one in its limb, or one followed by"
+        " 'for' and the phrase ('within 15 days for critical vulnerabilities').",
     )
     context_before: bool = Field(
         default=False,

@@ -3,7 +3,9 @@
 A clause may state several numbers for several duties ("notify within 24 hours and restore the
 Service within 4 hours"); :func:`pick_quantity` takes the one in the limb of the control's action word
 (:mod:`checker.match.structure`), never one in another duty's limb, and, where the parameter names
-context words ("critical", "known exploited"), only one after such a word in its own limb.
+context words ("critical", "known exploited", "every"), only the one such a word names in its own limb
+(after it, "within 15 days for" it, or, where the parameter allows, before it in the sentence). A
+minimum (a retention or notice period) never takes a cadence ("every 31 days", "annually").
 """
 
 from __future__ import annotations
@@ -71,8 +73,8 @@ def pick_quantity(
     ``continues`` the duty (it names the control's terms again), else before the action in its own
     limb or in an earlier limb of the sentence that continues it ("Customer may object within 14 days,
     in which case Provider shall not ..."). "Notify within 24 hours and retain logs for 90 days": the
-    90 days are another limb's. With ``context`` phrases, only a number after one of them in its limb
-    (or after its label: "Critical: 3 days") belongs to the parameter, the closest such number.
+    90 days are another limb's. With ``context`` phrases, only a number one of them names belongs to the
+    parameter (:func:`_in_context`). A parameter whose direction is ``min`` never takes a cadence.
     """
     # A minimum (a retention, a notice period, a cover) is a length, never a cadence ("reviewed at least
     # once every 31 days" is no retention period).
@@ -129,11 +131,11 @@ def _leaders(structure: Structure, own: int, continues: Callable[[Predicate], bo
     return out
 
 
-# What may stand between a number and a context phrase that follows it and names what the number is for:
-# "within 15 days for critical vulnerabilities", "within 7 days of any actively exploited vulnerability".
 # Limb openers a number does not reach across to a context phrase after it: a sentence end, ";" or ":", a
 # list item ("(Completed within 1-4 weeks ...): • The notification will include ...").
 _BREAKS = frozenset({"sentence", "stop", "list"})
+# What may stand between a number and a context phrase that follows it and names what the number is for:
+# "within 15 days for critical vulnerabilities", "within 7 days of any actively exploited vulnerability".
 _FOR = re.compile(
     r"\s*(?:for|of|on|regarding|concerning|in respect of|in the case of)\s+(?:(?:all|any|each|every|the|a|an)\s+)?"
 )
