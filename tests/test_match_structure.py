@@ -475,3 +475,15 @@ def test_a_cadence_is_no_retention_period(text: str) -> None:
 def test_a_retention_period_beside_a_cadence_is_still_read() -> None:
     text = "Supplier shall retain audit logs for at least twelve (12) months and review them every 30 days."
     assert _finding(text, "log_retention") == ("met", {"log_retention_months": 12})
+
+
+def test_a_request_that_brings_a_duty_forward_does_not_weaken_it() -> None:
+    # The library's own strict data_return_deletion fallback read weak, "only on the customer's request".
+    text = (
+        "Within thirty (30) days after termination, or earlier on Customer's written request, Supplier "
+        "shall return all Customer Data to Customer and shall then securely delete all Customer Data."
+    )
+    assert _finding(text, "data_return_deletion") == ("met", {"deletion_days": 30})
+    only = "Upon Customer's written request, Supplier shall delete all Customer Data within thirty (30) days."
+    found = _finding(only, "data_return_deletion")
+    assert found is not None and found[0] == "weak"
