@@ -102,12 +102,13 @@ def apply_thresholds(
 _REASON_PENALTY = {"no_commitment": 4, "partial": 3, "no_parameter": 3, "customer_right": 2, "permissive": 2}
 
 
-def _rank(match: Match) -> tuple[int, int, int, int]:
-    """Best evidence first: met, then the weak clause that comes closest to the duty itself."""
+def _rank(match: Match) -> tuple[int, int, int, int, int]:
+    """Best evidence first: met, then the weak clause that comes closest to the duty itself; among equals,
+    a clause that states the control's number (the finding reports it)."""
     order = {Status.MET: 0, Status.WEAK: 1, Status.CONFLICT: 2}
     penalty = sum(_REASON_PENALTY.get(code, 1) for code in match.reason_codes)
     unnamed = 1 if match.party == "assumed_vendor" else 0
-    return (order.get(match.status, 3), penalty, unnamed, match.clause_index)
+    return (order.get(match.status, 3), penalty, 0 if match.params else 1, unnamed, match.clause_index)
 
 
 def _numbers_from_rules(judged: list[Match]) -> list[Match]:
@@ -253,6 +254,34 @@ def _implied(
     return finding
 
 
+def _unstated_duty(finding: Finding, control: Control, matches: Sequence[Match]) -> Finding:
+    """A met finding of a control of two duties, weak when no clause states the number one of them needs.
+
+    A parameter that is ``required_in_context`` belongs to one of the control's duties (the notice of
+    exploited vulnerabilities within hours, beside a disclosure process): a clause of the other duty is met
+    on its own, but the document meets the control only if some clause also states that number.
+    """
+    evidence = [m for m in matches if SET_ASIDE not in m.reason_codes and m.status != Status.CONFLICT]
+    for param in control.parameters:
+        if not param.required_in_context:
+            continue
+        if any(key.startswith(f"{param.key}_") for m in evidence for key in m.params):
+            continue
+        what = param.key.replace("_", " ")
+        return finding.model_copy(
+            update={
+                "status": Status.WEAK,
+                "reasons": [
+                    f"no clause states the {what} that one of this control's duties needs; the clauses"
+                    " found meet its other duty only",
+                    *finding.reasons,
+                ],
+                "reason_codes": ["no_parameter", *finding.reason_codes],
+            }
+        )
+    return finding
+
+
 def _evidence(matches: Iterable[Match]) -> list[Evidence]:
     seen: set[tuple[str, int, int]] = set()
     out: list[Evidence] = []
@@ -320,6 +349,8 @@ def assess(
         finding = judge(control, by_control.get(entry.id, []), playbook, entry)
         if finding.status == Status.MISSING and control.implied_by:
             finding = _implied(finding, control, by_control, playbook, library)
+        if finding.status == Status.MET:
+            finding = _unstated_duty(finding, control, by_control.get(entry.id, []))
         findings.append(finding)
     score, explanation = contract_score(findings)
     provenance = Provenance(

@@ -7,11 +7,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from pydantic import ValidationError
 from test_library_lint import base_control, playbook, write_library
 
 from checker.errors import LibraryError, PlaybookError
 from checker.library.json_schema import SCHEMA_KINDS, schema_dict, schema_filename, schema_text
 from checker.library.loader import DEFAULT_LIBRARY, load_library
+from checker.library.schema import Parameter
 
 SCHEMA_DIR = DEFAULT_LIBRARY / "schema"
 
@@ -99,3 +101,11 @@ def test_loader_names_playbook_and_line_of_an_unknown_control(tmp_path: Path) ->
     line = 1 + path.read_text().splitlines().index("- mfa")
     with pytest.raises(PlaybookError, match=rf"base\.yaml: line {line}: unknown control 'mfa'"):
         load_library(root)
+
+
+def test_required_in_context_needs_a_required_parameter_with_context_phrases() -> None:
+    with pytest.raises(ValidationError, match="required_in_context"):
+        Parameter(key="notice", unit="hours", required=True, required_in_context=True)
+    with pytest.raises(ValidationError, match="required_in_context"):
+        Parameter(key="notice", unit="hours", context=["notif*"], required_in_context=True)
+    assert Parameter(key="notice", unit="hours", required=True, context=["notif*"], required_in_context=True)

@@ -142,3 +142,52 @@ def test_a_match_the_detector_set_aside_is_not_evidence_and_the_missing_finding_
     both = judge(CONTROL, [aside, vague], playbook)
     assert both.status == Status.WEAK and [e.text for e in both.evidence] == [vague.evidence.text]
     assert SET_ASIDE not in both.reason_codes and not both.params
+
+
+def _vd(*texts: str):
+    out = []
+    for i, text in enumerate(texts):
+        for m in ENGINE.match_text(text):
+            if m.control == "vulnerability_disclosure":
+                out.append(m.model_copy(update={"clause_index": i}))
+    return out
+
+
+_PROCESS = (
+    "Supplier shall maintain a coordinated vulnerability disclosure policy and a public channel through"
+    " which anyone can report security vulnerabilities."
+)
+
+
+def test_a_clause_of_a_two_duty_control_is_met_for_its_own_duty_but_the_document_is_weak_without_the_other() -> (
+    None
+):
+    playbook = resolve_playbook("all", LIBRARY)
+    control = LIBRARY.controls["vulnerability_disclosure"]
+    process = _vd(_PROCESS)
+    # The disclosure process is firm and needs no number: the clause is met for what it states ...
+    assert [m.status for m in process] == [Status.MET]
+    assert judge(control, process, playbook).status == Status.MET
+    # ... but no clause states the window for telling the customer of exploited vulnerabilities.
+    finding = next(f for f in assess([INFO], process, playbook, LIBRARY).findings if f.control == control.id)
+    assert finding.status == Status.WEAK
+    assert finding.reason_codes[0] == "no_parameter"
+    assert "exploited vuln notice" in finding.reasons[0]
+    with_notice = _vd(
+        _PROCESS,
+        "Supplier shall notify Customer within 24 hours of becoming aware of any actively exploited"
+        " vulnerability affecting the Services.",
+    )
+    finding = next(
+        f for f in assess([INFO], with_notice, playbook, LIBRARY).findings if f.control == control.id
+    )
+    assert finding.status == Status.MET
+    assert finding.params == {"exploited_vuln_notice_hours": 24}
+
+
+def test_a_notice_clause_with_no_window_is_weak_for_the_number_its_duty_needs() -> None:
+    (match,) = _vd(
+        "Supplier shall inform Customer of any vulnerability affecting the Software that is known to be exploited."
+    )
+    assert match.status == Status.WEAK
+    assert "no_parameter" in match.reason_codes

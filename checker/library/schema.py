@@ -206,11 +206,23 @@ class Parameter(_Strict):
         " (e.g. 'critical' for critical_vuln days): the number after one in its limb, or one followed by"
         " 'for' and the phrase ('within 15 days for critical vulnerabilities').",
     )
+    required_in_context: bool = Field(
+        default=False,
+        description="Required (see 'required') only in a clause that names this number's duty by one of its"
+        " context phrases: in a control of two duties, a clause of the one without a number (a disclosure"
+        " process beside a notice window) is not weak for the number it does not need.",
+    )
     context_before: bool = Field(
         default=False,
         description="The number may also stand before its context phrase in the sentence, when no number"
         " follows one ('Within 30 days after resolution, Vendor shall deliver a root cause analysis').",
     )
+
+    @model_validator(mode="after")
+    def _context_for_required_in_context(self) -> Parameter:
+        if self.required_in_context and not (self.required and self.context):
+            raise ValueError("required_in_context needs required: true and context phrases")
+        return self
 
     @property
     def report_key(self) -> str:

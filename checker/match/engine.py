@@ -484,7 +484,10 @@ class Engine:
                 continues,
             )
             if q is None:
-                if param.required:
+                context = compiled.contexts.get(param.key)
+                if param.required and (
+                    not param.required_in_context or (context is not None and context.search(prep.text))
+                ):
                     unstated.append(param)
                 continue
             if param.key not in compiled.contexts:
