@@ -377,3 +377,14 @@ def test_catalogue_codes_are_one_code_each_and_unique(tmp_path: Path) -> None:
 def test_the_shipped_library_has_unique_catalogue_codes() -> None:
     shipped = Path(__file__).resolve().parent.parent / "clause_library"
     assert not [p for p in lint_library(shipped) if p.code in ("duplicate-catalogue", "catalogue-code")]
+
+
+def test_a_term_group_in_no_rule_is_a_warning_unless_it_is_defining(tmp_path: Path) -> None:
+    control = base_control()
+    control["match"]["terms"]["firm"] = ["within"]
+    root = write_library(tmp_path, [control], paths={0: "incident/incident_notification.yaml"})
+    (unused,) = problems(root, "term-unused")
+    assert unused.level == "warning" and "'firm'" in unused.message
+    control["match"]["defining"] = ["firm"]  # decides met from weak: in use
+    root = write_library(tmp_path / "defining", [control], paths={0: "incident/incident_notification.yaml"})
+    assert problems(root, "term-unused") == []

@@ -301,11 +301,18 @@ def _check_terms(parsed: _File, control: Control, report: _Report) -> None:
     rules = [*control.match.rules, *control.match.conflict, *getattr(control.match, "weak_rules", [])]
     used = {g for rule in rules for g in rule}
     used.add(control.match.action)
+    used.update(control.match.defining)  # a group that decides met from weak is in use
     for kind in ("terms", "conflict_terms"):
         for group, phrases in getattr(control.match, kind).items():
             loc = ("match", kind, group)
             if group not in used:
-                report.add(parsed, loc, "warning", "term-unused", f"term group {group!r} is in no rule")
+                report.add(
+                    parsed,
+                    loc,
+                    "warning",
+                    "term-unused",
+                    f"term group {group!r} is in no rule, not the action and not defining",
+                )
             seen: set[str] = set()
             for phrase in phrases:
                 key = phrase.strip().lower()
