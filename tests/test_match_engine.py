@@ -252,3 +252,19 @@ def test_a_heading_ends_the_list_a_lead_in_introduced() -> None:
     )
     assert leads["keep all Customer Data confidential."] == "The Provider shall:"
     assert leads["Provider personnel are bound by written confidentiality obligations."] == ""
+
+
+def test_a_guidance_label_after_a_lead_in_still_marks_guidance() -> None:
+    """ "Recommendation:" opening a list item read with its lead-in is guidance (corpus LABELLING.md rules 9
+    and 88): the label was looked for with "^" at the body's offset, where "^" never matches."""
+    doc, clauses = _document(
+        "CN06 Restrict data to approved regions\n\n"
+        "The service MUST store Customer Data only in the approved regions listed in the configuration:\n\n"
+        "- Recommendation: Maintain an up-to-date list of trusted and approved regions for Customer Data.\n"
+    )
+    _, read = ENGINE.read_clauses(doc, clauses)
+    (item,) = [(lead, found) for clause, lead, found in read if "Recommendation" in clause.text]
+    lead, found = item
+    assert lead.startswith("The service MUST store Customer Data")
+    statuses = {m.control: (m.status, m.reason_codes) for m in found}
+    assert statuses["data_location"] == (Status.WEAK, ["guidance"])

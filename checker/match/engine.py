@@ -118,7 +118,8 @@ class Engine:
         self._non_evidence_heading = compile_phrases(lang.get("non_evidence_headings", []))
         self._guidance_heading = compile_phrases(lang.get("guidance_headings", []))
         labels = "|".join(re.escape(w) for w in lang.get("guidance_labels", [])) or r"(?!x)x"
-        self._guidance_label = re.compile(rf"^\W*(?:{labels})\s*:", re.IGNORECASE)
+        # Matched at the clause body's start (``match(text, pos)``): a "^" would never match after a lead-in.
+        self._guidance_label = re.compile(rf"\W*(?:{labels})\s*:", re.IGNORECASE)
         self._non_evidence = {
             kind: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
             for kind, pats in lang.get("non_evidence_patterns", {}).items()
