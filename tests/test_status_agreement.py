@@ -133,3 +133,29 @@ def test_taking_into_account_the_nature_of_processing_sets_scope_not_strength(en
         "Provider shall use reasonable efforts to assist Customer in investigating any Security Incident."
     )
     assert _read(engine, efforts, "incident_cooperation") == ("weak", ["effort_qualifier"])
+
+
+def test_a_benchmark_qualifies_how_data_is_encrypted_not_whether_it_is(engine: Engine) -> None:
+    # erp.net DPA Annex, FINOS CCC CN02.AR01, MVSP 2.6 (LABELLING.md rule 16): a firm duty to encrypt that
+    # names no protocol is met, and "industry-standard encryption" is no less; a clause the detector
+    # proposes without any encryption word addresses the control only in part.
+    plain = "Provider shall encrypt Customer Data in transit."
+    benchmark = "Provider will use industry-standard encryption to protect Customer Data in transit."
+    assert _read(engine, plain, "encryption_in_transit") == ("met", [])
+    assert _read(engine, benchmark, "encryption_in_transit") == ("met", [])
+    stored = (
+        "When data is stored, it MUST be encrypted using the latest industry-standard encryption methods."
+    )
+    assert _read(engine, stored, "encryption_at_rest") == ("met", [])
+    no_cipher = "Provider shall protect Customer Data sent over public networks with appropriate safeguards."
+    status, codes = _proposed(engine, no_cipher, "encryption_in_transit")
+    assert status == "weak" and "partial" in codes
+
+
+def test_adequate_security_is_what_a_security_programme_duty_states(engine: Engine) -> None:
+    # DFARS 252.204-7012(b) (labelled met): the programme's substance is adequate, appropriate measures.
+    dfars = "The Contractor shall provide adequate security on all covered contractor information systems."
+    assert _proposed(engine, dfars, "security_program") == ("met", [])
+    hedged = "The Contractor shall use reasonable efforts to provide adequate security for Company Data."
+    status, codes = _proposed(engine, hedged, "security_program")
+    assert status == "weak" and codes == ["effort_qualifier"]
