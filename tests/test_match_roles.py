@@ -448,3 +448,29 @@ def test_the_fast_names_pattern_finds_what_the_plain_one_finds(names: tuple[str,
         assert found == plain.findall(text), path.name
         hits += len(found)
     assert hits > 100  # the texts use these names: the comparison is not vacuous
+
+
+# A template: the parties are blanks to fill in (the open corpus's school DPA template is written so).
+TEMPLATE = """# Data Processing Agreement
+
+This Data Processing Agreement ("DPA") is entered into between:
+[School/District Name] ("School" or "Educational Agency") Address: [Address]
+and
+[Company Name] ("Provider") Address: [Address]
+
+## 7. Audit
+
+School may audit Provider's compliance with this DPA upon reasonable notice.
+"""
+
+
+def test_a_template_blank_for_a_name_before_a_definition_is_a_party() -> None:
+    read = _read(TEMPLATE)
+    # "[School/District Name]" holds no legal form and no role word; as a blank for a name it marks the
+    # definition as a party's, and the other party being the vendor makes it the customer. It used to be
+    # read as a defined thing, on the vendor's side, so the school's audit right read as a weak vendor duty.
+    assert _sides(read) == {"School": "customer", "Educational Agency": "customer", "Provider": "vendor"}
+    finding = _finding(_assess(read), "audit_rights")
+    assert finding.status == Status.MET and "permissive" not in finding.reason_codes
+    # A bracketed blank that names no name is no party: "[Address]" defines nothing either way.
+    assert read.roles is not None and "DPA" not in {n for p in read.roles.parties for n in p.names}

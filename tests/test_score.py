@@ -13,11 +13,11 @@ CONTROL = LIBRARY.controls["incident_notification"]
 INFO = DocumentInfo(path="x.md", name="x.md", sha256="0" * 64, format="md", pages=1)
 
 
-def _matches(*texts: str):
+def _matches(*texts: str, control: str = "incident_notification"):
     out = []
     for i, text in enumerate(texts):
         for m in ENGINE.match_text(text):
-            if m.control == "incident_notification":
+            if m.control == control:
                 out.append(m.model_copy(update={"clause_index": i}))
     return out
 
@@ -145,12 +145,7 @@ def test_a_match_the_detector_set_aside_is_not_evidence_and_the_missing_finding_
 
 
 def _vd(*texts: str):
-    out = []
-    for i, text in enumerate(texts):
-        for m in ENGINE.match_text(text):
-            if m.control == "vulnerability_disclosure":
-                out.append(m.model_copy(update={"clause_index": i}))
-    return out
+    return _matches(*texts, control="vulnerability_disclosure")
 
 
 _PROCESS = (

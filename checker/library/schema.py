@@ -332,6 +332,11 @@ class PartyVocabulary(_Strict):
         default_factory=list,
         description="Legal forms (Inc, Ltd, plc, GmbH) that mark a defined name as a party of the agreement.",
     )
+    name_placeholders: list[str] = Field(
+        default_factory=list,
+        description="Words that make a bracketed template blank standing before a definition a party's name"
+        " ('[Company Name] (“Provider”)', '[School/District Name] (“School”)'): the definition is a party's.",
+    )
     not_names: list[str] = Field(
         default_factory=list,
         description="Role words too generic to stand for a party's name in fallback language ('user',"

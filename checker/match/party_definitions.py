@@ -47,6 +47,8 @@ _SEGMENT_BREAK = re.compile(r"\n|;|:|\)|\bbetween\b|\band\b(?!\s+its\b)|\.\s+(?=
 # What may stand before a role word that introduces a name: "..., as service provider (“Acme”)",
 # "..., the customer (“Bank”)"; not "law enforcement agency (a “Relevant Disclosure”)".
 _INTRODUCES = re.compile(r"(?:\bas|\bthe|\ba|\ban|\bacting as|,)\s*$")
+# A template's blank for a name, alone before a definition: "[Company Name] (“Provider”)".
+_BLANK = re.compile(r"\[([^\[\]]{1,60})\]")
 # A definition that names a party begins with its name: "“GitHub” means GitHub, Inc., ...".
 _NAMED_BODY = re.compile(r"^(?!(?:The|A|An|Any|All|Each|Such)\b)[A-Z0-9]")
 
@@ -87,6 +89,7 @@ class PartyWords:
     pronoun: dict[str, str]
     undecided: re.Pattern[str]
     legal_form: re.Pattern[str]
+    placeholder: re.Pattern[str]
     vendor_pronoun: re.Pattern[str]
     customer_pronoun: re.Pattern[str]
     reading: Vocabulary
@@ -103,6 +106,7 @@ class PartyWords:
             pronoun,
             compile_phrases(parties.get("undecided", [])),
             compile_phrases(parties.get("legal_forms", [])),
+            compile_phrases(parties.get("name_placeholders", [])),
             compile_phrases(parties.get("vendor_pronouns", [])),
             compile_phrases(parties.get("customer_pronouns", [])),
             Vocabulary.from_language(language),
@@ -111,6 +115,11 @@ class PartyWords:
     def legal_form_in(self, original: str) -> bool:
         """Whether ``original`` names a legal form, written with a capital ("Ltd", not "a company")."""
         return any(original[m.start()].isupper() for m in self.legal_form.finditer(fold(original)))
+
+    def placeholder_in(self, segment: str) -> bool:
+        """Whether ``segment`` is a template's blank for a party's name: "[Company Name]"."""
+        blank = _BLANK.fullmatch(segment.strip())
+        return blank is not None and self.placeholder.search(fold(blank.group(1))) is not None
 
     def side_of_name(self, name: str) -> str:
         """The side a defined name itself gives: "vendor", "customer", "undecided" or ""."""
@@ -163,7 +172,7 @@ def paren_definitions(head: str, words: PartyWords) -> list[Definition]:
         reach = words.reading.role_word_reach
         said, said_word = words.side_in(head[max(seg_start, m.start() - reach) : m.start()], True)
         pronouns = [n for n in names if fold(n) in words.pronoun]
-        party = bool(sides or said or words.legal_form_in(segment))
+        party = bool(sides or said or words.legal_form_in(segment) or words.placeholder_in(segment))
         definition = Definition(names, seg_start, m.end(), "undecided", "", party)
         if len(sides - {"undecided"}) == 1:
             (side,) = sides - {"undecided"}
