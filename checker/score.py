@@ -231,23 +231,29 @@ def _implied(
     playbook: Playbook,
     library: Library,
 ) -> Finding:
-    """A missing control that another control's finding addresses implicitly becomes weak."""
+    """A missing control that another control's finding addresses implicitly stays missing, and says so.
+
+    A use limitation ("only to provide the Services") implies a no-training commitment at most; it binds
+    the vendor to nothing the control asks for expressly (corpus LABELLING.md rule 8), so the finding is
+    missing, code ``implied``, and its reason names the clause that implies it, for the reviewer to weigh.
+    """
     for other_id in control.implied_by:
         other = library.controls.get(other_id)
         if other is None or not by_control.get(other_id):
             continue
         basis = judge(other, by_control[other_id], playbook)
-        if basis.status in (Status.MET, Status.WEAK):
+        if basis.status in (Status.MET, Status.WEAK) and basis.evidence:
+            ev = basis.evidence[0]
+            text = ev.text if len(ev.text) <= 120 else ev.text[:117] + "..."
             return finding.model_copy(
                 update={
-                    "status": Status.WEAK,
-                    "evidence": basis.evidence[:2],
                     # The other control by its code, as the reviewer knows it, never by its id.
                     "reasons": [
-                        f"only implied by {other.title.lower()} ({other.catalogue or other.title});"
-                        " no express commitment"
+                        *finding.reasons,
+                        f"only implied by {other.title.lower()} ({other.catalogue or other.title}):"
+                        f" {ev.document} {_where(ev)} (“{text}”); no express commitment",
                     ],
-                    "reason_codes": ["implied"],
+                    "reason_codes": ["implied", *finding.reason_codes],
                     "rule": f"{control.id}.implied_by[{other_id}]",
                 }
             )
@@ -255,24 +261,29 @@ def _implied(
 
 
 def _unstated_duty(finding: Finding, control: Control, matches: Sequence[Match]) -> Finding:
-    """A met finding of a control of two duties, weak when no clause states the number one of them needs.
+    """A met finding of a control of two duties, weak when no met clause states the number one of them needs.
 
     A parameter that is ``required_in_context`` belongs to one of the control's duties (the notice of
     exploited vulnerabilities within hours, beside a disclosure process): a clause of the other duty is met
-    on its own, but the document meets the control only if some clause also states that number.
+    on its own, but the document meets the control only if some clause also binds the vendor firmly (met) to
+    that number: a hedged "we aim to tell you within 72 hours" does not.
     """
-    evidence = [m for m in matches if SET_ASIDE not in m.reason_codes and m.status != Status.CONFLICT]
+    firm = [m for m in matches if SET_ASIDE not in m.reason_codes and m.status == Status.MET]
     for param in control.parameters:
         if not param.required_in_context:
             continue
-        if any(key.startswith(f"{param.key}_") for m in evidence for key in m.params):
+        if any(key.startswith(f"{param.key}_") for m in firm for key in m.params):
             continue
         what = param.key.replace("_", " ")
+        hedged = any(key.startswith(f"{param.key}_") for m in matches for key in m.params)
         return finding.model_copy(
             update={
                 "status": Status.WEAK,
                 "reasons": [
-                    f"no clause states the {what} that one of this control's duties needs; the clauses"
+                    f"no clause binds the vendor firmly to the {what} that one of this control's duties"
+                    " needs (a clause that states it is weak); the clauses found meet its other duty only"
+                    if hedged
+                    else f"no clause states the {what} that one of this control's duties needs; the clauses"
                     " found meet its other duty only",
                     *finding.reasons,
                 ],

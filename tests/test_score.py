@@ -78,7 +78,7 @@ def test_score_is_severity_weighted_and_explained() -> None:
     assert some.provenance.library_hash == LIBRARY.content_hash
 
 
-def test_use_limitation_implies_a_weak_no_training_commitment() -> None:
+def test_a_use_limitation_only_implies_no_training_so_the_finding_is_missing_and_names_it() -> None:
     playbook = resolve_playbook("all", LIBRARY)
     use_only = [
         m
@@ -88,14 +88,23 @@ def test_use_limitation_implies_a_weak_no_training_commitment() -> None:
         if m.control == "data_use_limitation"
     ]
     assert use_only, "the use limitation itself must be found"
-    finding = next(
-        f
-        for f in assess([INFO], use_only, playbook, LIBRARY).findings
-        if f.control == "no_training_on_customer_data"
-    )
-    assert finding.status == Status.WEAK
+
+    def no_training(matches):
+        return next(
+            f
+            for f in assess([INFO], matches, playbook, LIBRARY).findings
+            if f.control == "no_training_on_customer_data"
+        )
+
+    finding = no_training(use_only)
+    # Corpus LABELLING.md rule 8: a use limitation is not an express no-training commitment.
+    assert finding.status == Status.MISSING and not finding.evidence
     assert finding.reason_codes == ["implied"]
-    assert finding.evidence and "only to provide" in finding.evidence[0].text
+    assert finding.rule == "no_training_on_customer_data.implied_by[data_use_limitation]"
+    assert "only implied by" in finding.reasons[-1] and "only to provide the Services" in finding.reasons[-1]
+    # Nothing to imply from, nothing said.
+    bare = no_training([])
+    assert bare.reason_codes == [] and all("implied" not in r for r in bare.reasons)
 
 
 def test_a_number_the_rules_read_outranks_one_on_a_clause_the_detector_proposed() -> None:
@@ -178,6 +187,25 @@ def test_a_clause_of_a_two_duty_control_is_met_for_its_own_duty_but_the_document
     )
     assert finding.status == Status.MET
     assert finding.params == {"exploited_vuln_notice_hours": 24}
+
+
+def test_a_hedged_window_does_not_complete_a_two_duty_control() -> None:
+    playbook = resolve_playbook("all", LIBRARY)
+    hedged = _vd(
+        _PROCESS,
+        "Supplier will endeavour to notify Customer within 72 hours of becoming aware of any actively exploited"
+        " vulnerability affecting the Services.",
+    )
+    assert sorted(m.status for m in hedged) == [Status.MET, Status.WEAK]
+    assert any("exploited_vuln_notice_hours" in m.params for m in hedged)
+    finding = next(
+        f
+        for f in assess([INFO], hedged, playbook, LIBRARY).findings
+        if f.control == "vulnerability_disclosure"
+    )
+    assert finding.status == Status.WEAK
+    assert finding.reason_codes[0] == "no_parameter"
+    assert "(a clause that states it is weak)" in finding.reasons[0]
 
 
 def test_a_notice_clause_with_no_window_is_weak_for_the_number_its_duty_needs() -> None:

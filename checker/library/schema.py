@@ -285,8 +285,8 @@ class Control(_Strict):
     implied_by: list[str] = Field(
         default_factory=list,
         description="Controls whose met or weak finding addresses this one implicitly: with no clause of"
-        " its own, the control is then weak ('implied'), e.g. a use limitation implies, but does not"
-        " state, a no-training commitment.",
+        " its own, the control stays missing and its finding names the implying clause (code 'implied'),"
+        " e.g. a use limitation implies, but does not state, a no-training commitment.",
     )
     examples: Examples
     added: str = Field(default="", description="ISO date the control was added.")

@@ -68,6 +68,7 @@ _REASON_LABELS = {
     "cost_shift": "cost shifted to the customer",
     "website_notice": "notice by website update only",
     "general_only": "only a general statement, no specific commitment",
+    "implied": "only implied by another commitment, never stated",
 }
 
 _DIRECTION_SIGNS = {"max": "≤", "min": "≥"}
