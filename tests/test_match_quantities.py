@@ -23,6 +23,8 @@ WINDOWS = load_library().language["reading"]["windows"]
         ("within one (1) calendar day", 1, "days"),
         ("no later than 5 days", 5, "days"),
         ("ten (10) working days", 10, "business_days"),
+        ("on no less than fourteen business (14) days from the date", 14, "business_days"),
+        ("within five calendar (5) days", 5, "days"),
         ("a 48-hour window", 48, "hours"),
         ("within 24h", 24, "hours"),
         ("one hundred twenty (120) days", 120, "days"),

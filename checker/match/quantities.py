@@ -37,8 +37,11 @@ _UNIT_WORDS = {
 }  # fmt: skip
 _UNIT = r"(?:calendar[\s\-]+days?|business[\s\-]+days?|working[\s\-]+days?|banking[\s\-]+days?|hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?|h(?=\b))"
 
+# The kind of day written between the words and the digits: "fourteen business (14) days".
+_DAY_KIND = r"calendar|business|working|banking"
 _DURATION = (
-    rf"(?<![\w$€£.,])(?P<num>(?P<words>{_NUMWORDS})(?:\s*\(\s*(?P<paren>{_DIGITS})\s*\))?|(?P<digits>{_DIGITS}))"
+    rf"(?<![\w$€£.,])(?P<num>(?P<words>{_NUMWORDS})(?:\s+(?P<kind>{_DAY_KIND})(?=\s*\())?"
+    rf"(?:\s*\(\s*(?P<paren>{_DIGITS})\s*\))?|(?P<digits>{_DIGITS}))"
     rf"[\s\-]*(?P<unit>{_UNIT})(?:['’]s?)?(?!\w)"
 )
 
@@ -172,6 +175,8 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
         if value is None or value == 0:
             continue
         unit = _normal_unit(m.group("unit"))
+        if m.group("kind") and unit == "days":
+            unit = _normal_unit(f"{m.group('kind')} day")
         if unit == "weeks":
             unit, value = "days", value * 7
         elif unit == "years":
