@@ -6,7 +6,9 @@ Pure and deterministic. Where a status is decided, it is decided here:
 - per control, the best match wins (met, then weak); a control that only an express negation
   addresses is a **conflict**; one that is both bound and negated is at best **weak**, with both
   sides as evidence, so a reviewer resolves which prevails;
-- no match is **missing**.
+- no match is **missing**; nor is a control that only one clause addresses when no rule of the control
+  matched it and only the learned detector proposed it (``lone_proposal``): the finding names the clause;
+- a control another control's finding only implies stays missing, and names the clause (``implied``).
 
 The contract score is the severity-weighted share of credit (met 1, weak 0.5, conflict and missing 0).
 """
@@ -48,6 +50,9 @@ __all__ = [
 SEVERITY_WEIGHT = {"critical": 10.0, "high": 6.0, "medium": 3.0, "low": 1.0}
 STATUS_CREDIT = {Status.MET: 1.0, Status.WEAK: 0.5, Status.CONFLICT: 0.0, Status.MISSING: 0.0}
 MAX_EVIDENCE = 5
+# The reason code of a finding left missing because its only evidence was one clause the learned detector
+# proposed and no rule of the control matched.
+LONE_PROPOSAL = "lone_proposal"
 
 
 def threshold_for(param: Parameter, playbook: Playbook, entry: PlaybookControl | None) -> float | None:
@@ -260,6 +265,36 @@ def _implied(
     return finding
 
 
+def _lone_proposal(finding: Finding, blank: Finding, matches: Sequence[Match]) -> Finding:
+    """A finding whose only evidence is one clause the detector proposed, missing and naming that clause.
+
+    The detector proposes a clause no rule of the control matched when it reads like the labelled clauses
+    of the control. One such clause alone is not enough to say that the document addresses the control
+    (on the open corpus, cross-validated, more of these findings were wrong than right); two clauses, or a
+    rule's match beside it, are. A conflict is kept as it is.
+    """
+    if any(m.status == Status.CONFLICT for m in matches):
+        return finding
+    evidence = [m for m in matches if SET_ASIDE not in m.reason_codes]
+    if not evidence or any(m.rule != "detector" for m in evidence):
+        return finding
+    if len({(m.document, m.clause_index) for m in evidence}) > 1:
+        return finding
+    proposal = evidence[0]
+    ev = proposal.evidence
+    text = ev.text if len(ev.text) <= 120 else ev.text[:117] + "..."
+    return blank.model_copy(
+        update={
+            "reasons": [
+                *blank.reasons,
+                f"one clause only, which no rule of this control matched: {ev.document} {_where(ev)}"
+                f" (“{text}”) was {proposal.reasons[0]}",
+            ],
+            "reason_codes": [LONE_PROPOSAL, *blank.reason_codes],
+        }
+    )
+
+
 def _unstated_duty(finding: Finding, control: Control, matches: Sequence[Match]) -> Finding:
     """A met finding of a control of two duties, weak when no met clause states the number one of them needs.
 
@@ -358,6 +393,8 @@ def assess(
         if control is None:
             raise ValueError(f"playbook {playbook.name!r} names unknown control {entry.id!r}")
         finding = judge(control, by_control.get(entry.id, []), playbook, entry)
+        if finding.status in (Status.MET, Status.WEAK):
+            finding = _lone_proposal(finding, judge(control, [], playbook, entry), by_control[entry.id])
         if finding.status == Status.MISSING and control.implied_by:
             finding = _implied(finding, control, by_control, playbook, library)
         if finding.status == Status.MET:

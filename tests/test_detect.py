@@ -150,6 +150,40 @@ def test_the_engine_proposes_what_the_rules_missed_and_judges_it_like_a_rule() -
         assert m.party != "customer" and m.status.value in ("met", "weak")
 
 
+def test_one_clause_only_the_detector_proposed_does_not_make_a_document_finding() -> None:
+    from checker.library.loader import resolve_playbook
+    from checker.models import DocumentInfo
+    from checker.score import LONE_PROPOSAL, assess, judge
+
+    engine = Engine(LIBRARY, train_detector(SAMPLES, CONTROLS, propose_at=0.5))
+    playbook = resolve_playbook("all", LIBRARY)
+    lone = shared = ruled = 0
+    for doc, clauses, _ in DOCS:
+        matches = engine.match_document(doc, clauses)
+        info = DocumentInfo(path=doc.name, name=doc.name, sha256="0" * 64, format="md", pages=1)
+        findings = {f.control: f for f in assess([info], matches, playbook, LIBRARY).findings}
+        for control in playbook.controls:
+            own = [m for m in matches if m.control == control.id and SET_ASIDE not in m.reason_codes]
+            alone = judge(LIBRARY.controls[control.id], own, playbook, control)
+            finding = findings[control.id]
+            clauses_proposed = {m.clause_index for m in own if m.rule == "detector"}
+            if own and all(m.rule == "detector" for m in own) and len(clauses_proposed) == 1:
+                lone += 1
+                assert finding.status == Status.MISSING and not finding.evidence
+                assert finding.reason_codes[0] == LONE_PROPOSAL
+                assert own[0].evidence.text[:60] in finding.reasons[-1]
+                assert "proposed by the learned detector (probability" in finding.reasons[-1]
+            elif own and alone.status in (Status.MET, Status.WEAK):
+                # Two clauses proposed, or a rule's match beside the proposal: judged as before.
+                if any(m.rule == "detector" for m in own):
+                    shared += 1
+                else:
+                    ruled += 1
+                assert LONE_PROPOSAL not in finding.reason_codes
+                assert finding.status != Status.MISSING
+    assert lone and shared and ruled
+
+
 def test_the_shipped_model_is_what_make_model_trains(tmp_path: Path) -> None:
     """`make model` (checker.detect.train) run again gives the shipped files, byte for byte."""
     shipped = {name: digest for name, digest in _digests(MODEL_DIR).items() if name.startswith("detector")}

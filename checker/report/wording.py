@@ -69,6 +69,7 @@ _REASON_LABELS = {
     "website_notice": "notice by website update only",
     "general_only": "only a general statement, no specific commitment",
     "implied": "only implied by another commitment, never stated",
+    "lone_proposal": "one clause only, proposed by the learned detector and matched by no rule",
 }
 
 _DIRECTION_SIGNS = {"max": "≤", "min": "≥"}
