@@ -41,6 +41,17 @@ def _read(text: str, action: str) -> tuple[str, str]:
             "binding",
         ),
         ("Acme Corp will delete the data within 30 days.", "delete", "assumed_vendor", "binding"),
+        # A soft verb after the binding word, with words between them, is still soft.
+        ("Supplier shall consider encrypting backups.", "encrypting", "vendor", "permissive"),
+        (
+            "The Supplier shall in particular consider encryption of backups.",
+            "encryption",
+            "vendor",
+            "permissive",
+        ),
+        ("Supplier will, where possible, attempt to encrypt backups.", "encrypt", "vendor", "permissive"),
+        # ... but a binding verb between them is the duty's own.
+        ("Supplier shall encrypt backups and consider other measures.", "encrypt", "vendor", "binding"),
         (
             "Supplier shall be responsible for the security of cardholder data.",
             "security",

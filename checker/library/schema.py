@@ -371,6 +371,12 @@ class Modality(_Strict):
     binding: list[str] = Field(min_length=1)
     permissive: list[str] = Field(default_factory=list)
     soft: list[str] = Field(default_factory=list)
+    soft_between: list[str] = Field(
+        default_factory=list,
+        description="Words that may stand between the binding word and the verb of a `soft` phrase, up to"
+        " two of them, with or without commas ('shall in particular consider', 'will, where possible,"
+        " endeavour'): the phrase is still soft.",
+    )
     negated: list[str] = Field(default_factory=list)
     prohibition: list[str] = Field(default_factory=list)
     descriptive: list[str] = Field(default_factory=list)
