@@ -222,11 +222,15 @@ def _where(evidence: Evidence) -> str:
     return f"§{evidence.section}" if evidence.section else f"page {evidence.page}"
 
 
+def _quoted(ev: Evidence) -> str:
+    """A clause as a reason names it: its document, where it is, and its text (clipped to 120 characters)."""
+    text = ev.text if len(ev.text) <= 120 else ev.text[:117] + "..."
+    return f"{ev.document} {_where(ev)} (“{text}”)"
+
+
 def _set_aside_reason(match: Match) -> str:
     """Where a clause the detector set aside is, what it says, and why it was set aside."""
-    ev = match.evidence
-    text = ev.text if len(ev.text) <= 120 else ev.text[:117] + "..."
-    return f"{ev.document} {_where(ev)} (“{text}”): {match.reasons[0]}"
+    return f"{_quoted(match.evidence)}: {match.reasons[0]}"
 
 
 def _implied(
@@ -248,15 +252,13 @@ def _implied(
             continue
         basis = judge(other, by_control[other_id], playbook)
         if basis.status in (Status.MET, Status.WEAK) and basis.evidence:
-            ev = basis.evidence[0]
-            text = ev.text if len(ev.text) <= 120 else ev.text[:117] + "..."
             return finding.model_copy(
                 update={
                     # The other control by its code, as the reviewer knows it, never by its id.
                     "reasons": [
                         *finding.reasons,
                         f"only implied by {other.title.lower()} ({other.catalogue or other.title}):"
-                        f" {ev.document} {_where(ev)} (“{text}”); no express commitment",
+                        f" {_quoted(basis.evidence[0])}; no express commitment",
                     ],
                     "reason_codes": ["implied", *finding.reason_codes],
                     "rule": f"{control.id}.implied_by[{other_id}]",
@@ -281,14 +283,12 @@ def _lone_proposal(finding: Finding, blank: Finding, matches: Sequence[Match]) -
     if len({(m.document, m.clause_index) for m in evidence}) > 1:
         return finding
     proposal = evidence[0]
-    ev = proposal.evidence
-    text = ev.text if len(ev.text) <= 120 else ev.text[:117] + "..."
     return blank.model_copy(
         update={
             "reasons": [
                 *blank.reasons,
-                f"one clause only, which no rule of this control matched: {ev.document} {_where(ev)}"
-                f" (“{text}”) was {proposal.reasons[0]}",
+                f"one clause only, which no rule of this control matched: {_quoted(proposal.evidence)}"
+                f" was {proposal.reasons[0]}",
             ],
             "reason_codes": [LONE_PROPOSAL, *blank.reason_codes],
         }
