@@ -267,7 +267,9 @@ def _implied(
     return finding
 
 
-def _lone_proposal(finding: Finding, blank: Finding, matches: Sequence[Match]) -> Finding:
+def _lone_proposal(
+    finding: Finding, control: Control, matches: Sequence[Match], playbook: Playbook, entry: PlaybookControl
+) -> Finding:
     """A finding whose only evidence is one clause the detector proposed, missing and naming that clause.
 
     The detector proposes a clause no rule of the control matched when it reads like the labelled clauses
@@ -283,6 +285,7 @@ def _lone_proposal(finding: Finding, blank: Finding, matches: Sequence[Match]) -
     if len({(m.document, m.clause_index) for m in evidence}) > 1:
         return finding
     proposal = evidence[0]
+    blank = judge(control, [], playbook, entry)
     return blank.model_copy(
         update={
             "reasons": [
@@ -310,7 +313,12 @@ def _unstated_duty(finding: Finding, control: Control, matches: Sequence[Match])
         if any(key.startswith(f"{param.key}_") for m in firm for key in m.params):
             continue
         what = param.key.replace("_", " ")
-        hedged = any(key.startswith(f"{param.key}_") for m in matches for key in m.params)
+        hedged = any(
+            key.startswith(f"{param.key}_")
+            for m in matches
+            if SET_ASIDE not in m.reason_codes
+            for key in m.params
+        )
         return finding.model_copy(
             update={
                 "status": Status.WEAK,
@@ -394,7 +402,7 @@ def assess(
             raise ValueError(f"playbook {playbook.name!r} names unknown control {entry.id!r}")
         finding = judge(control, by_control.get(entry.id, []), playbook, entry)
         if finding.status in (Status.MET, Status.WEAK):
-            finding = _lone_proposal(finding, judge(control, [], playbook, entry), by_control[entry.id])
+            finding = _lone_proposal(finding, control, by_control[entry.id], playbook, entry)
         if finding.status == Status.MISSING and control.implied_by:
             finding = _implied(finding, control, by_control, playbook, library)
         if finding.status == Status.MET:

@@ -206,6 +206,20 @@ def test_a_hedged_window_does_not_complete_a_two_duty_control() -> None:
     assert finding.status == Status.WEAK
     assert finding.reason_codes[0] == "no_parameter"
     assert "(a clause that states it is weak)" in finding.reasons[0]
+    # A clause the detector set aside is no evidence: its number is not "stated", weakly or otherwise.
+    process, notice = _vd(
+        _PROCESS,
+        "Supplier shall notify Customer within 24 hours of becoming aware of any actively exploited"
+        " vulnerability affecting the Services.",
+    )
+    aside = notice.model_copy(update={"reason_codes": [SET_ASIDE, *notice.reason_codes]})
+    finding = next(
+        f
+        for f in assess([INFO], [process, aside], playbook, LIBRARY).findings
+        if f.control == "vulnerability_disclosure"
+    )
+    assert finding.status == Status.WEAK and finding.reason_codes[0] == "no_parameter"
+    assert finding.reasons[0].startswith("no clause states the exploited vuln notice")
 
 
 def test_a_notice_clause_with_no_window_is_weak_for_the_number_its_duty_needs() -> None:

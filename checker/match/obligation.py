@@ -54,18 +54,11 @@ _ENABLES_CUSTOMER = (
 )
 
 
-def _unbounded(phrase: str) -> str:
-    return phrase_pattern(phrase, bounded=False)
-
-
-def _soft_pattern(phrase: str, between: Sequence[str]) -> str:
-    """A soft phrase ("shall consider") whose binding word and verb may have up to two of ``between``
-    between them, with or without commas: "shall in particular consider", "will, where possible, endeavour"."""
+def _soft_pattern(phrase: str, gap: str) -> str:
+    """A soft phrase ("shall consider") with ``gap`` allowed between its binding word and its verb."""
     first, _, rest = phrase.strip().partition(" ")
-    if not rest or not between:
+    if not rest or not gap:
         return phrase_pattern(phrase, bounded=False)
-    words = "|".join(phrase_pattern(b, bounded=False) for b in sorted(set(between), key=len, reverse=True))
-    gap = rf"(?:[\s,]+(?:{words})(?!\w)){{0,2}},?"
     return rf"{phrase_pattern(first, bounded=False)}{gap}\s+{phrase_pattern(rest.strip(), bounded=False)}"
 
 
@@ -98,12 +91,18 @@ class ObligationReader:
         self.words = Vocabulary.from_language(self.language)
         modality = self.language.get("modality", {})
         groups = []
-        between = modality.get("soft_between", [])
+        # Up to two words of ``soft_between``, with or without commas, inside a soft phrase: "shall in
+        # particular consider", "will, where possible, endeavour".
+        between = sorted(set(modality.get("soft_between", [])), key=lambda b: (-len(b), b))
+        words = "|".join(phrase_pattern(b, bounded=False) for b in between)
+        gap = rf"(?:[\s,]+(?:{words})(?!\w)){{0,2}},?" if between else ""
         for name in MODAL_ORDER:
             phrases = sorted(set(modality.get(name, [])), key=len, reverse=True)
             if phrases:
-                read = (lambda p: _soft_pattern(p, between)) if name == "soft" else _unbounded
-                body = "|".join(read(p) for p in phrases)
+                body = "|".join(
+                    _soft_pattern(p, gap) if name == "soft" else phrase_pattern(p, bounded=False)
+                    for p in phrases
+                )
                 groups.append(f"(?P<{name}>{body})")
         self._modal = re.compile(rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)")
         parties = self.language.get("parties", {})
