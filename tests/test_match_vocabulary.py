@@ -17,9 +17,10 @@ from checker.library.loader import DEFAULT_LIBRARY, load_library
 from checker.library.schema import ReadingWindows
 from checker.match.obligation import ObligationReader
 from checker.match.parameters import pick_quantity
+from checker.match.party_definitions import PartyWords
 from checker.match.phrases import fold
 from checker.match.quantities import find_quantities
-from checker.match.roles import contract_parties
+from checker.match.roles import contract_parties, read_roles
 from checker.match.rules import negated_at
 from checker.match.vocabulary import Vocabulary, with_party_words
 from checker.models import LIBRARY_CUSTOMER
@@ -142,7 +143,9 @@ def test_a_number_belongs_to_the_duty_whose_limb_holds_it_not_to_one_within_a_re
         "Provider shall notify Customer of any Security Incident affecting Customer Data within 24 hours."
     )
     structure = reader.structure(text, reader.modals(text))
-    found = pick_quantity(param, find_quantities(text), text.index("notify"), None, structure, set())
+    found = pick_quantity(
+        param, find_quantities(text), text.index("notify"), None, structure, set(), reader.words.number_link
+    )
     assert found is not None and found.value == 24
     # More than 260 characters later, but in the same limb: still the duty's number.
     far = fold(
@@ -152,7 +155,9 @@ def test_a_number_belongs_to_the_duty_whose_limb_holds_it_not_to_one_within_a_re
         "each case wherever located and however caused, within 24 hours."
     )
     structure = reader.structure(far, reader.modals(far))
-    found = pick_quantity(param, find_quantities(far), far.index("notify"), None, structure, set())
+    found = pick_quantity(
+        param, find_quantities(far), far.index("notify"), None, structure, set(), reader.words.number_link
+    )
     assert far.index("24 hours") - far.index("notify") > 260
     assert found is not None and found.value == 24
 
@@ -198,3 +203,80 @@ def test_weak_phrases_name_parties_only_through_the_one_party_vocabulary() -> No
     assert re.search(
         "|".join(f"(?:{p})" for p in with_party_words(phrases, language)), "if the bank so requests"
     )
+
+
+def _reading(**replaced: list[str]) -> dict[str, Any]:
+    language = copy.deepcopy(LIBRARY.language)
+    language["reading"].update(replaced)
+    return language
+
+
+def test_who_is_bound_is_read_with_the_language_files_subject_words() -> None:
+    shipped = ObligationReader(LIBRARY.language)
+    # Joined subjects: both sides bound, through the file's joint_subjects.
+    joint = fold("Provider as well as Customer shall notify the regulator of any Security Incident.")
+    at = joint.index("shall")
+    assert shipped.subject(joint, at)[0] == "mutual"
+    assert (
+        ObligationReader(_reading(joint_subjects=["and", "together with"])).subject(joint, at)[0]
+        == "customer"
+    )
+    # An adverb between a subject and its present-tense verb, through verb_adverbs.
+    text = fold("Vendor regularly reviews access rights to Customer Data.")
+    assert shipped.present_tense_verb(text, text.index("access")) == (text.index("reviews"), "reviews")
+    assert (
+        ObligationReader(_reading(verb_adverbs=["also"])).present_tense_verb(text, text.index("access"))
+        is None
+    )
+    # A capitalised word after a party name: its verb (name_verbs) or an attribute ("Customer Data").
+    words = shipped.words
+    assert words.capitalised_noun.match(" Data shall") and not words.capitalised_noun.match(" Shall notify")
+    assert _vocabulary(name_verbs=["will"]).capitalised_noun.match(" Shall notify")
+    # Words before an unknown capitalised name that make it part of a phrase (name_openers).
+    assert words.name_opener.search("subject to the ") and not words.name_opener.search("Acme ")
+    assert not _vocabulary(name_openers=["any"]).name_opener.search("subject to the ")
+
+
+def _vocabulary(**replaced: list[str]) -> Vocabulary:
+    return Vocabulary.from_language(_reading(**replaced))
+
+
+def test_a_number_is_linked_to_the_phrase_that_names_its_purpose_with_the_language_files_words() -> None:
+    param = next(
+        p for p in LIBRARY.controls["vulnerability_management"].parameters if p.key == "critical_vuln"
+    )
+    context = re.compile(r"critical")
+    text = fold(
+        "Vendor shall remediate within 15 days in respect of critical vulnerabilities and 30 days otherwise."
+    )
+    for language, want in ((LIBRARY.language, 15), (_reading(number_links=["for", "of"]), 30)):
+        reader = ObligationReader(language)
+        structure = reader.structure(text, reader.modals(text))
+        found = pick_quantity(
+            param,
+            find_quantities(text),
+            text.index("remediate"),
+            context,
+            structure,
+            set(),
+            reader.words.number_link,
+        )
+        assert (found.value if found else None) == want
+
+
+def test_party_definitions_are_read_with_the_language_files_definition_words() -> None:
+    text = 'Acme Cloud Ltd (hereinafter "Acme") and Globex plc (the "Customer").\n\n"Acme" denotes the provider.\n'
+    assert "Acme" in read_roles(text, LIBRARY.language).vendor
+    # Without "hereinafter" the parenthesis is no definition, and "denotes" defines nothing until the
+    # file says it does.
+    assert "Acme" not in read_roles(text, _reading(definition_fillers=["the"])).vendor
+    means = PartyWords.of(_reading(defines=["denotes"])).means
+    assert (
+        means.search(fold(text)) is not None
+        and PartyWords.of(LIBRARY.language).means.search(fold(text)) is None
+    )
+    assert PartyWords.of(LIBRARY.language).reading.introduces.search("Acme, as ")
+    assert not PartyWords.of(_reading(name_introducers=["acting as"])).reading.introduces.search("Acme as ")
+    assert PartyWords.of(LIBRARY.language).reading.named_body.match("Acme Cloud Ltd, a company")
+    assert not PartyWords.of(LIBRARY.language).reading.named_body.match("The entity that signs")
+    assert PartyWords.of(_reading(generic_openers=["any"])).reading.named_body.match("The entity that signs")

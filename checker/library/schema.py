@@ -507,6 +507,60 @@ class ReadingWords(_Strict):
         description="A requirement's identifier opening a clause ('ISM-1755;', '[AUD-1]', '4.14 |'), read on "
         "folded text: a numbered requirement binds the party that implements it.",
     )
+    subject_pronouns: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'it', 'they' right before a modal: the subject of the limb before ('agrees: that it will').",
+    )
+    joint_subjects: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'and', 'together with' between a vendor and a customer before one modal: both are bound.",
+    )
+    verb_adverbs: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'also', 'only': adverbs that may stand between a subject and its present-tense verb "
+        "('Vendor also encrypts').",
+    )
+    name_verbs: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'shall', 'is': after a capitalised party name, its verb; any other capitalised word "
+        "makes the name an attribute ('Customer Data').",
+    )
+    name_openers: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'the', 'of', 'no': before an unknown capitalised name, words that make it part of a "
+        "phrase, not the subject that binds itself ('the Data Center shall', 'of Section 5 shall').",
+    )
+    own_duty_qualifiers: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'own', 'legal': words between the customer and the duty it owns "
+        "('Customer's own legal obligations').",
+    )
+    number_links: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'for', 'in respect of': after a number, what links it to the context phrase that names "
+        "what it is for ('within 15 days for critical vulnerabilities').",
+    )
+    number_link_articles: list[RegexPhrase] = Field(
+        min_length=1, description="'the', 'any': articles that may follow a number link ('for any critical')."
+    )
+    definition_fillers: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'hereinafter', 'collectively', 'referred to as': the only words, beside quoted names, of a "
+        "parenthesis that defines party names.",
+    )
+    defines: list[RegexPhrase] = Field(
+        min_length=1, description="'means', 'refers to': after quoted names, their definition follows."
+    )
+    name_introducers: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'as', 'acting as', 'the': right before a role word that introduces a defined name "
+        "('..., as service provider (\u201cAcme\u201d)').",
+    )
+    generic_openers: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'The', 'Any': a definition opening with one describes, where one opening with a name "
+        "names the party ('\u201cGitHub\u201d means GitHub, Inc.').",
+    )
     windows: ReadingWindows
 
 

@@ -482,6 +482,7 @@ class Engine:
                 compiled.contexts.get(param.key),
                 prep.structure,
                 taken,
+                self.vocabulary.number_link,
                 continues,
             )
             if q is None:

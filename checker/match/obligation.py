@@ -19,22 +19,11 @@ from checker.match.phrases import compile_phrases, fold, phrase_pattern
 from checker.match.structure import STRONG, Modal, Structure, StructureReader
 from checker.match.vocabulary import Vocabulary
 
-__all__ = ["CAPITALISED_NOUN", "Obligation", "ObligationReader"]
+__all__ = ["Obligation", "ObligationReader"]
 
 MODAL_ORDER = ("negated", "prohibition", "soft", "binding", "permissive", "descriptive")
 
 _WORDS = re.compile(r"[^\W_]")
-# "Customer Data", "Provider Personnel": a capitalised noun after a party name makes it an attribute.
-CAPITALISED_NOUN = re.compile(r"^\s+(?!(?:Shall|Will|Must|May|Agrees?|Is|Are|Has|Have)\b)[A-Z][a-z]")
-
-
-# "<Name> <verb>s": a subject word followed by a lower-case word ending in -s, checked against nouns.
-_PRESENT_VERB = re.compile(
-    r"(?:^|[.;:]\s+|,\s+|\b(?:and|also)\s+)(?:the\s+)?[a-z0-9][\w&\-]*\s+(?:also\s+|only\s+|regularly\s+)?(?P<verb>[a-z]{3,}(?:es|s))\b"
-)
-_JOINT = re.compile(r"\b(?:and|as well as|together with)\b")
-_PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|he|she)\s+(?:\w+ly\s+)?$")
-_DETERMINER = re.compile(r"\b(?:all|any|each|every|the|such|these|those|this|that|no|of|to|for|in)\s*$", re.I)
 # What may stand between a subject and its modal: asides in brackets or commas, and adverbs in -ly.
 _ASIDES = re.compile(r"\([^()]*\)|,[^,]*,")
 _ADVERBS_ONLY = re.compile(r"^[\s,]*(?:\w+ly\b[\s,]*)*$")
@@ -44,7 +33,7 @@ _PROPER_SUBJECT = re.compile(r"(?:^|[\s,(])((?:[A-Z0-9][\w&.\-]*\s?){1,3})\s*$")
 # The action belongs to the customer when the vendor only helps with it: "Provider will assist Customer
 # in meeting Customer's obligations to notify ...". {customer} is the customer side of the vocabulary.
 _CUSTOMER_DUTY = (
-    r"\b(?:{customer})(?:'s|s'|r)?\s+(?:own\s+)?(?:legal\s+|regulatory\s+)?(?:{own})\b"
+    r"\b(?:{customer})(?:'s|s'|r)?\s+(?:(?:{qualifiers})\s+){{0,2}}(?:{own})\b"
     r"|\b(?:{assist})\s+(?:the\s+)?(?:{customer})\s+(?:in\s+|to\s+|with\s+)?(?:\w+\s+){{0,3}}$"
 )
 # The vendor lets the customer do it: a right for the customer, not the vendor doing it.
@@ -123,7 +112,10 @@ class ObligationReader:
         vocabulary = self.words
         self.customer_duty = re.compile(
             _CUSTOMER_DUTY.format(
-                customer=words, own=vocabulary.own_duty_nouns, assist=vocabulary.assist_verbs
+                customer=words,
+                qualifiers=vocabulary.own_duty_qualifiers,
+                own=vocabulary.own_duty_nouns,
+                assist=vocabulary.assist_verbs,
             )
         )
         self.enables_customer = re.compile(
@@ -258,7 +250,7 @@ class ObligationReader:
         structure = structure or self.structure(text, self.modals(text))
         limb = structure.at(action_start)
         window = text[limb.subject_start : limb.end]
-        for m in _PRESENT_VERB.finditer(window):
+        for m in words.present_verb.finditer(window):
             verb = m.group("verb")
             if verb in words.not_verbs or limb.subject_start + m.start("verb") > action_start:
                 continue
@@ -303,7 +295,7 @@ class ObligationReader:
         kinds_found: set[str] = set()
         for kind, pattern in self._party.items():
             for m in pattern.finditer(window):
-                if words.attributive.match(window[m.end() :]) or CAPITALISED_NOUN.match(
+                if words.attributive.match(window[m.end() :]) or words.capitalised_noun.match(
                     window_original[m.end() :]
                 ):
                     continue
@@ -315,11 +307,11 @@ class ObligationReader:
                 if best is None or m.start() > best[0]:
                     best = (m.start(), kind, window_original[m.start() : m.end()])
         if best is not None:
-            if {"vendor", "customer"} <= kinds_found and _JOINT.search(window):
+            if {"vendor", "customer"} <= kinds_found and words.joint.search(window):
                 # "The data importer and, during transmission, also the data exporter shall ...".
                 return "mutual", best[2]
             return ("assumed_vendor" if best[1] == "undecided" else best[1]), best[2]
-        if _PRONOUN_SUBJECT.search(window) and index > 0:
+        if words.subject_pronoun.search(window) and index > 0:
             # "The data exporter agrees and warrants: that it will ...": "it" is the earlier subject.
             before = structure.predicates[index - 1]
             at = before.strong[0] if before.strong is not None else max(before.subject_start, before.end - 1)
@@ -328,7 +320,7 @@ class ObligationReader:
         if (
             proper
             and (proper.group(1).strip()[:1].isupper() or proper.group(1).strip()[:1].isdigit())
-            and not _DETERMINER.search(window_original[: proper.start(1)])
+            and not words.name_opener.search(window_original[: proper.start(1)])
         ):
             return "assumed_vendor", proper.group(1).strip()
         return "assumed_vendor", ""

@@ -64,6 +64,7 @@ def pick_quantity(
     context: re.Pattern[str] | None,
     structure: Structure,
     taken: set[int],
+    link: re.Pattern[str],
     continues: Callable[[Predicate], bool] = lambda pred: False,
 ) -> Quantity | None:
     """The quantity that belongs to the duty at ``action_at``: a unit the parameter reads, in the duty's limb.
@@ -74,7 +75,8 @@ def pick_quantity(
     limb or in an earlier limb of the sentence that continues it ("Customer may object within 14 days,
     in which case Provider shall not ..."). "Notify within 24 hours and retain logs for 90 days": the
     90 days are another limb's. With ``context`` phrases, only a number one of them names belongs to the
-    parameter (:func:`_in_context`). A parameter whose direction is ``min`` never takes a cadence.
+    parameter (:func:`_in_context`; ``link`` is what may stand between a number and its phrase:
+    "for", "of any"). A parameter whose direction is ``min`` never takes a cadence.
     """
     # A minimum (a retention, a notice period, a cover) is a length, never a cadence ("reviewed at least
     # once every 31 days" is no retention period).
@@ -85,7 +87,7 @@ def pick_quantity(
         if q.start not in taken and not (minimum and q.cadence)
     ]
     if context is not None:
-        return _in_context(candidates, context, structure, param.context_before)
+        return _in_context(candidates, context, structure, link, param.context_before)
     own = structure.index(action_at)
     pred = structure.predicates[own]
     # A defined term may hold the action itself ('"Rapidly report" means within 72 hours': "rapidly
@@ -134,15 +136,14 @@ def _leaders(structure: Structure, own: int, continues: Callable[[Predicate], bo
 # Limb openers a number does not reach across to a context phrase after it: a sentence end, ";" or ":", a
 # list item ("(Completed within 1-4 weeks ...): • The notification will include ...").
 _BREAKS = frozenset({"sentence", "stop", "list"})
-# What may stand between a number and a context phrase that follows it and names what the number is for:
-# "within 15 days for critical vulnerabilities", "within 7 days of any actively exploited vulnerability".
-_FOR = re.compile(
-    r"\s*(?:for|of|on|regarding|concerning|in respect of|in the case of)\s+(?:(?:all|any|each|every|the|a|an)\s+)?"
-)
 
 
 def _in_context(
-    candidates: list[Quantity], context: re.Pattern[str], structure: Structure, before: bool = False
+    candidates: list[Quantity],
+    context: re.Pattern[str],
+    structure: Structure,
+    link: re.Pattern[str],
+    before: bool = False,
 ) -> Quantity | None:
     """The number a context phrase names, in its own limb.
 
@@ -156,7 +157,7 @@ def _in_context(
     """
     text = structure.text
     for q in candidates:
-        gap = _FOR.match(text, q.end)
+        gap = link.match(text, q.end)
         if gap is not None and structure.index(gap.end()) == structure.index(q.start):
             m = context.match(text, gap.end())
             if m is not None and not text.startswith("-", m.end()):

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.match.obligation import CAPITALISED_NOUN
 from checker.match.phrases import compile_phrases, fold
 from checker.match.vocabulary import Vocabulary
 
@@ -28,29 +27,14 @@ __all__ = [
 # A parenthesis that defines names: quoted names and nothing but connecting words.
 _PAREN = re.compile(r"\(([^()]{1,160})\)")
 _QUOTED = re.compile(r"[\"“”]([^\"“”()]{1,40})[\"“”]")
-_FILLER = re.compile(
-    r"^(?:\s|,|;|\b(?:each|collectively|individually|together|jointly|hereinafter|herein|the|a|an|as|and|or"
-    r"|referred|to|called|also|known|defined)\b)*$",
-    re.IGNORECASE,
-)
 # "“Customer” means ...", "“We”, “us” and “our” refer to ...": a quoted list followed by its meaning.
 # The lookahead names the character every match begins with: at any other position (nearly all) the
 # search moves on at once instead of entering the repeated group (same matches, half the time).
 _QUOTED_NAMES = r"(?=[\"“])((?:[\"“][^\"“”\n]{1,40}[\"”][\s,]*(?:(?:and|or)\s+)?){1,4})"
-_DEFINES = r"means?|shall mean|refers? to|is defined as"
-_MEANS = re.compile(_QUOTED_NAMES + rf"(?:{_DEFINES})\s+([^\n]{{0,200}}?)(?:[.;](?:\s|$)|\n|$)")
-# Any defined term, not only a party: "“Personal Data” will have the meaning given in ...", however long
-# its definition runs (the clause that holds it is what a reader is shown).
-_TERM_MEANS = re.compile(_QUOTED_NAMES + rf"(?:{_DEFINES}|(?:will |shall )?ha(?:s|ve) the meaning)\b")
 # Where the stretch of text that introduces a defined name begins: the last of these before it.
 _SEGMENT_BREAK = re.compile(r"\n|;|:|\)|\bbetween\b|\band\b(?!\s+its\b)|\.\s+(?=[A-Z])", re.IGNORECASE)
-# What may stand before a role word that introduces a name: "..., as service provider (“Acme”)",
-# "..., the customer (“Bank”)"; not "law enforcement agency (a “Relevant Disclosure”)".
-_INTRODUCES = re.compile(r"(?:\bas|\bthe|\ba|\ban|\bacting as|,)\s*$")
 # A template's blank for a name, alone before a definition: "[Company Name] (“Provider”)".
 _BLANK = re.compile(r"\[([^\[\]]{1,60})\]")
-# A definition that names a party begins with its name: "“GitHub” means GitHub, Inc., ...".
-_NAMED_BODY = re.compile(r"^(?!(?:The|A|An|Any|All|Each|Such)\b)[A-Z0-9]")
 
 
 @dataclass(frozen=True)
@@ -93,6 +77,12 @@ class PartyWords:
     vendor_pronoun: re.Pattern[str]
     customer_pronoun: re.Pattern[str]
     reading: Vocabulary
+    # "“Customer” means ...", "“We”, “us” and “our” refer to ...": quoted names, a word of the language
+    # file's ``defines``, and the definition, to its sentence's end.
+    means: re.Pattern[str]
+    # Any defined term, not only a party: "“Personal Data” will have the meaning given in ...", however
+    # long its definition runs (the clause that holds it is what a reader is shown).
+    term_means: re.Pattern[str]
 
     @classmethod
     def of(cls, language: dict[str, Any]) -> PartyWords:
@@ -100,6 +90,8 @@ class PartyWords:
         parties = language.get("parties", {})
         pronoun = {fold(p): "vendor" for p in parties.get("vendor_pronouns", [])}
         pronoun.update({fold(p): "customer" for p in parties.get("customer_pronouns", [])})
+        reading = Vocabulary.from_language(language)
+        defines = reading.defines
         return cls(
             compile_phrases(parties.get("vendor", [])),
             compile_phrases(parties.get("customer", [])),
@@ -109,7 +101,9 @@ class PartyWords:
             compile_phrases(parties.get("name_placeholders", [])),
             compile_phrases(parties.get("vendor_pronouns", [])),
             compile_phrases(parties.get("customer_pronouns", [])),
-            Vocabulary.from_language(language),
+            reading,
+            re.compile(_QUOTED_NAMES + rf"(?:{defines})\s+([^\n]{{0,200}}?)(?:[.;](?:\s|$)|\n|$)"),
+            re.compile(_QUOTED_NAMES + rf"(?:{defines}|(?:will |shall )?ha(?:s|ve) the meaning)\b"),
         )
 
     def legal_form_in(self, original: str) -> bool:
@@ -144,11 +138,15 @@ class PartyWords:
         for side, pattern in (("vendor", self.vendor), ("customer", self.customer)):
             for m in pattern.finditer(folded):
                 rest, before = folded[m.end() :], folded[: m.start()]
-                if self.reading.attributive.match(rest) or CAPITALISED_NOUN.match(original[m.end() :]):
+                if self.reading.attributive.match(rest) or self.reading.capitalised_noun.match(
+                    original[m.end() :]
+                ):
                     continue
                 if self.reading.object_marker.search(before) or rest.lstrip().startswith("("):
                     continue
-                if introducing and (rest.strip(" ,") or not _INTRODUCES.search(original[: m.start()])):
+                if introducing and (
+                    rest.strip(" ,") or not self.reading.introduces.search(original[: m.start()])
+                ):
                     continue
                 if m.start() > best[0]:
                     best = (m.start(), side, original[m.start() : m.end()])
@@ -160,7 +158,11 @@ def paren_definitions(head: str, words: PartyWords) -> list[Definition]:
     for m in _PAREN.finditer(head):
         inside = m.group(1)
         names = [q.group(1).strip() for q in _QUOTED.finditer(inside)]
-        if not names or not _FILLER.match(_QUOTED.sub(" ", inside)) or not names[0][:1].isalpha():
+        if (
+            not names
+            or not words.reading.definition_filler.match(_QUOTED.sub(" ", inside))
+            or not names[0][:1].isalpha()
+        ):
             continue
         lo = max(0, m.start() - words.reading.party_segment_reach)
         breaks = [b.end() for b in _SEGMENT_BREAK.finditer(head, lo, m.start())]
@@ -194,12 +196,13 @@ def paren_definitions(head: str, words: PartyWords) -> list[Definition]:
 
 def means_definitions(head: str, words: PartyWords) -> list[Definition]:
     out: list[Definition] = []
-    for m in _MEANS.finditer(head):
+    for m in words.means.finditer(head):
         names = [q.group(1).strip() for q in _QUOTED.finditer(m.group(1))]
         body = m.group(2)
         sides = {words.side_of_name(n) for n in names} - {""}
         party = bool(sides) or bool(
-            _NAMED_BODY.match(body) and words.legal_form_in(body[: words.reading.legal_form_reach])
+            words.reading.named_body.match(body)
+            and words.legal_form_in(body[: words.reading.legal_form_reach])
         )
         if not names or not party:
             continue
@@ -216,10 +219,10 @@ def means_definitions(head: str, words: PartyWords) -> list[Definition]:
     return out
 
 
-def defined_names(head: str, paren: list[Definition]) -> tuple[DefinedName, ...]:
+def defined_names(head: str, paren: list[Definition], words: PartyWords) -> tuple[DefinedName, ...]:
     """Every defined name: the parenthesised ones (parties and things alike) and the "means" ones."""
     found = [DefinedName(tuple(d.names), d.start, d.end) for d in paren]
-    for m in _TERM_MEANS.finditer(head):
+    for m in words.term_means.finditer(head):
         names = tuple(q.group(1).strip() for q in _QUOTED.finditer(m.group(1)))
         if names and names[0][:1].isalnum():
             found.append(DefinedName(names, m.start(), m.end()))

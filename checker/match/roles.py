@@ -256,7 +256,7 @@ def read_roles(
         parties=tuple(parties),
         notes=tuple(dict.fromkeys(notes)),
         named_vendor=named,
-        defined=defined_names(head, paren),
+        defined=defined_names(head, paren, words),
     )
 
 

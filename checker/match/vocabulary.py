@@ -66,6 +66,25 @@ class Vocabulary:
     # the clause's start on folded text.
     requirement_id: re.Pattern[str]
     not_verbs: frozenset[str]
+    # Who is bound (checker/match/obligation.py): "it" before a modal, "Provider and Customer shall",
+    # "<Name> <verb>s" ("Vendor also encrypts"), a capitalised word after a party name that makes it an
+    # attribute ("Customer Data", not "Provider Shall"), words before an unknown name that make it part of
+    # a phrase ("the Data Center shall").
+    subject_pronoun: re.Pattern[str]
+    joint: re.Pattern[str]
+    present_verb: re.Pattern[str]
+    capitalised_noun: re.Pattern[str]
+    name_opener: re.Pattern[str]
+    # After a number, what links it to the phrase that names what it is for: "15 days for critical ...".
+    number_link: re.Pattern[str]
+    # Party definitions (checker/match/party_definitions.py): what else a defining parenthesis may hold,
+    # the words that open a definition (alternation), what may stand before a role word that introduces a
+    # name, and a definition's opening that names a party rather than describes one.
+    definition_filler: re.Pattern[str]
+    defines: str
+    introduces: re.Pattern[str]
+    named_body: re.Pattern[str]
+    own_duty_qualifiers: str  # alternation: "own|legal|regulatory"
     own_duty_nouns: str  # alternation: "obligations?|duty|..."
     assist_verbs: str
     enable_verbs: str
@@ -132,6 +151,41 @@ class Vocabulary:
                 + r")"
             ),
             not_verbs=frozenset(reading["not_verbs"]),
+            subject_pronoun=words("subject_pronouns", r"\s+(?:\w+ly\s+)?$"),
+            joint=words("joint_subjects"),
+            present_verb=re.compile(
+                r"(?:^|[.;:]\s+|,\s+|\b(?:and|also)\s+)(?:the\s+)?[a-z0-9][\w&\-]*\s+(?:(?:"
+                + _alternation(reading["verb_adverbs"])
+                + r")\s+)?(?P<verb>[a-z]{3,}(?:es|s))\b"
+            ),
+            capitalised_noun=re.compile(
+                r"^\s+(?!(?:"
+                + _alternation([w[:1].upper() + w[1:] for w in reading["name_verbs"]])
+                + r")\b)[A-Z][a-z]"
+            ),
+            name_opener=re.compile(
+                r"\b(?:" + _alternation(reading["name_openers"]) + r")\s*$", re.IGNORECASE
+            ),
+            number_link=re.compile(
+                r"\s*(?:"
+                + _alternation(reading["number_links"])
+                + r")\s+(?:(?:"
+                + _alternation(reading["number_link_articles"])
+                + r")\s+)?"
+            ),
+            definition_filler=re.compile(
+                r"^(?:\s|,|;|\b(?:" + _alternation(reading["definition_fillers"]) + r")\b)*$", re.IGNORECASE
+            ),
+            defines=_alternation(reading["defines"]),
+            introduces=re.compile(
+                r"(?:" + _alternation([rf"\b{w}" for w in reading["name_introducers"]]) + r"|,)\s*$"
+            ),
+            named_body=re.compile(
+                r"^(?!(?:"
+                + _alternation([w[:1].upper() + w[1:] for w in reading["generic_openers"]])
+                + r")\b)[A-Z0-9]"
+            ),
+            own_duty_qualifiers=_alternation(reading["own_duty_qualifiers"]),
             own_duty_nouns=_alternation(reading["own_duty_nouns"]),
             assist_verbs=_alternation(reading["assist_verbs"]),
             enable_verbs=_alternation(reading["enable_verbs"]),
