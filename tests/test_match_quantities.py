@@ -9,9 +9,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from checker.library.loader import load_library
-from checker.match.quantities import defined_periods, find_quantities, parse_number
+from checker.match.quantities import QuantityReader
 
-WINDOWS = load_library().language["reading"]["windows"]
+LANGUAGE = load_library().language
+WINDOWS = LANGUAGE["reading"]["windows"]
+# The shipped language file's number words, units, frequencies and currencies.
+READER = QuantityReader(LANGUAGE)
+find_quantities, parse_number, defined_periods = READER.find, READER.parse_number, READER.defined_periods
 
 
 @pytest.mark.parametrize(

@@ -19,13 +19,14 @@ from checker.match.obligation import ObligationReader
 from checker.match.parameters import pick_quantity
 from checker.match.party_definitions import PartyWords
 from checker.match.phrases import fold
-from checker.match.quantities import find_quantities
+from checker.match.quantities import QuantityReader
 from checker.match.roles import contract_parties, read_roles
 from checker.match.rules import negated_at
 from checker.match.vocabulary import Vocabulary, with_party_words
 from checker.models import LIBRARY_CUSTOMER
 
 LIBRARY = load_library()
+find_quantities = QuantityReader(LIBRARY.language).find
 SHIPPED: dict[str, Any] = yaml.safe_load((DEFAULT_LIBRARY / "language.yaml").read_text(encoding="utf-8"))
 MATCH = Path(__file__).resolve().parent.parent / "checker" / "match"
 
@@ -79,6 +80,11 @@ def test_every_word_list_and_window_of_the_language_file_is_read_by_the_matcher(
             lambda lang: lang["non_evidence_patterns"]["liability"].append("[liable"),
             r"non_evidence_patterns\.liability\.\d+: .*not a valid regular expression",
         ),
+        (
+            lambda lang: lang["quantities"]["units"].append(["fortnights?", "fortnights"]),
+            r"quantities\.units\.\d+\.1: Input should be",
+        ),
+        (lambda lang: lang["quantities"].update(unit=lang["quantities"].pop("units")), r"quantities\.unit: unknown key"),
     ],
     ids=[
         "window-typo",
@@ -90,6 +96,8 @@ def test_every_word_list_and_window_of_the_language_file_is_read_by_the_matcher(
         "weak-phrase-regex",
         "reading-regex",
         "non-evidence-regex",
+        "quantity-unit-name",
+        "quantities-typo",
     ],
 )  # fmt: skip
 def test_a_misspelt_missing_or_wrong_language_key_is_a_load_error(
@@ -280,3 +288,27 @@ def test_party_definitions_are_read_with_the_language_files_definition_words() -
     assert PartyWords.of(LIBRARY.language).reading.named_body.match("Acme Cloud Ltd, a company")
     assert not PartyWords.of(LIBRARY.language).reading.named_body.match("The entity that signs")
     assert PartyWords.of(_reading(generic_openers=["any"])).reading.named_body.match("The entity that signs")
+
+
+def test_numbers_are_read_with_the_language_files_number_words_units_frequencies_and_currencies() -> None:
+    def read(text: str, **replaced: Any) -> list[tuple[float, str]]:
+        language = copy.deepcopy(LIBRARY.language)
+        language["quantities"].update(replaced)
+        return [(q.value, q.unit) for q in QuantityReader(language).find(text)]
+
+    shipped = LIBRARY.language["quantities"]
+    assert read("within fourteen days") == [(14, "days")]
+    words = {k: v for k, v in shipped["number_words"].items() if k != "fourteen"}
+    assert read("within fourteen days", number_words=words) == []
+    assert read("within 3 wks") == []
+    assert read("within 3 wks", units=[["wks?", "weeks"], *shipped["units"]]) == [(21, "days")]
+    assert read("reviewed every season") == []
+    assert read("reviewed every season", frequencies=[["every season", 3], *shipped["frequencies"]]) == [
+        (3, "months")
+    ]
+    assert read("cover of CHF 1,000,000") == []
+    swiss = {
+        "currencies": [*shipped["currencies"], "CHF"],
+        "currency_marks": [*shipped["currency_marks"], "chf"],
+    }
+    assert read("cover of CHF 1,000,000", **swiss) == [(1_000_000, "amount")]

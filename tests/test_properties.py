@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from checker.api import ContractChecker
+from checker.library.loader import load_library
 from checker.match.engine import Engine
-from checker.match.quantities import find_quantities
+from checker.match.quantities import QuantityReader
 
 #: Pieces that make a random text look like a contract to the parsers, mixed with arbitrary unicode.
 PIECES = [
@@ -44,6 +45,7 @@ PIECES = [
     "\ufffe",
 ]
 contract_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=40)), max_size=30).map("".join)
+find_quantities = QuantityReader(load_library().language).find
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

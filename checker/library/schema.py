@@ -564,6 +564,53 @@ class ReadingWords(_Strict):
     windows: ReadingWindows
 
 
+DurationUnit = Literal["hours", "days", "business_days", "weeks", "months", "years", "minutes"]
+
+
+class QuantityWords(_Strict):
+    """How numbers are written (checker/match/quantities.py): number words, units, frequencies, currencies."""
+
+    number_words: dict[str, float] = Field(min_length=1, description="'fourteen': 14, 'half': 0.5.")
+    articles: list[str] = Field(
+        min_length=1, description="'a', 'an': one alone or before a scale word, never before a number."
+    )
+    scale_words: dict[str, float] = Field(min_length=1, description="'hundred': 100, 'million': 1000000.")
+    units: list[tuple[RegexPhrase, DurationUnit]] = Field(
+        min_length=1,
+        description="A duration's written unit (regular phrase) and what it is; the first that matches wins.",
+    )
+    day_kinds: dict[str, DurationUnit] = Field(
+        min_length=1, description="'business' in 'fourteen business (14) days': business_days."
+    )
+    frequencies: list[tuple[RegexPhrase, int]] = Field(
+        min_length=1, description="'at least annually' (regular phrase) and the months between two times: 12."
+    )
+    cadence_words: list[RegexPhrase] = Field(
+        min_length=1, description="'every' right before a duration makes it a cadence ('every 31 days')."
+    )
+    currencies: list[RegexPhrase] = Field(min_length=1, description="'USD', '$' before an amount's digits.")
+    currency_words: list[RegexPhrase] = Field(min_length=1, description="'dollars' after an amount's number.")
+    currency_countries: list[RegexPhrase] = Field(
+        default_factory=list, description="'US' in 'five million US dollars' (either case)."
+    )
+    currency_marks: list[str] = Field(
+        min_length=1,
+        description="A lower-case piece of every currency: lower-case text without one states no amount.",
+    )
+    amount_scales: dict[str, float] = Field(
+        min_length=1, description="'million', 'm', 'bn' after an amount's digits, and their values."
+    )
+    spelled_amount_scales: list[RegexPhrase] = Field(
+        min_length=1, description="'million' written out after a number ('five million dollars')."
+    )
+    period_defines: list[RegexPhrase] = Field(
+        min_length=1, description="'means': a defined period ('\u201cNotice Period\u201d means 48 hours')."
+    )
+    period_openers: list[RegexPhrase] = Field(
+        default_factory=list, description="'a period of' between the defining word and the duration."
+    )
+
+
 class LanguageFile(_Strict):
     """``language.yaml``: every section schema-checked, so that a misspelt key is an error, not silence."""
 
@@ -582,6 +629,7 @@ class LanguageFile(_Strict):
     )
     weak: dict[WeakReasonName, WeakReason] = Field(default_factory=dict)
     reading: ReadingWords
+    quantities: QuantityWords
 
 
 class PlaybookControl(_Strict):

@@ -26,7 +26,7 @@ from checker.match.obligation import ObligationReader
 from checker.match.parameters import pick_quantity
 from checker.match.phrases import compile_phrases, compile_regexes, fold, normalise
 from checker.match.qualifiers import Qualifiers
-from checker.match.quantities import Quantity, defined_periods, find_quantities
+from checker.match.quantities import Quantity
 from checker.match.roles import Roles, read_roles
 from checker.match.rules import CompiledControl, RuleHit, RuleIndex, compile_control, rule_hit, searches
 from checker.match.structure import Predicate, Structure
@@ -325,7 +325,9 @@ class Engine:
     def _periods(self, text: str) -> dict[str, Quantity]:
         """Defined periods of ``text`` ('"Notice Period" means 48 hours'), read with the language's windows."""
         words = self.vocabulary
-        return defined_periods(text, words.period_definition_reach, words.period_definition_start)
+        return words.quantities.defined_periods(
+            text, words.period_definition_reach, words.period_definition_start
+        )
 
     # -- clause level ---------------------------------------------------------------------------
 
@@ -353,7 +355,7 @@ class Engine:
         guidance = bool(heading and self._guidance_heading.search(heading)) or bool(
             self._guidance_label.match(original, lead_len)
         )
-        quantities = find_quantities(text)
+        quantities = self.vocabulary.quantities.find(text)
         for term, period in ctx.periods.items():
             for m in re.finditer(re.escape(term), text):
                 quantities.append(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.match.phrases import phrase_pattern
+from checker.match.quantities import QuantityReader
 
 __all__ = ["Vocabulary", "with_party_words"]
 
@@ -99,6 +100,8 @@ class Vocabulary:
     # A clause or list item opening with one of the language file's imperative verbs ("Encrypt ...",
     # "Statement: Ensure ..."): a duty of the reader it addresses.
     imperative: re.Pattern[str]
+    # Durations, frequencies and amounts, read with the language file's ``quantities`` words.
+    quantities: QuantityReader
 
     @classmethod
     def from_language(cls, language: dict[str, Any]) -> Vocabulary:
@@ -190,6 +193,7 @@ class Vocabulary:
             assist_verbs=_alternation(reading["assist_verbs"]),
             enable_verbs=_alternation(reading["enable_verbs"]),
             **reading["windows"],
+            quantities=QuantityReader(language),
             imperative=re.compile(
                 r"\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:[a-z]+:\s*)?(?:"
                 + (
