@@ -15,6 +15,7 @@ from test_library_lint import base_control, write_library
 from checker.errors import LibraryError
 from checker.library.loader import DEFAULT_LIBRARY, load_library
 from checker.library.schema import ReadingWindows
+from checker.match.engine import Engine
 from checker.match.obligation import ObligationReader
 from checker.match.parameters import pick_quantity
 from checker.match.party_definitions import PartyWords
@@ -312,3 +313,37 @@ def test_numbers_are_read_with_the_language_files_number_words_units_frequencies
         "currency_marks": [*shipped["currency_marks"], "chf"],
     }
     assert read("cover of CHF 1,000,000", **swiss) == [(1_000_000, "amount")]
+
+
+def test_a_defined_name_is_a_party_by_the_language_files_verbs_and_a_right_by_its_possession_words() -> None:
+    text = (
+        'This Agreement is between Acme Cloud Ltd ("Acme") and Globex plc ("Customer").\n\n'
+        "Acme undertakes to notify Customer of any Security Incident. Acme undertakes to encrypt data.\n"
+    )
+    assert contract_parties([text], LIBRARY.language).vendor != "Acme"
+    verbs = [*LIBRARY.language["reading"]["party_verbs"], "undertakes"]
+    assert contract_parties([text], _reading(party_verbs=verbs)).vendor == "Acme"
+    # "Customer has 30 days to object": a right of the customer (which subprocessor_approval counts), through
+    # the file's possession words; without "has" among them, a duty of the customer.
+    sentence = "Customer has 30 days to object to the engagement of a new Subprocessor."
+    held = dataclasses.replace(LIBRARY, language=_reading(possession=["holds"]))
+    assert [(e.control, e.status) for e in Engine(LIBRARY).explain(sentence)] == [
+        ("subprocessor_approval", "met")
+    ]
+    assert [(e.control, e.reason_codes) for e in Engine(held).explain(sentence)] == [
+        ("subprocessor_approval", ["customer_duty"])
+    ]
+
+
+def test_a_coordinated_verb_opens_its_own_limb_through_the_language_files_adverbs_and_noun_followers() -> (
+    None
+):
+    def limbs(text: str, **replaced: list[str]) -> int:
+        reader = ObligationReader(_reading(**replaced))
+        folded = fold(text)
+        return len(reader.structure(folded, reader.modals(folded)).predicates)
+
+    then = "Provider shall restore the service and then notify Customer within 24 hours."
+    assert limbs(then) == 2 and limbs(then, coordinated_adverbs=["also"]) == 1
+    noun = "Provider shall restore the service and log of the incident within 24 hours."
+    assert limbs(noun) == 1 and limbs(noun, noun_followers=["and"]) == 2

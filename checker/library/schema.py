@@ -556,6 +556,25 @@ class ReadingWords(_Strict):
         description="'as', 'acting as', 'the': right before a role word that introduces a defined name "
         "('..., as service provider (\u201cAcme\u201d)').",
     )
+    coordinated_adverbs: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'then', 'also': between a coordinator and the verb it opens ('and then notify').",
+    )
+    noun_followers: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'of', 'and': after an imperative verb's word, it is a noun ('and report of').",
+    )
+    possession: list[RegexPhrase] = Field(
+        min_length=1, description="'has', 'have': 'Customer has 30 days to object' grants a right."
+    )
+    party_verbs: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'shall', 'agrees': after a defined name, it is bound, so it names a party "
+        "('Acme shall'), not a document ('this Agreement').",
+    )
+    thing_articles: list[RegexPhrase] = Field(
+        min_length=1, description="'this', 'the': a defined name they introduce is a thing ('this DPA')."
+    )
     generic_openers: list[RegexPhrase] = Field(
         min_length=1,
         description="'The', 'Any': a definition opening with one describes, where one opening with a name "

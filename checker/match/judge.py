@@ -425,7 +425,7 @@ def _finding(r: Reading, verdict: Verdict) -> Match:
 
 def _is_right(ob: Obligation, text: str, act: Action, words: Vocabulary) -> bool:
     """Whether the governing verb grants the party a right ("may audit", "shall have the right to audit")."""
-    if ob.modality == "permissive" or ob.modal_text in ("has", "have"):
+    if ob.modality == "permissive" or words.possession.fullmatch(ob.modal_text):
         # "Customer may object", "Customer has 30 days ... to object".
         return True
     if ob.modality in ("binding", "descriptive") and 0 <= ob.modal_start < act.start():

@@ -128,6 +128,8 @@ class ObligationReader:
             verbs=[phrase_pattern(p, bounded=False) for p in modality.get("imperative", [])],
             subordinate=reading["subordinate"],
             conditions=reading["conditions"],
+            coordinated_adverbs=reading["coordinated_adverbs"],
+            noun_followers=reading["noun_followers"],
         )
 
     def structure(self, text: str, modals: list[Modal]) -> Structure:

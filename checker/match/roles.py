@@ -375,18 +375,19 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
 
 
-def _acts_as_party(text: str, name: str) -> bool:
+def _acts_as_party(text: str, name: str, reading: Mapping[str, Any]) -> bool:
     """Whether a defined name is used as a party (it is bound: "Acme shall"), not as a document or a thing.
 
     "the DPA" and "this Agreement" are defined names too; a party is the subject of a duty and is rarely
-    introduced by "this" or "the".
+    introduced by "this" or "the" (the language file's ``party_verbs`` and ``thing_articles``).
     """
     word = re.escape(name)
-    acts = len(re.findall(rf"\b{word}\s+(?:shall|will|must|may|agrees|is required)\b", text))
+    verbs = "|".join(reading["party_verbs"])
+    acts = len(re.findall(rf"\b{word}\s+(?:{verbs})\b", text))
     if not acts:
         return False  # not bound anywhere: no need to count the articles (a slow case-blind scan)
-    articles = len(re.findall(rf"\b(?:this|the|such)\s+{word}\b", text, flags=re.IGNORECASE))
-    return articles <= acts
+    articles = "|".join(reading["thing_articles"])
+    return len(re.findall(rf"\b(?:{articles})\s+{word}\b", text, flags=re.IGNORECASE)) <= acts
 
 
 def contract_parties(
@@ -405,8 +406,9 @@ def contract_parties(
     known = read[0] if len(texts) == 1 and len(read) == 1 else None
     roles = known if known is not None and not known.named_vendor else read_roles(text, dict(language))
     parties = language.get("parties", {})
-    vendor_defined = [n for n in roles.vendor if _acts_as_party(text, n)]
-    customer_defined = [n for n in roles.customer if _acts_as_party(text, n)]
+    reading = language["reading"]
+    vendor_defined = [n for n in roles.vendor if _acts_as_party(text, n, reading)]
+    customer_defined = [n for n in roles.customer if _acts_as_party(text, n, reading)]
     not_names = _not_names(parties)
     vendor = _most_used(text, vendor_defined) or _most_used(
         text, _candidates(parties.get("vendor", []), not_names)

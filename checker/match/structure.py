@@ -129,6 +129,10 @@ class StructureReader:
     verbs: list[str]
     subordinate: list[str]
     conditions: list[str]
+    # "..., and then notify": words between a coordinator and the verb it opens; "and report of": words
+    # after a verb that make it a noun.
+    coordinated_adverbs: list[str] = field(default_factory=list)
+    noun_followers: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         def group(words: list[str]) -> str:
@@ -140,8 +144,8 @@ class StructureReader:
         self._coordinated = re.compile(rf"(?:,\s*(?:(?:{coord})\s+)?|\s(?:{coord})\s+){_SUBJECT_WORDS}$")
         self._subordinate = re.compile(rf"^(?:{group(self.subordinate)})\b")
         self._verb = re.compile(
-            rf"(?:,\s*|\s)(?:{coord})\s+(?:then\s+|also\s+|promptly\s+)?(?P<verb>{group(self.verbs)})\b"
-            r"(?!\s*[,.;:)]|\s+(?:of|and|or)\b)"
+            rf"(?:,\s*|\s)(?:{coord})\s+(?:(?:{group(self.coordinated_adverbs)})\s+)?(?P<verb>{group(self.verbs)})\b"
+            rf"(?!\s*[,.;:)]|\s+(?:{group(self.noun_followers)})\b)"
         )
         self._verb_opening = re.compile(rf"\s*(?:{group(self.verbs)})\b")
         self._condition = re.compile(rf"\b(?:{group(self.conditions)})\b[^;:]*$")

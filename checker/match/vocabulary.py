@@ -86,6 +86,7 @@ class Vocabulary:
     introduces: re.Pattern[str]
     named_body: re.Pattern[str]
     own_duty_qualifiers: str  # alternation: "own|legal|regulatory"
+    possession: re.Pattern[str]  # "Customer has 30 days to object": a right (fullmatch on the modal's words)
     own_duty_nouns: str  # alternation: "obligations?|duty|..."
     assist_verbs: str
     enable_verbs: str
@@ -189,6 +190,7 @@ class Vocabulary:
                 + r")\b)[A-Z0-9]"
             ),
             own_duty_qualifiers=_alternation(reading["own_duty_qualifiers"]),
+            possession=re.compile(r"(?:" + _alternation(reading["possession"]) + r")"),
             own_duty_nouns=_alternation(reading["own_duty_nouns"]),
             assist_verbs=_alternation(reading["assist_verbs"]),
             enable_verbs=_alternation(reading["enable_verbs"]),
