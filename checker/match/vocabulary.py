@@ -45,6 +45,11 @@ def _alternation(words: list[str]) -> str:
     return "|".join(words)
 
 
+def _capitalised(words: list[str]) -> str:
+    """The alternation of ``words`` as they open a sentence or a name: "shall" -> "Shall"."""
+    return _alternation([w[:1].upper() + w[1:] for w in words])
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The words and windows of the stages and readers, from the language file's ``reading`` section."""
@@ -163,9 +168,7 @@ class Vocabulary:
                 + r")\s+)?(?P<verb>[a-z]{3,}(?:es|s))\b"
             ),
             capitalised_noun=re.compile(
-                r"^\s+(?!(?:"
-                + _alternation([w[:1].upper() + w[1:] for w in reading["name_verbs"]])
-                + r")\b)[A-Z][a-z]"
+                r"^\s+(?!(?:" + _capitalised(reading["name_verbs"]) + r")\b)[A-Z][a-z]"
             ),
             name_opener=re.compile(
                 r"\b(?:" + _alternation(reading["name_openers"]) + r")\s*$", re.IGNORECASE
@@ -184,11 +187,7 @@ class Vocabulary:
             introduces=re.compile(
                 r"(?:" + _alternation([rf"\b{w}" for w in reading["name_introducers"]]) + r"|,)\s*$"
             ),
-            named_body=re.compile(
-                r"^(?!(?:"
-                + _alternation([w[:1].upper() + w[1:] for w in reading["generic_openers"]])
-                + r")\b)[A-Z0-9]"
-            ),
+            named_body=re.compile(r"^(?!(?:" + _capitalised(reading["generic_openers"]) + r")\b)[A-Z0-9]"),
             own_duty_qualifiers=_alternation(reading["own_duty_qualifiers"]),
             possession=re.compile(r"(?:" + _alternation(reading["possession"]) + r")"),
             own_duty_nouns=_alternation(reading["own_duty_nouns"]),
