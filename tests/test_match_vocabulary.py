@@ -347,3 +347,28 @@ def test_a_coordinated_verb_opens_its_own_limb_through_the_language_files_adverb
     assert limbs(then) == 2 and limbs(then, coordinated_adverbs=["also"]) == 1
     noun = "Provider shall restore the service and log of the incident within 24 hours."
     assert limbs(noun) == 1 and limbs(noun, noun_followers=["and"]) == 2
+
+
+def test_sentence_ends_and_list_marks_are_cut_with_the_language_files_abbreviations_and_number_followers() -> (
+    None
+):
+    def cuts(text: str, **replaced: list[str]) -> list[str]:
+        reader = ObligationReader(_reading(**replaced))
+        folded = fold(text)
+        return [p.opener for p in reader.structure(folded, reader.modals(folded)).predicates]
+
+    acme = "Acme Inc. shall notify Customer. Customer may object."
+    assert cuts(acme).count("sentence") == 1
+    assert cuts(acme, abbreviations=["ltd"]).count("sentence") == 2
+    thirty = "Provider shall notify Customer within thirty (30) days of the change."
+    assert "list" not in cuts(thirty) and "list" in cuts(thirty, number_followers=["percent"])
+
+
+@pytest.mark.parametrize("abbreviation", ["inc\\.?", "No"])
+def test_an_abbreviation_must_be_a_plain_lower_case_word(tmp_path: Path, abbreviation: str) -> None:
+    root = write_library(tmp_path / "lib", [base_control()])
+    language = copy.deepcopy(SHIPPED)
+    language["reading"]["abbreviations"].append(abbreviation)
+    (root / "language.yaml").write_text(yaml.safe_dump(language), encoding="utf-8")
+    with pytest.raises(LibraryError, match=r"reading\.abbreviations\.\d+: String should match pattern"):
+        load_library(root, cache=False)

@@ -564,6 +564,15 @@ class ReadingWords(_Strict):
         min_length=1,
         description="'of', 'and': after an imperative verb's word, it is a noun ('and report of').",
     )
+    abbreviations: list[Annotated[str, Field(pattern=r"^[a-z]+$")]] = Field(
+        min_length=1,
+        description="'inc', 'no': a full stop after one ends no sentence ('Acme Inc.', 'No. 5'); plain "
+        "lower-case words (each is read behind the full stop, so it cannot be a pattern).",
+    )
+    number_followers: list[RegexPhrase] = Field(
+        min_length=1,
+        description="'days', 'percent': after a bracketed number ('thirty (30) days') it is a number, not a list mark.",
+    )
     possession: list[RegexPhrase] = Field(
         min_length=1, description="'has', 'have': 'Customer has 30 days to object' grants a right."
     )

@@ -130,6 +130,8 @@ class ObligationReader:
             conditions=reading["conditions"],
             coordinated_adverbs=reading["coordinated_adverbs"],
             noun_followers=reading["noun_followers"],
+            abbreviations=reading["abbreviations"],
+            number_followers=reading["number_followers"],
         )
 
     def structure(self, text: str, modals: list[Modal]) -> Structure:

@@ -27,18 +27,6 @@ Modal = tuple[int, int, str, str]
 # Modals that state a duty, a permission or a refusal; a present-tense verb ("maintains") opens no limb.
 STRONG = frozenset({"binding", "permissive", "prohibition", "negated"})
 
-# ";" or ":" before a space; a sentence end (not "e.g.", "Inc.", "No. 5"); a list mark or bullet.
-# The lookahead first names every character a cut can begin with: at any other position (nearly all)
-# the search moves on at once, instead of trying the sentence end's eleven lookbehinds there.
-_CUTS = re.compile(
-    r"(?=[;:.(•◦▪·])(?:"
-    r"(?P<stop>[;:])(?=\s|$)"
-    r"|(?P<sentence>(?<!\.[a-z])(?<!\b[a-z])(?<!\binc)(?<!\bltd)(?<!\bco)(?<!\bcorp)(?<!\bno)(?<!\bvs)"
-    r"(?<!\bsec)(?<!\bart)(?<!\betc)\.(?=\s+\S))"
-    r"|(?P<list>(?:^|(?<=[\s:;,(\-]))(?:\((?:[ivx]{1,5}|[a-h]|\d{1,2})\)|[•◦▪·])\s"
-    # "thirty (30) days" is a number, not a list mark.
-    r"(?!(?:calendar|business|working|banking|hours?|days?|weeks?|months?|years?|minutes?|percent)\b|%)))"
-)
 # What may stand between a coordinator and the modal it opens: the new subject ("Customer", "each
 # party"), at most six words.
 _SUBJECT_WORDS = r"(?P<subject>(?:[\w'&./\-]+\s+){0,6})"
@@ -133,10 +121,26 @@ class StructureReader:
     # after a verb that make it a noun.
     coordinated_adverbs: list[str] = field(default_factory=list)
     noun_followers: list[str] = field(default_factory=list)
+    # "Inc.", "No. 5": a full stop after these ends no sentence; "thirty (30) days": a word after a
+    # bracketed number that makes it a number, not a list mark.
+    abbreviations: list[str] = field(default_factory=list)
+    number_followers: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         def group(words: list[str]) -> str:
             return "|".join(words) or r"(?!x)x"
+
+        # ";" or ":" before a space; a sentence end (not "e.g.", "Inc.", "No. 5"); a list mark or bullet.
+        # The lookahead first names every character a cut can begin with: at any other position (nearly
+        # all) the search moves on at once, instead of trying the sentence end's lookbehinds there.
+        not_after = "".join(rf"(?<!\b{a})" for a in self.abbreviations)
+        self._cuts = re.compile(
+            r"(?=[;:.(•◦▪·])(?:"
+            r"(?P<stop>[;:])(?=\s|$)"
+            rf"|(?P<sentence>(?<!\.[a-z])(?<!\b[a-z]){not_after}\.(?=\s+\S))"
+            r"|(?P<list>(?:^|(?<=[\s:;,(\-]))(?:\((?:[ivx]{1,5}|[a-h]|\d{1,2})\)|[•◦▪·])\s"
+            rf"(?!(?:{group(self.number_followers)})\b|%)))"
+        )
 
         self._opener = re.compile(rf"\b(?:{group(self.limb_openers)})\b")
         coord = group(self.coordinators)
@@ -156,7 +160,7 @@ class StructureReader:
         cuts: dict[int, tuple[int, str]] = {
             0: (0, "start")
         }  # cut position -> (where its words begin, opener)
-        for m in _CUTS.finditer(text):
+        for m in self._cuts.finditer(text):
             kind = m.lastgroup or "stop"
             cuts.setdefault(m.start(), (m.end(), kind))
         for m in self._opener.finditer(text):
