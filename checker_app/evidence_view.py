@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageSequence
 
 from checker.api import ReadDocument
-from checker.match.quantities import find_quantities
+from checker.match.quantities import QuantityReader
 from checker.models import Clause, ClauseKind, Definition, Evidence
 from checker.report.wording import defined_terms_label, evidence_location
 from checker_app.safe_text import escape_html, highlight_spans
@@ -81,13 +81,16 @@ def _location(clause: Clause) -> str:
     return " · ".join(parts)
 
 
-def number_spans(read: ReadDocument, ev: Evidence, params: dict[str, float]) -> list[tuple[int, int]]:
-    """Where the numbers the finding turned on stand in the evidence (document offsets)."""
+def number_spans(
+    read: ReadDocument, ev: Evidence, params: dict[str, float], quantities: QuantityReader
+) -> list[tuple[int, int]]:
+    """Where the numbers the finding turned on stand in the evidence (document offsets), read as the
+    library that found them reads numbers (``quantities``: its language file's number words and units)."""
     if not params:
         return []
     wanted = set(params.values())
     quote = read.document.text[ev.start : ev.end]
-    return [(ev.start + q.start, ev.start + q.end) for q in find_quantities(quote) if q.value in wanted]
+    return [(ev.start + q.start, ev.start + q.end) for q in quantities.find(quote) if q.value in wanted]
 
 
 def _uses(text: str, term: str) -> bool:
@@ -118,13 +121,18 @@ def definitions_html(definitions: Sequence[Definition]) -> str:
 
 
 def context_html(
-    read: ReadDocument, ev: Evidence, radius: int = 2, *, params: dict[str, float] | None = None
+    read: ReadDocument,
+    ev: Evidence,
+    radius: int = 2,
+    *,
+    params: dict[str, float] | None = None,
+    quantities: QuantityReader | None = None,
 ) -> str:
     """The evidence in context as HTML: every piece of contract text escaped, the evidence in ``<mark>``,
-    and the numbers the finding turned on marked again inside it."""
+    and the numbers the finding turned on (``params``, read with ``quantities``) marked again inside it."""
     text = read.document.text
     span = [(ev.start, ev.end)]
-    numbers = number_spans(read, ev, params or {})
+    numbers = number_spans(read, ev, params, quantities) if params and quantities is not None else []
     ctx = clause_context(read, ev, radius)
     if ctx.evidence_clause is None:
         lo, hi = max(0, ev.start - _FALLBACK_CHARS), min(len(text), ev.end + _FALLBACK_CHARS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from checker.library.loader import Library
+from checker.match.quantities import QuantityReader
 from checker.models import Evidence, Finding, ReviewerOverride, Status
 from checker.report.wording import (
     effective_status,
@@ -62,7 +63,7 @@ def _evidence_where(ev: Evidence, bundle: Bundle) -> str:
     return " · ".join(parts)
 
 
-def _render_source(finding: Finding, bundle: Bundle) -> None:
+def _render_source(finding: Finding, bundle: Bundle, library: Library) -> None:
     st.markdown("#### Source")
     if not finding.evidence:
         st.html(
@@ -86,7 +87,7 @@ def _render_source(finding: Finding, bundle: Bundle) -> None:
     if read is None:
         st.text(ev.text)
         return
-    st.html(context_html(read, ev, params=finding.params))
+    st.html(context_html(read, ev, params=finding.params, quantities=QuantityReader(library.language)))
     definitions = definitions_for(finding.definitions, ev)
     if definitions:
         st.html(definitions_html(definitions))
@@ -188,7 +189,7 @@ def render_finding(
     )
     left, right = st.columns([3, 2], gap="large")
     with left:
-        _render_source(finding, bundle)
+        _render_source(finding, bundle, library)
     with right:
         _render_why(finding, library)
         _render_review(finding, overrides, reviewer)

@@ -67,7 +67,7 @@ def test_a_window_from_a_defined_term_shows_its_definition(
     assert term.section == "1.1" and term.page == 1 and term.document == "msa.txt"
     assert defined.document.text[term.start : term.end] == term.text  # offsets into the contract
     # The number is in the definition, not the clause: nothing to mark there, and nothing invented.
-    assert number_spans(defined, ev, f.params) == []
+    assert number_spans(defined, ev, f.params, checker.engine.vocabulary.quantities) == []
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_met_says_why_with_who_is_bound_how_firmly_and_the_number(checker: Contr
     assert "binds the vendor" in reason and "firm commitment" in reason
     assert "notification: 72 hours" in reason and "at most 72 hours" in reason
     read = checker.read_file(ROOT / "fixtures" / "corpus" / "commonpaper-data-processing-agreement.md")
-    html = context_html(read, f.evidence[0], params=f.params)
+    html = context_html(read, f.evidence[0], params=f.params, quantities=checker.engine.vocabulary.quantities)
     assert '<mark class="cc-num">72 hours</mark>' in html
     for f in a.findings:
         assert status_reason(f), f.control  # every status says why
