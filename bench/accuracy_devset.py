@@ -33,7 +33,7 @@ DEFAULT_LABELS = ROOT.parent / "shared" / "corpus" / "labels"
 
 def load_clauses(labels: Path) -> list[dict]:
     """Every labelled clause record."""
-    rows = []
+    rows: list[dict] = []
     for path in sorted(labels.glob("clauses-*.jsonl")):
         rows.extend(
             json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()

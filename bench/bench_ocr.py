@@ -42,7 +42,7 @@ TARGETS = {"clean": 0.98, "noisy": 0.95, "same_status": 0.95}
 def _noisy_dpa() -> Path:
     """Every page of the DPA at 200 dpi with noise and a 2° skew (the committed file has two pages)."""
     sys.path.insert(0, str(SCANS))
-    import make_scans  # type: ignore[import-not-found]
+    import make_scans
     import numpy as np
 
     OUT.mkdir(parents=True, exist_ok=True)

@@ -66,7 +66,7 @@ def sbom_bytes(vendor: int, components: int) -> bytes:
     return json.dumps(doc).encode()
 
 
-def _best(runs: int, work) -> float:  # type: ignore[no-untyped-def]
+def _best(runs: int, work) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()

@@ -76,7 +76,11 @@ def render_summary(assessment: Assessment) -> None:
     cols[0].metric(
         "Contract score",
         f"{format_score(assessment.score)} / 100",
-        delta=f"the engine said {format_score(assessment.engine_score)}" if reviewed else None,
+        delta=(
+            f"the engine said {format_score(assessment.engine_score)}"
+            if assessment.engine_score is not None
+            else None
+        ),
         delta_color="off",
         help=explanation,
     )
