@@ -125,14 +125,14 @@ def context_html(
     ev: Evidence,
     radius: int = 2,
     *,
+    quantities: QuantityReader,
     params: dict[str, float] | None = None,
-    quantities: QuantityReader | None = None,
 ) -> str:
     """The evidence in context as HTML: every piece of contract text escaped, the evidence in ``<mark>``,
     and the numbers the finding turned on (``params``, read with ``quantities``) marked again inside it."""
     text = read.document.text
     span = [(ev.start, ev.end)]
-    numbers = number_spans(read, ev, params, quantities) if params and quantities is not None else []
+    numbers = number_spans(read, ev, params or {}, quantities)
     ctx = clause_context(read, ev, radius)
     if ctx.evidence_clause is None:
         lo, hi = max(0, ev.start - _FALLBACK_CHARS), min(len(text), ev.end + _FALLBACK_CHARS)

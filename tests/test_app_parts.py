@@ -74,7 +74,7 @@ def test_context_html_escapes_contract_markup(checker: ContractChecker) -> None:
     read = checker.read_bytes(XSS_TXT.read_bytes(), XSS_TXT.name)
     a = checker.assess([read], "baseline")
     ev = next(f for f in a.findings if f.control == "encryption_in_transit").evidence[0]
-    html = context_html(read, ev)
+    html = context_html(read, ev, quantities=checker.engine.vocabulary.quantities)
     assert "<img" not in html and "<script" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert html.count("<mark>") == 1
