@@ -311,7 +311,16 @@ def annotator_agreement(docs: list[LabelledDocument]) -> dict[str, Any]:
     return compare(as_labels, b_units, b_params, b_docs)
 
 
-HEADLINE = ("precision", "recall", "f1", "status_agreement", "params_exact", "documents_agreement")
+HEADLINE = (
+    "precision",
+    "recall",
+    "f1",
+    "status_agreement",
+    "params_exact",
+    "documents_agreement",
+    "documents_precision",
+    "documents_recall",
+)
 
 
 def headline(fig: dict[str, Any]) -> dict[str, Any]:
@@ -391,10 +400,14 @@ def render(result: dict[str, Any]) -> str:
         "rules and the detector, which each fold trains on the other folds' publishers (the lockbox row: trained on "
         "the whole open part, as `make model` does). Clause level: every unit × control, *detected* = met "
         "or weak. Cross-validated: grouped by publisher group, "
-        f"{result['cross_validated']['detail']['folds']} folds. Document level: every document × 44 controls.",
+        f"{result['cross_validated']['detail']['folds']} folds. Document level: every document × 44 controls; *documents agreement* is the same status, "
+        "*documents precision / recall* whether the document addresses the control at all (met or weak), as the "
+        "reader of one document's report meets it: of the controls it addresses, the share the report finds; of "
+        "those the report finds, the share the labels name.",
         "",
-        "| system | part | precision | recall | F1 | status agreement | params exact | documents agreement |",
-        "|---|---|---|---|---|---|---|---|",
+        "| system | part | precision | recall | F1 | status agreement | params exact | documents agreement "
+        "| documents precision | documents recall |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
 
     def row(name: str, part: str, fig: dict[str, Any] | None) -> None:
@@ -467,8 +480,9 @@ def _family_lines(result: dict[str, Any]) -> list[str]:
         "that a change's cross-validated effect can be read for the families the lockbox holds.",
         "",
         "| family | open documents | open positives | lockbox documents | lockbox positives | precision | recall "
-        "| F1 | status agreement | params exact | documents agreement | keyword list F1 | rules alone F1 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| F1 | status agreement | params exact | documents agreement | documents precision | documents recall "
+        "| keyword list F1 | rules alone F1 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     base = result["baselines"]
     for name in FAMILIES:

@@ -202,6 +202,10 @@ def compare(
     out = total.figures()
     out["documents_agreement"] = doc_agree / doc_pairs if doc_pairs else None
     out["documents_detection"] = _prf(doc_tally.tp, doc_tally.fp, doc_tally.fn)
+    # What a reader of one document's report meets: of the controls the document addresses (met or weak), the
+    # share the report finds, and of those it reports, the share the labels name.
+    out["documents_precision"] = out["documents_detection"]["precision"]
+    out["documents_recall"] = out["documents_detection"]["recall"]
     out["confusion"] = dict(sorted(confusion.items()))
     out["per_control"] = {}
     for cid in controls:

@@ -44,6 +44,8 @@ def test_compare_counts_detection_status_and_parameters() -> None:
     assert got["params_exact"] == 1.0
     # 44 controls: audit_rights (weak→missing) and mfa (met→weak) differ, the other 42 agree.
     assert got["documents_agreement"] == pytest.approx(42 / 44)
+    # Addressed at all: incident_notification and mfa found, audit_rights missed, nothing found unlabelled.
+    assert got["documents_precision"] == 1.0 and got["documents_recall"] == pytest.approx(2 / 3)
     assert got["per_control"]["encryption_at_rest"]["fp"] == 1
     assert got["per_control"]["mfa"]["measured"] is False
 
