@@ -63,6 +63,15 @@ def _coverage(assessment: Assessment) -> None:
         st.progress(min(1.0, share), text=label)
 
 
+# What a missing count means, where the reviewer reads it (the README's "How far to trust it" has the figures).
+_MISSING_HELP = (
+    "No clause was found that binds the vendor to these controls. That is not proof of absence: on contracts "
+    "from publishers it was never tuned on, the tool leaves a good share of the controls a contract does "
+    "address missing (README, How far to trust it). Search the contract before asking the vendor; a missing "
+    "finding names any clause that was considered and set aside."
+)
+
+
 def render_summary(assessment: Assessment) -> None:
     """Score, counts, chart and coverage for the reviewed assessment."""
     counts = status_counts(assessment.findings)
@@ -87,7 +96,11 @@ def render_summary(assessment: Assessment) -> None:
     for col, status in zip(cols[1:], [Status.MET, Status.WEAK, Status.CONFLICT, Status.MISSING], strict=True):
         said = f"the engine said {engine[status]}" if reviewed and engine[status] != counts[status] else None
         col.metric(
-            f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}", counts[status], delta=said, delta_color="off"
+            f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}",
+            counts[status],
+            delta=said,
+            delta_color="off",
+            help=_MISSING_HELP if status == Status.MISSING else None,
         )
     left, right = st.columns([3, 2], gap="large")
     with left:

@@ -73,6 +73,10 @@ def test_empty_start_offers_the_sample_contracts() -> None:
     _no_exception(at)
     assert at.metric[0].label == "Contract score"
     assert any("Showing the sample bundle" in c.value for c in at.caption)
+    # The missing count says what missing means: not proof of absence.
+    missing = next(m for m in at.metric if "Missing" in m.label)
+    assert "not proof of absence" in missing.proto.help
+    assert not next(m for m in at.metric if "Met" in m.label).proto.help
 
 
 def test_dpa_incident_notification_is_met_with_72_hours_and_its_evidence(dpa_app: AppTest) -> None:
