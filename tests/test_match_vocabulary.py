@@ -315,6 +315,30 @@ def test_numbers_are_read_with_the_language_files_number_words_units_frequencies
     assert read("cover of CHF 1,000,000", **swiss) == [(1_000_000, "amount")]
 
 
+def test_a_period_in_years_is_known_by_the_language_files_unit_even_through_a_defined_term() -> None:
+    """A period in years is reported in a parameter's own unit (days), not as months the parameter also reads:
+    the reader knows it was years from the unit the language file names, not from the word "year"."""
+
+    def retention(text: str, units: list[list[str]] | None = None) -> dict[str, float]:
+        library = LIBRARY
+        if units is not None:
+            language = copy.deepcopy(LIBRARY.language)
+            language["quantities"]["units"] = units
+            library = dataclasses.replace(LIBRARY, language=language)
+        found = [m for m in Engine(library).match_text(text) if m.control == "log_retention"]
+        return found[0].params if found else {}
+
+    shipped = LIBRARY.language["quantities"]["units"]
+    text = "Provider shall retain audit logs for at least 2 yrs."
+    assert retention(text) == {}  # "yrs" is no unit the shipped file names: no period is read
+    assert retention(text, [["yrs?", "years"], *shipped]) == {"log_retention_days": 730}
+    # Through a defined term the period keeps its unit as stated: two years, so 730 days, not 24 months.
+    defined = (
+        'Provider shall retain audit logs for the Retention Period. "Retention Period" means two (2) years.'
+    )
+    assert retention(defined) == {"log_retention_days": 730}
+
+
 def test_a_defined_name_is_a_party_by_the_language_files_verbs_and_a_right_by_its_possession_words() -> None:
     text = (
         'This Agreement is between Acme Cloud Ltd ("Acme") and Globex plc ("Customer").\n\n'

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import chain
 
@@ -358,17 +358,7 @@ class Engine:
         quantities = self.vocabulary.quantities.find(text)
         for term, period in ctx.periods.items():
             for m in re.finditer(re.escape(term), text):
-                quantities.append(
-                    Quantity(
-                        period.value,
-                        period.unit,
-                        m.start(),
-                        m.end(),
-                        m.group(0),
-                        period.defined_term,
-                        period.cadence,
-                    )
-                )
+                quantities.append(replace(period, start=m.start(), end=m.end(), text=m.group(0)))
         quantities.sort(key=lambda q: q.start)
         modals = self.reader.modals(text)
         structure = self.reader.structure(text, modals)

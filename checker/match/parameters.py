@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from checker.library.schema import Parameter
 from checker.match.quantities import Quantity
@@ -44,17 +45,12 @@ def readable_quantities(param: Parameter, quantities: list[Quantity]) -> list[Qu
         return [q for q in quantities if q.unit == "amount"]
     out = []
     for q in quantities:
-        in_years = q.unit == "months" and _YEARS.search(q.text) is not None
+        in_years = q.unit == "months" and q.stated == "years"
         if q.unit in units and not (in_years and param.unit.value == "days"):
             out.append(q)
         elif q.unit == "months" and param.unit.value == "days":
-            out.append(
-                Quantity(round(q.value * 365 / 12), "days", q.start, q.end, q.text, q.defined_term, q.cadence)
-            )
+            out.append(replace(q, value=round(q.value * 365 / 12), unit="days"))
     return out
-
-
-_YEARS = re.compile(r"\byears?\b", re.IGNORECASE)
 
 
 def pick_quantity(

@@ -9,7 +9,7 @@ the duty it belongs to (:mod:`checker.match.parameters`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 __all__ = ["Quantity", "QuantityReader"]
@@ -39,7 +39,8 @@ class _Patterns:
 class Quantity:
     """A number with its unit and where it stands in the text (``defined_term``: read through a definition).
 
-    ``cadence``: the number says how often, not how long ("annually", "every 31 days").
+    ``cadence``: the number says how often, not how long ("annually", "every 31 days"). ``stated``: the
+    unit as the text states it where the reader converted it ("years" of a value counted in months).
     """
 
     value: float
@@ -49,6 +50,7 @@ class Quantity:
     text: str
     defined_term: str = ""
     cadence: bool = False
+    stated: str = ""
 
 
 class QuantityReader:
@@ -197,7 +199,9 @@ class QuantityReader:
             unit = self.unit(m.group("unit"))
             if m.group("kind") and unit == "days":
                 unit = self.day_kinds.get(m.group("kind").lower(), unit)
+            written = ""
             if unit in _CONVERT:
+                written = unit
                 unit, multiplier, divisor = _CONVERT[unit]
                 value = value * multiplier / divisor
             if any(q.start - offset < m.end() and m.start() < q.end - offset for q in frequencies):
@@ -205,7 +209,15 @@ class QuantityReader:
             start = m.start("num") + (len(m.group("num")) - len(m.group("num").lstrip()))
             every = self.every.search(text, max(0, start - 16), start) is not None
             found.append(
-                Quantity(value, unit, start + offset, m.end() + offset, text[start : m.end()], cadence=every)
+                Quantity(
+                    value,
+                    unit,
+                    start + offset,
+                    m.end() + offset,
+                    text[start : m.end()],
+                    cadence=every,
+                    stated=written,
+                )
             )
         lower = patterns is self.lower_ascii
         # An amount names its currency ("$", "USD", "euros"); lower-case text without one states none.
@@ -237,7 +249,7 @@ class QuantityReader:
             quantities = [q for q in self.find(rest) if q.unit != "amount" and q.start < starts_within]
             if quantities:
                 q = quantities[0]
-                periods[m.group(1).strip().lower()] = Quantity(
-                    q.value, q.unit, 0, 0, q.text, defined_term=m.group(1).strip(), cadence=q.cadence
+                periods[m.group(1).strip().lower()] = replace(
+                    q, start=0, end=0, defined_term=m.group(1).strip()
                 )
         return periods
